@@ -1,0 +1,62 @@
+"""The user account: one role and, for organizers and clerks, a scope (city or one county)."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.places.models import County
+from app.timeutil import utcnow
+
+ROLES = ("organizer", "clerk", "judge", "secretary", "supervisor")
+ROLE_LABELS = {
+    "organizer": "组织者",
+    "clerk": "录入员",
+    "judge": "评委",
+    "secretary": "书记",
+    "supervisor": "监督员",
+}
+SCOPED_ROLES = ("organizer", "clerk")
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A person who signs in. county_id is the scope of an organizer or clerk (None: the city)."""
+
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(16), index=True)
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("county.id"), index=True)
+    unit: Mapped[str | None] = mapped_column(String(64))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # HMAC of a one-time activation code, valid until the first login sets a password.
+    activation_digest: Mapped[str | None] = mapped_column(String(64))
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column()
+
+    county: Mapped[County | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # flask-login refuses inactive users
+        return self.active
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    @property
+    def is_city_scope(self) -> bool:
+        return self.county_id is None
+
+    @property
+    def scope_label(self) -> str:
+        if self.role not in SCOPED_ROLES:
+            return ""
+        return "全市" if self.county is None else self.county.name

@@ -1,0 +1,170 @@
+"""Account use cases: sign in, change password, create, deactivate, reissue activation codes."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.accounts.models import ROLES, SCOPED_ROLES, User
+from app.accounts.passwords import (
+    activation_digest,
+    activation_matches,
+    check_password,
+    hash_password,
+    new_activation_code,
+)
+from app.audit import services as audit
+from app.errors import DomainError, ForbiddenError, NotFoundError
+from app.extensions import db
+from app.places.models import County
+from app.timeutil import utcnow
+from app.validation import normalise_mobile
+
+LOGIN_FAILED = "用户名或密码错误"
+
+
+class LoginFailed(DomainError):
+    """Wrong username, password or activation code, or a deactivated account."""
+
+
+def authenticate(username: str, secret: str) -> User:
+    """The account for a username and its password or one-time activation code."""
+    name = username.strip()
+    user = db.session.execute(select(User).where(User.username == name)).scalar_one_or_none()
+    by_password = user is not None and check_password(user.password_hash, secret)
+    by_code = user is not None and not by_password and activation_matches(user.activation_digest, secret)
+    if user is None or not (by_password or by_code) or not user.active:
+        # Only someone who knows the secret learns that the account is deactivated.
+        inactive = user is not None and (by_password or by_code) and not user.active
+        actor = _label(user) if user else (None, "匿名")
+        audit.record("login_failed", "user", user.id if user else "-", actor=actor,
+                     after={"username": name[:64], "why": "inactive" if inactive else "bad credentials"})
+        db.session.commit()
+        raise LoginFailed("该账号已停用，请联系组织者" if inactive else LOGIN_FAILED)
+    if by_code:
+        user.must_change_password = True  # the code works once: a password must be set now
+    user.last_login_at = utcnow()
+    audit.record("login", "user", user.id, after={"username": user.username}, actor=_label(user))
+    db.session.commit()
+    return user
+
+
+def _label(user: User) -> tuple[int, str]:
+    return user.id, f"{user.display_name}（{user.username}）"
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace the password; the current password or a still-valid activation code proves identity."""
+    if not (check_password(user.password_hash, current) or activation_matches(user.activation_digest, current)):
+        raise DomainError("当前密码或激活码不正确")
+    if current == new:
+        raise DomainError("新密码不能与当前密码相同")
+    user.password_hash = hash_password(new)
+    user.activation_digest = None
+    user.must_change_password = False
+    audit.record("password_changed", "user", user.id)
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    display_name: str
+    username: str
+    phone: str
+    role: str
+    county_id: int | None
+    unit: str
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    user: User
+    code: str
+
+
+def _check_scope(actor: User, county_id: int | None) -> None:
+    if actor.county_id is not None and county_id != actor.county_id:
+        raise ForbiddenError("县区组织者只能管理本县区的账号")
+
+
+def roles_actor_may_create(actor: User) -> list[str]:
+    if actor.county_id is None:
+        return list(ROLES)
+    return ["clerk", "judge", "secretary"]
+
+
+def create_account(actor: User, data: NewAccount) -> IssuedCode:
+    """A new account with a one-time activation code; the user sets a password at first login."""
+    if data.role not in roles_actor_may_create(actor):
+        raise ForbiddenError("您不能创建该角色的账号")
+    _check_scope(actor, data.county_id)
+    if data.role in SCOPED_ROLES and actor.county_id is not None and data.county_id is None:
+        raise ForbiddenError("县区组织者只能创建本县区的账号")
+    if data.county_id is not None and db.session.get(County, data.county_id) is None:
+        raise DomainError("所选县区不存在")
+    phone = None
+    if data.phone:
+        phone = normalise_mobile(data.phone)
+        if phone is None:
+            raise DomainError(f"手机号“{data.phone}”不是有效的手机号码")
+    if db.session.execute(select(User.id).where(User.username == data.username)).first():
+        raise DomainError(f"用户名“{data.username}”已被使用")
+    code = new_activation_code()
+    user = User(
+        display_name=data.display_name.strip(), username=data.username, phone=phone, role=data.role,
+        county_id=data.county_id, unit=data.unit or None, activation_digest=activation_digest(code),
+        must_change_password=True,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("account_created", "user", user.id, after=_public_fields(user))
+    db.session.commit()
+    return IssuedCode(user, code)
+
+
+def scoped_user(actor: User, user_id: int) -> User:
+    """An account the actor may manage, else 404 (another county's ids are not revealed)."""
+    user = db.session.get(User, user_id)
+    if user is None or (actor.county_id is not None and user.county_id != actor.county_id):
+        raise NotFoundError("账号不存在")
+    return user
+
+
+def set_active(actor: User, user_id: int, active: bool) -> User:
+    user = scoped_user(actor, user_id)
+    if user.id == actor.id:
+        raise DomainError("不能停用自己的账号")
+    before = {"active": user.active}
+    user.active = active
+    audit.record("account_activated" if active else "account_deactivated", "user", user.id, before=before,
+                 after={"active": active})
+    db.session.commit()
+    return user
+
+
+def reissue_code(actor: User, user_id: int) -> IssuedCode:
+    """Reset a forgotten password: a new activation code replaces the password."""
+    user = scoped_user(actor, user_id)
+    code = new_activation_code()
+    user.activation_digest = activation_digest(code)
+    user.password_hash = None
+    user.must_change_password = True
+    audit.record("activation_code_issued", "user", user.id)
+    db.session.commit()
+    return IssuedCode(user, code)
+
+
+def list_accounts(actor: User, role: str | None = None) -> list[User]:
+    query = select(User).order_by(User.role, User.username)
+    if actor.county_id is not None:
+        query = query.where(User.county_id == actor.county_id)
+    if role:
+        query = query.where(User.role == role)
+    return list(db.session.execute(query).scalars())
+
+
+def _public_fields(user: User) -> dict[str, object]:
+    # Phone numbers stay out of the audit trail's public parts: only the fact of one.
+    return {
+        "username": user.username, "display_name": user.display_name, "role": user.role,
+        "county_id": user.county_id, "has_phone": bool(user.phone), "unit": user.unit,
+    }

@@ -1,0 +1,75 @@
+"""Canonical encoding and hashing of audit events (pure functions)."""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    """The one encoding hashed: sorted keys, no spaces, UTF-8 text."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def event_hash(
+    prev_hash: str,
+    at: datetime,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    before: Any,
+    after: Any,
+) -> str:
+    """SHA-256 over the previous hash and the event's canonical JSON."""
+    body = canonical_json(
+        {
+            "prev": prev_hash,
+            "at": at.replace(microsecond=0).isoformat(),
+            "actor_id": actor_id,
+            "actor": actor_label,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "before": before,
+            "after": after,
+        }
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first event whose link or content does not match."""
+
+    event_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    first_break: ChainBreak | None
+
+
+def verify_chain(events: Iterable[Any]) -> ChainReport:
+    """Walk events in id order; stop at the first broken link."""
+    prev = GENESIS
+    checked = 0
+    for ev in events:
+        if ev.prev_hash != prev:
+            return ChainReport(checked, ChainBreak(ev.id, "与上一条事件的哈希不衔接（事件被删除、插入或改动）"))
+        expected = event_hash(
+            ev.prev_hash, ev.at, ev.actor_id, ev.actor_label, ev.action,
+            ev.object_type, ev.object_id, ev.before, ev.after,
+        )
+        if expected != ev.hash:
+            return ChainReport(checked, ChainBreak(ev.id, "事件内容与其哈希不符（事件被改动）"))
+        prev = ev.hash
+        checked += 1
+    return ChainReport(checked, None)

@@ -1,0 +1,62 @@
+"""Command-line tools: `flask audit verify`, `flask demo load`, `flask demo accounts`."""
+
+import json
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.audit import services as audit
+from app.demo import services as demo
+
+audit_cli = AppGroup("audit", help="审计日志 / audit log")
+demo_cli = AppGroup("demo", help="演示数据 / demo data")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Walk the audit chain and report the first broken link (exit 1)."""
+    report = audit.verify()
+    if report.first_break is None:
+        click.echo(f"审计日志哈希链完整：已核对 {report.checked} 条事件 (chain intact: {report.checked} events)")
+        return
+    brk = report.first_break
+    click.echo(f"审计日志哈希链断裂：事件 id={brk.event_id}：{brk.reason}（此前 {report.checked} 条完好）", err=True)
+    raise SystemExit(1)
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no accounts yet.")
+def demo_load(if_empty: bool) -> None:
+    """Build the demo city and its 2022 contest (idempotent)."""
+    if if_empty and not demo.database_is_empty():
+        click.echo("数据库已有数据，跳过演示数据加载。")
+        return
+    started = time.perf_counter()
+    report = demo.load(current_app.config["PASSWORD_HASH_METHOD"])
+    seconds = time.perf_counter() - started
+    if not report.changed:
+        click.echo(f"演示数据已齐全，未作任何改动（{seconds:.1f} 秒）。")
+        return
+    parts = ", ".join(f"{key}={value}" for key, value in sorted(report.created.items()))
+    click.echo(f"演示数据已加载（{seconds:.1f} 秒）：{parts}")
+
+
+@demo_cli.command("accounts")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--role", type=click.Choice(["organizer", "clerk", "judge", "secretary", "supervisor"]))
+def demo_accounts(as_json: bool, role: str | None) -> None:
+    """Print the demo accounts (role, username, password, scope)."""
+    rows = demo.demo_accounts(role)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{'角色':<6}{'用户名':<16}{'密码':<12}{'姓名':<6}范围")
+    for row in rows:
+        click.echo(f"{row['role']:<6}{row['username']:<18}{row['password']:<12}{row['name']:<6}{row['scope']}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,1 @@
+"""Judges' and fund reviewers' pages (/judge/)."""

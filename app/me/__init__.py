@@ -1,0 +1,1 @@
+"""A secretary's own portal (/me/): only their own entry, only once published."""

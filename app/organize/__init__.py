@@ -1,0 +1,1 @@
+"""Organizers' pages (/organize/): home, accounts; later capabilities add their own."""

@@ -1,0 +1,1 @@
+"""Places: Yangquan's counties, townships and villages (real reference data)."""

@@ -1,0 +1,1 @@
+"""Public pages (/public/, /verify/, /screen/): no login, GET only, nothing internal."""

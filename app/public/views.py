@@ -1,0 +1,40 @@
+"""Public home, certificate check and big screen entry points, and the health check."""
+
+from flask import Blueprint, render_template
+from sqlalchemy import text
+
+from app.extensions import db, limiter
+from app.security import PUBLIC, access
+
+bp = Blueprint("public", __name__, url_prefix="/public")
+verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
+screen_bp = Blueprint("screen", __name__, url_prefix="/screen")
+health_bp = Blueprint("health", __name__)
+
+
+@bp.get("/", endpoint="home")
+@access(PUBLIC)
+@limiter.limit("120 per minute")
+def public_home() -> str:
+    return render_template("public/home.html")
+
+
+@verify_bp.get("/", endpoint="home")
+@access(PUBLIC)
+@limiter.limit("60 per minute")
+def verify_home() -> str:
+    return render_template("public/verify.html")
+
+
+@screen_bp.get("/", endpoint="home")
+@access(PUBLIC)
+@limiter.limit("120 per minute")
+def screen_home() -> str:
+    return render_template("public/screen.html")
+
+
+@health_bp.get("/healthz")
+@access(PUBLIC)
+def healthz() -> tuple[dict[str, str], int]:
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok", "database": "ok"}, 200

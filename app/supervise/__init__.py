@@ -1,0 +1,1 @@
+"""Supervisors' read-only pages (/supervise/): everything, audited, never changed."""

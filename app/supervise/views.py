@@ -1,0 +1,31 @@
+"""Supervisor home and the audit log with its chain check."""
+
+from flask import Blueprint, render_template, request
+from sqlalchemy import func, select
+
+from app.audit import services as audit
+from app.audit.models import AuditEvent
+from app.extensions import db
+from app.security import access
+
+bp = Blueprint("supervise", __name__, url_prefix="/supervise")
+
+PAGE = 50
+
+
+@bp.get("/")
+@access("supervisor")
+def home() -> str:
+    count = db.session.execute(select(func.count(AuditEvent.id))).scalar_one()
+    return render_template("supervise/home.html", events=count)
+
+
+@bp.get("/audit")
+@access("supervisor")
+def audit_log() -> str:
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    events = db.session.execute(
+        select(AuditEvent).order_by(AuditEvent.id.desc()).limit(PAGE).offset((page - 1) * PAGE)
+    ).scalars().all()
+    report = audit.verify() if request.args.get("check") == "1" else None
+    return render_template("supervise/audit.html", events=events, page=page, page_size=PAGE, report=report)

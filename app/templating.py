@@ -1,0 +1,12 @@
+"""Template filters: times in Asia/Shanghai, masked ID numbers, right-aligned numbers."""
+
+from flask import Flask
+
+from app.timeutil import format_local
+from app.validation import mask_id_number
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["local_time"] = format_local
+    app.jinja_env.filters["mask_id"] = mask_id_number
+    app.jinja_env.globals["site_name"] = "阳泉市村级集体经济“大比武”评分系统"
