@@ -75,15 +75,21 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.accounts import loader  # noqa: F401  (registers the user loader)
     from app.accounts.views import bp as accounts_bp
+    from app.contests.views import bp as contests_bp
+    from app.judges.views import bp as judges_bp
+    from app.judges.views import signin_bp as judge_signin_bp
     from app.judging.views import bp as judging_bp
     from app.me.views import bp as me_bp
     from app.organize.views import bp as organize_bp
+    from app.panels.views import bp as panels_bp
+    from app.people.views import bp as people_bp
     from app.public.views import bp as public_bp
     from app.public.views import health_bp, screen_bp, verify_bp
     from app.supervise.views import bp as supervise_bp
 
     for blueprint in (
-        accounts_bp, organize_bp, judging_bp, me_bp, supervise_bp, public_bp, verify_bp, screen_bp, health_bp,
+        accounts_bp, organize_bp, contests_bp, people_bp, judges_bp, panels_bp, judging_bp, judge_signin_bp,
+        me_bp, supervise_bp, public_bp, verify_bp, screen_bp, health_bp,
     ):
         app.register_blueprint(blueprint)
 

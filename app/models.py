@@ -1,13 +1,13 @@
-"""Imports every capability's models so that SQLAlchemy and Alembic see all tables."""
+"""Imports every capability's models (app/<capability>/models.py) so SQLAlchemy and Alembic see all tables."""
 
-from app.accounts.models import User
-from app.audit.models import AuditEvent
-from app.contests.models import AdjustmentItem, Contest, Criterion, Group, Round, VetoItem
-from app.entries.models import Entry, EntryHolder
-from app.judges.models import Judge
-from app.places.models import County, Township, Village
+import importlib
+import pkgutil
+from pathlib import Path
 
-__all__ = [
-    "AdjustmentItem", "AuditEvent", "Contest", "County", "Criterion", "Entry", "EntryHolder", "Group", "Judge",
-    "Round", "Township", "User", "VetoItem", "Village",
-]
+CAPABILITIES = sorted(
+    info.name for info in pkgutil.iter_modules([str(Path(__file__).parent)])
+    if info.ispkg and (Path(__file__).parent / info.name / "models.py").exists()
+)
+
+for _name in CAPABILITIES:
+    importlib.import_module(f"app.{_name}.models")

@@ -32,6 +32,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     role: Mapped[str] = mapped_column(String(16), index=True)
     county_id: Mapped[int | None] = mapped_column(ForeignKey("county.id"), index=True)
     unit: Mapped[str | None] = mapped_column(String(64))
+    # Resident ID number, when an import gives one: always shown masked (1403**********1234).
+    id_number: Mapped[str | None] = mapped_column(String(18))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # HMAC of a one-time activation code, valid until the first login sets a password.
     activation_digest: Mapped[str | None] = mapped_column(String(64))

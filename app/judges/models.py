@@ -4,6 +4,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
+from app.contests.models import Contest
 from app.extensions import db
 from app.places.models import County, Township
 
@@ -30,6 +31,7 @@ class Judge(db.Model):  # type: ignore[name-defined,misc]
     home_township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
     active: Mapped[bool] = mapped_column(default=True)
 
+    contest: Mapped[Contest] = relationship()
     user: Mapped[User] = relationship()
     home_county: Mapped[County | None] = relationship()
     home_township: Mapped[Township | None] = relationship()

@@ -27,5 +27,7 @@ def audit_log() -> str:
     events = db.session.execute(
         select(AuditEvent).order_by(AuditEvent.id.desc()).limit(PAGE).offset((page - 1) * PAGE)
     ).scalars().all()
+    total = db.session.execute(select(func.count(AuditEvent.id))).scalar_one()
     report = audit.verify() if request.args.get("check") == "1" else None
-    return render_template("supervise/audit.html", events=events, page=page, page_size=PAGE, report=report)
+    return render_template("supervise/audit.html", events=events, page=page, page_size=PAGE, report=report,
+                           total=total, has_more=page * PAGE < total)

@@ -15,7 +15,7 @@ from app.demo import services as demo
 from app.entries.models import Entry, EntryHolder
 from app.extensions import db, limiter
 from app.judges.models import Judge
-from app.models import County, Township, Village
+from app.places.models import County, Township, Village
 from app.validation import normalise_mobile
 from tests.conftest import FAST_HASH, empty_tables
 

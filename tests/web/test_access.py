@@ -23,6 +23,7 @@ ROLE_OF = {"secretary": "secretary", "judge": "judge", "supervisor": "supervisor
 
 # Who each audience prefix is for: a declaration may narrow this, never widen it.
 PREFIX_AUDIENCE = {
+    "/judge/signin/": {PUBLIC},  # a judge's personal link + PIN is how they sign in
     "/organize/": {"organizer", "clerk"},
     "/judge/": {"judge"},
     "/me/": {"secretary"},

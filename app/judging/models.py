@@ -1,0 +1,67 @@
+"""Score sheets: one per judge, contestant and round; every confirmed version kept, never overwritten."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timeutil import utcnow
+
+POINTS = Numeric(12, 4)
+SHEET_STATES = {"open": "未评", "draft": "草稿", "submitted": "已提交", "reopened": "待更正"}
+
+
+class ScoreSheet(db.Model):  # type: ignore[name-defined,misc]
+    """The sheet (评分表) of one judge for one contestant in one round; its versions hold the marks."""
+
+    __tablename__ = "score_sheet"
+    __table_args__ = (UniqueConstraint("round_id", "entry_id", "judge_id", name="uq_sheet_round_entry_judge"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("judge.id"), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    versions: Mapped[list["SheetVersion"]] = relationship(
+        back_populates="sheet", order_by="SheetVersion.number", cascade="all, delete-orphan"
+    )
+
+
+class SheetVersion(db.Model):  # type: ignore[name-defined,misc]
+    """One confirmed submission of a sheet; results use the latest counted version."""
+
+    __tablename__ = "sheet_version"
+    __table_args__ = (UniqueConstraint("sheet_id", "number", name="uq_sheet_version_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheet.id"), index=True)
+    number: Mapped[int] = mapped_column()
+    # The client's idempotency token: a retry or double tap stores one version, not two.
+    client_token: Mapped[str] = mapped_column(String(64), unique=True)
+    total: Mapped[Decimal] = mapped_column(POINTS)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(16), default="phone")  # phone | paper | offline
+    entered_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deviation_flag: Mapped[bool] = mapped_column(default=False)
+    late: Mapped[bool] = mapped_column(default=False)
+    counted: Mapped[bool] = mapped_column(default=True)  # a late sheet counts once an organizer accepts it
+    reason: Mapped[str] = mapped_column(String(200), default="")  # why this version replaced the last
+
+    sheet: Mapped[ScoreSheet] = relationship(back_populates="versions")
+    marks: Mapped[list["Mark"]] = relationship(back_populates="version", cascade="all, delete-orphan")
+
+
+class Mark(db.Model):  # type: ignore[name-defined,misc]
+    """One criterion's points on one sheet version."""
+
+    __tablename__ = "mark"
+    __table_args__ = (UniqueConstraint("version_id", "criterion_id", name="uq_mark_version_criterion"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("sheet_version.id"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"), index=True)
+    value: Mapped[Decimal] = mapped_column(POINTS)
+
+    version: Mapped[SheetVersion] = relationship(back_populates="marks")

@@ -1,0 +1,1 @@
+"""People: Excel import of contestants and judges, their accounts, login slips."""
