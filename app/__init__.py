@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from app.contests.views import bp as contests_bp
     from app.judges.views import bp as judges_bp
     from app.judges.views import signin_bp as judge_signin_bp
+    from app.judging.desk_views import bp as desk_bp
     from app.judging.views import bp as judging_bp
     from app.me.views import bp as me_bp
     from app.organize.views import bp as organize_bp
@@ -88,7 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from app.supervise.views import bp as supervise_bp
 
     for blueprint in (
-        accounts_bp, organize_bp, contests_bp, people_bp, judges_bp, panels_bp, judging_bp, judge_signin_bp,
+        accounts_bp, organize_bp, contests_bp, people_bp, judges_bp, panels_bp, desk_bp, judging_bp, judge_signin_bp,
         me_bp, supervise_bp, public_bp, verify_bp, screen_bp, health_bp,
     ):
         app.register_blueprint(blueprint)

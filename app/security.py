@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Response, abort, current_app, redirect, request, url_for
+from flask import Flask, Response, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
 from app.accounts.models import ROLES
@@ -93,6 +93,8 @@ def require_password_change() -> Any:
     if (
         current_user.is_authenticated
         and current_user.must_change_password
+        # A judge signed in by card and PIN has no password to change and needs none on the hall's phone.
+        and session.get("signed_in_by") != "judge_card"
         and request.endpoint not in {"accounts.change_password", "accounts.logout", "static"}
     ):
         return redirect(url_for("accounts.change_password"))

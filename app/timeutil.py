@@ -1,6 +1,6 @@
 """Time rules: stored in UTC (naive), shown in Asia/Shanghai."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -22,3 +22,8 @@ def format_local(value: datetime | None) -> str:
     """A stored UTC time as shown on pages: 2022-03-01 09:30."""
     shown = local(value)
     return "" if shown is None else shown.strftime("%Y-%m-%d %H:%M")
+
+
+def chinese_date(value: date) -> str:
+    """2022年3月15日, as printed in official notices."""
+    return f"{value.year}年{value.month}月{value.day}日"

@@ -1,5 +1,7 @@
 """A judge in a contest's pool; home county/township drive automatic recusal (回避)."""
 
+from datetime import datetime
+
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,6 +32,15 @@ class Judge(db.Model):  # type: ignore[name-defined,misc]
     home_county_id: Mapped[int | None] = mapped_column(ForeignKey("county.id"), index=True)
     home_township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # Sign-in card (DECISIONS.md): only digests are stored; the token and PIN exist in clear
+    # only on the printed card. The token digest is SHA-256 of a 192-bit random token.
+    signin_token_digest: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    token_issued_at: Mapped[datetime | None] = mapped_column()
+    token_revoked_at: Mapped[datetime | None] = mapped_column()
+    # HMAC keyed by the app's secret of "pin:<judge id>:<pin>"; 5 failures lock it for 15 minutes.
+    pin_digest: Mapped[str | None] = mapped_column(String(64))
+    pin_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    pin_locked_until: Mapped[datetime | None] = mapped_column()
 
     contest: Mapped[Contest] = relationship()
     user: Mapped[User] = relationship()

@@ -2,8 +2,9 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -24,6 +25,10 @@ class ScoreSheet(db.Model):  # type: ignore[name-defined,misc]
     judge_id: Mapped[int] = mapped_column(ForeignKey("judge.id"), index=True)
     state: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A draft is the judge's work in progress, not a mark: it is replaced freely until confirmed.
+    draft: Mapped[Any] = mapped_column(JSON, nullable=True)
+    correction_requested_at: Mapped[datetime | None] = mapped_column()
+    correction_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     versions: Mapped[list["SheetVersion"]] = relationship(
         back_populates="sheet", order_by="SheetVersion.number", cascade="all, delete-orphan"
@@ -65,3 +70,30 @@ class Mark(db.Model):  # type: ignore[name-defined,misc]
     value: Mapped[Decimal] = mapped_column(POINTS)
 
     version: Mapped[SheetVersion] = relationship(back_populates="marks")
+
+
+class ScoringWindow(db.Model):  # type: ignore[name-defined,misc]
+    """Scoring opened by an organizer for a round, one session, or one contestant (on stage)."""
+
+    __tablename__ = "scoring_window"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("contest_session.id"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"))
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    closed_at: Mapped[datetime | None] = mapped_column()
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class DeskReport(db.Model):  # type: ignore[name-defined,misc]
+    """A judge's "反馈问题" to the organizers' desk (wrong contestant on stage, a sheet that will not submit)."""
+
+    __tablename__ = "desk_report"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("judge.id"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("contest_round.id"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"))
+    message: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column()

@@ -1,5 +1,190 @@
-"""Panel, recusal, session and running-order pages (/organize/panels/)."""
+"""Panel, recusal, session, running-order and progress pages (/organize/panels/)."""
 
-from flask import Blueprint
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from app.errors import DomainError, render_error
+from app.excel import XLSX_MIMETYPE, table_workbook
+from app.panels import pages, services, sessions
+from app.panels.forms import DrawForm, ManualPanelForm, RecusalForm, SessionForm
+from app.panels.progress import round_progress
+from app.pdf import render_pdf
+from app.security import access
 
 bp = Blueprint("panels", __name__, url_prefix="/organize/panels")
+FIELDS = ("organization", "agriculture", "finance", "tourism", "grassroots")
+
+
+def _back(round_id: int) -> BaseResponse:
+    return redirect(url_for("panels.round_page", round_id=round_id))
+
+
+@bp.get("/")
+@access("organizer")
+def index() -> str:
+    return render_template("panels/index.html", overview=pages.contest_overview())
+
+
+@bp.get("/round/<int:round_id>")
+@access("organizer")
+def round_page(round_id: int) -> str:
+    page = pages.round_page(round_id)
+    return render_template("panels/round.html", page=page, **pages.round_forms(page))
+
+
+@bp.post("/round/<int:round_id>/sessions")
+@access("organizer", city_only=True)
+def session_create(round_id: int) -> Any:
+    page = pages.round_page(round_id)
+    forms = pages.round_forms(page)
+    form: SessionForm = forms["session_form"]
+    if form.validate_on_submit():
+        spec = sessions.SessionSpec(round_id, form.group_id.data, form.name.data or "", form.held_on.data or date.min,
+                                    form.starts_at.data, form.venue.data or "", form.slot_minutes.data or 8)
+        sessions.create_session(current_user, spec)
+        flash("场次已创建。", "success")
+        return _back(round_id)
+    return render_template("panels/round.html", page=page, **forms), 400
+
+
+@bp.post("/round/<int:round_id>/distribute")
+@access("organizer", city_only=True)
+def distribute(round_id: int) -> BaseResponse:
+    count = sessions.distribute(current_user, round_id, request.form.get("group_id", type=int) or 0)
+    flash(f"已将 {count} 位参赛人平均分配到各场次。", "success")
+    return _back(round_id)
+
+
+@bp.post("/round/<int:round_id>/panels/draw")
+@access("organizer", city_only=True)
+def panel_draw(round_id: int) -> Any:
+    page = pages.round_page(round_id)
+    forms = pages.round_forms(page)
+    form: DrawForm = forms["draw_form"]
+    if form.validate_on_submit():
+        minimums = {f: getattr(form, f"min_{f}").data or 0 for f in FIELDS}
+        panel = services.draw_random(current_user, pages.panel_spec(round_id, form), form.size.data or 0, minimums)
+        flash(f"已随机抽取评委组“{panel.name}”（种子 {panel.seed}）。", "success")
+        return redirect(url_for("panels.panel_page", panel_id=panel.id))
+    return render_template("panels/round.html", page=page, **forms), 400
+
+
+@bp.post("/round/<int:round_id>/panels/manual")
+@access("organizer", city_only=True)
+def panel_manual(round_id: int) -> Any:
+    page = pages.round_page(round_id)
+    forms = pages.round_forms(page)
+    form: ManualPanelForm = forms["manual_form"]
+    if form.validate_on_submit():
+        panel = services.create_manual(current_user, pages.panel_spec(round_id, form), form.judge_ids.data or [])
+        flash(f"评委组“{panel.name}”已建立。", "success")
+        return redirect(url_for("panels.panel_page", panel_id=panel.id))
+    return render_template("panels/round.html", page=page, **forms), 400
+
+
+@bp.post("/round/<int:round_id>/recusals")
+@access("organizer", city_only=True)
+def recusal_add(round_id: int) -> Any:
+    page = pages.round_page(round_id)
+    forms = pages.round_forms(page)
+    form: RecusalForm = forms["recusal_form"]
+    if form.validate_on_submit():
+        services.add_recusal(current_user, round_id, form.judge_id.data, form.public_number.data or "",
+                             form.reason.data or "")
+        flash("已登记回避。", "success")
+        return _back(round_id)
+    return render_template("panels/round.html", page=page, **forms), 400
+
+
+@bp.get("/panel/<int:panel_id>")
+@access("organizer")
+def panel_page(panel_id: int) -> str:
+    return render_template("panels/panel.html", view=pages.panel_view(panel_id))
+
+
+@bp.post("/panel/<int:panel_id>/delete")
+@access("organizer", city_only=True)
+def panel_delete(panel_id: int) -> BaseResponse:
+    round_id = services.get_panel(panel_id).round_id
+    services.delete_panel(current_user, panel_id)
+    flash("评委组已删除。", "success")
+    return _back(round_id)
+
+
+@bp.get("/session/<int:session_id>")
+@access("organizer")
+def session_page(session_id: int) -> str:
+    session = sessions.get_session(session_id)
+    return render_template("panels/session.html", session=session, lines=sessions.running_order(session),
+                           reproduced=sessions.reproduce_order(session_id) if session.order_seed else None)
+
+
+@bp.post("/session/<int:session_id>/draw")
+@access("organizer", city_only=True)
+def session_draw(session_id: int) -> BaseResponse:
+    sessions.draw_running_order(current_user, session_id)
+    flash("出场顺序已抽签确定。", "success")
+    return redirect(url_for("panels.session_page", session_id=session_id))
+
+
+@bp.post("/session/<int:session_id>/order")
+@access("organizer", city_only=True)
+def session_order(session_id: int) -> BaseResponse:
+    numbers = request.form.get("order", "").replace("，", ",").replace("\n", ",").split(",")
+    sessions.set_running_order(current_user, session_id, pages.entry_ids_for(session_id, numbers))
+    flash("出场顺序已保存。", "success")
+    return redirect(url_for("panels.session_page", session_id=session_id))
+
+
+@bp.get("/session/<int:session_id>/running-order.pdf")
+@access("organizer")
+def running_order_pdf(session_id: int) -> Response:
+    context = pages.running_order_context(session_id)
+    return Response(render_pdf("running_order.html", **context), mimetype="application/pdf")
+
+
+@bp.get("/session/<int:session_id>/blank-sheets.pdf")
+@access("organizer")
+def blank_sheets_pdf(session_id: int) -> Response:
+    per = "session" if request.args.get("per") == "session" else "contestant"
+    context = pages.blank_sheets_context(session_id, per)
+    return Response(render_pdf("blank_sheets.html", **context), mimetype="application/pdf")
+
+
+@bp.get("/round/<int:round_id>/progress")
+@access("organizer")
+def progress(round_id: int) -> str:
+    county_id = pages.progress_county(request.args.get("county", type=int))
+    session_id = request.args.get("session", type=int)
+    page = pages.progress_page(round_id)
+    data = round_progress(round_id, county_id, session_id)
+    template = "panels/_progress.html" if request.headers.get("HX-Request") else "panels/progress.html"
+    return render_template(template, page=page, progress=data, county_id=county_id, session_id=session_id)
+
+
+@bp.get("/round/<int:round_id>/progress.xlsx")
+@access("organizer")
+def progress_xlsx(round_id: int) -> Response:
+    county_id = pages.progress_county(request.args.get("county", type=int))
+    data = round_progress(round_id, county_id, request.args.get("session", type=int))
+    rows = [(p.name, p.unit, p.expected, p.submitted, p.expected - p.submitted, "、".join(p.owed))
+            for p in data.judges]
+    body = table_workbook("评分进度", ["评委", "单位", "应评", "已提交", "未提交", "尚未评分的参赛编号"], rows,
+                          widths=[10, 18, 8, 8, 8, 60])
+    return Response(body, mimetype=XLSX_MIMETYPE,
+                    headers={"Content-Disposition": "attachment; filename=progress.xlsx"})
+
+
+@bp.errorhandler(DomainError)
+def on_domain_error(error: DomainError) -> Any:
+    """A refused change goes back to the page it came from, with the reason; 403/404 stay error pages."""
+    if error.status != 400:
+        return render_error(error.status, error.message)
+    flash(error.message, "danger")
+    referrer = request.referrer or ""
+    same_site = referrer.startswith(request.host_url)
+    return redirect(referrer if same_site else url_for("panels.index"))

@@ -22,7 +22,6 @@ def bare(app: Flask) -> Iterator[Flask]:
         yield app
         db.session.remove()
         wipe_schema()
-        upgrade(directory=MIGRATIONS)
         db.create_all()
 
 

@@ -1,0 +1,311 @@
+"""Contest use cases: create or copy a contest, its settings, groups and round weights; the round lock."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from app.accounts.models import User
+from app.audit import services as audit
+from app.contests.models import (
+    CONTEST_STATUSES,
+    GROUP_CODES,
+    ROUND_CODES,
+    AdjustmentItem,
+    Contest,
+    Criterion,
+    Group,
+    Round,
+    VetoItem,
+)
+from app.entries.models import Entry
+from app.errors import DomainError, ForbiddenError, NotFoundError
+from app.extensions import db
+from app.judging.models import Mark, ScoreSheet, SheetVersion
+
+DEFAULT_ROUNDS = [("plan", "30", "roadshow"), ("service", "30", "site_visit"), ("results", "40", "exhibition")]
+ABSENT_ROUND = {"zero": "缺席轮次按 0 分计入", "reweight": "只按参加的轮次重新加权"}
+RANKING = {"competition": "并列占位（1, 2, 2, 4）", "dense": "并列不占位（1, 2, 2, 3）"}
+LOCKED = "本轮已有评分，评分指标、分值和步长已锁定，不能修改"
+
+
+def plain(value: Decimal) -> str:
+    """A decimal without trailing zeros: 30, 0.5, 12.25."""
+    text = format(value.normalize(), "f")
+    return text if text != "-0" else "0"
+
+
+def tidy(value: Decimal) -> Decimal:
+    """The same decimal without trailing zeros or an exponent, for form fields: 20.0000 → 20."""
+    return Decimal(plain(value))
+
+
+def require_city(actor: User) -> None:
+    if actor.county_id is not None:
+        raise ForbiddenError("比武设置由市级组织者维护，县区组织者只能查看")
+
+
+def get_contest(contest_id: int) -> Contest:
+    contest = db.session.get(Contest, contest_id)
+    if contest is None:
+        raise NotFoundError("比武不存在")
+    return contest
+
+
+def get_group(group_id: int) -> Group:
+    group = db.session.get(Group, group_id)
+    if group is None:
+        raise NotFoundError("组别不存在")
+    return group
+
+
+def round_is_locked(round_id: int) -> bool:
+    """True once any mark exists on a sheet of the round: its criteria, maxima and steps are then fixed."""
+    query = (select(Mark.id).join(SheetVersion, Mark.version_id == SheetVersion.id)
+             .join(ScoreSheet, SheetVersion.sheet_id == ScoreSheet.id)
+             .where(ScoreSheet.round_id == round_id).limit(1))
+    return db.session.execute(query).first() is not None
+
+
+@dataclass(frozen=True)
+class ContestRow:
+    contest: Contest
+    groups: int
+    rounds: int
+    criteria: int
+    entries: int
+    weight_total: str
+
+
+def list_contests() -> list[ContestRow]:
+    """Every contest, newest year first, with its counts."""
+    contests = db.session.execute(select(Contest).order_by(Contest.year.desc(), Contest.id.desc())).scalars().all()
+    entries = dict(db.session.execute(
+        select(Entry.contest_id, func.count(Entry.id)).where(Entry.active).group_by(Entry.contest_id)).tuples().all())
+    criteria = dict(db.session.execute(
+        select(Round.contest_id, func.count(Criterion.id)).join(Criterion, Criterion.round_id == Round.id)
+        .group_by(Round.contest_id)).tuples().all())
+    return [ContestRow(c, sum(1 for g in c.groups if g.parent_id is None), len(c.rounds), criteria.get(c.id, 0),
+                       entries.get(c.id, 0), plain(sum((r.weight for r in c.rounds), Decimal(0))))
+            for c in contests]
+
+
+def _check_name(year: int, name: str, except_id: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise DomainError("比武名称不能为空")
+    if len(name) > 120:
+        raise DomainError("比武名称不能超过 120 个字")
+    if not 2000 <= year <= 2100:
+        raise DomainError("年度须在 2000–2100 之间")
+    clash = select(Contest.id).where(Contest.year == year, Contest.name == name)
+    if except_id is not None:
+        clash = clash.where(Contest.id != except_id)
+    if db.session.execute(clash).first():
+        raise DomainError(f"{year} 年度已有名为“{name}”的比武")
+    return name
+
+
+def contest_fields(contest: Contest) -> dict[str, Any]:
+    return {"year": contest.year, "name": contest.name, "status": contest.status, "places": contest.places,
+            "absent_round": contest.absent_round, "ranking": contest.ranking, "tie_break": list(contest.tie_break)}
+
+
+def create_contest(actor: User, year: int, name: str) -> Contest:
+    """A new contest with the two usual groups and the three usual rounds (30/30/40), no criteria yet."""
+    require_city(actor)
+    contest = Contest(year=year, name=_check_name(year, name), status="draft", tie_break=[])
+    contest.groups = [Group(code=code, name=label, position=i) for i, (code, label) in
+                      enumerate(GROUP_CODES.items(), start=1)]
+    contest.rounds = [Round(code=code, name=ROUND_CODES[code], position=i, weight=Decimal(weight), mode=mode)
+                      for i, (code, weight, mode) in enumerate(DEFAULT_ROUNDS, start=1)]
+    db.session.add(contest)
+    db.session.flush()
+    audit.record("contest_created", "contest", contest.id, after=contest_fields(contest))
+    db.session.commit()
+    return contest
+
+
+def _shift(day: date | None, years: int) -> date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def copy_contest(actor: User, source_id: int, year: int, name: str) -> Contest:
+    """Last year's structure for a new year: groups, rounds, criteria, rules; never people or marks."""
+    require_city(actor)
+    source = get_contest(source_id)
+    contest = Contest(year=year, name=_check_name(year, name), status="draft", places=source.places,
+                      absent_round=source.absent_round, ranking=source.ranking, tie_break=list(source.tie_break))
+    shift = year - source.year
+    copies: dict[int, Group] = {}
+    for group in sorted(source.groups, key=lambda g: (g.parent_id is not None, g.position, g.id)):
+        copies[group.id] = Group(code=group.code, name=group.name, position=group.position,
+                                 parent=copies.get(group.parent_id) if group.parent_id else None)
+        contest.groups.append(copies[group.id])
+    for rnd in source.rounds:
+        contest.rounds.append(Round(
+            code=rnd.code, name=rnd.name, position=rnd.position, weight=rnd.weight, mode=rnd.mode,
+            starts_on=_shift(rnd.starts_on, shift), ends_on=_shift(rnd.ends_on, shift), venue=None,
+            panel_method=rnd.panel_method, trim=rnd.trim, trim_from=rnd.trim_from, min_judges=rnd.min_judges,
+            normalize=rnd.normalize, deviation_points=rnd.deviation_points, deviation_share=rnd.deviation_share,
+            criteria=[Criterion(name=c.name, guidance=c.guidance, min_points=c.min_points, max_points=c.max_points,
+                                step=c.step, position=c.position) for c in rnd.criteria],
+            adjustment_items=[AdjustmentItem(name=a.name, kind=a.kind, rule_text=a.rule_text, unit_label=a.unit_label,
+                                             unit_size=a.unit_size, points_per_unit=a.points_per_unit, cap=a.cap)
+                              for a in rnd.adjustment_items],
+            veto_items=[VetoItem(name=v.name, description=v.description) for v in rnd.veto_items],
+        ))
+    db.session.add(contest)
+    db.session.flush()
+    audit.record("contest_copied", "contest", contest.id,
+                 after=contest_fields(contest) | {"copied_from": source.id, "rounds": len(contest.rounds),
+                                                  "groups": len(contest.groups)})
+    db.session.commit()
+    return contest
+
+
+@dataclass(frozen=True)
+class ContestSettings:
+    name: str
+    year: int
+    status: str
+    places: int
+    absent_round: str
+    ranking: str
+    tie_break: list[str]
+
+
+def update_settings(actor: User, contest_id: int, data: ContestSettings) -> Contest:
+    """Name, year, status and the contest-wide scoring settings of SCORING.md."""
+    require_city(actor)
+    contest = get_contest(contest_id)
+    name = _check_name(data.year, data.name, except_id=contest.id)
+    if data.status not in CONTEST_STATUSES:
+        raise DomainError("比武状态无效")
+    if not 0 <= data.places <= 10:
+        raise DomainError("保留小数位数须在 0–10 之间")
+    if data.absent_round not in ABSENT_ROUND:
+        raise DomainError("缺席轮次的计分方式无效")
+    if data.ranking not in RANKING:
+        raise DomainError("排名方式无效")
+    codes = {r.code for r in contest.rounds}
+    for code in data.tie_break:
+        if code not in codes:
+            raise DomainError(f"同分比较的轮次“{code}”不是本比武的轮次")
+    if len(set(data.tie_break)) != len(data.tie_break):
+        raise DomainError("同分比较的轮次不能重复")
+    before = contest_fields(contest)
+    contest.name, contest.year, contest.status, contest.places = name, data.year, data.status, data.places
+    contest.absent_round, contest.ranking, contest.tie_break = data.absent_round, data.ranking, list(data.tie_break)
+    after = contest_fields(contest)
+    if after != before:
+        audit.record("contest_settings_changed", "contest", contest.id, before=before, after=after)
+    db.session.commit()
+    return contest
+
+
+def set_weights(actor: User, contest_id: int, weights: dict[int, Decimal]) -> Contest:
+    """All round weights at once, as percentages; they must sum to exactly 100."""
+    require_city(actor)
+    contest = get_contest(contest_id)
+    if set(weights) != {r.id for r in contest.rounds}:
+        raise DomainError("须同时填写本比武每一轮的权重")
+    for rnd in contest.rounds:
+        if weights[rnd.id] <= 0:
+            raise DomainError(f"“{rnd.name}”的权重须大于 0")
+    total = sum(weights.values(), Decimal(0))
+    if total != 100:
+        raise DomainError(f"权重合计为 {plain(total)}%，须为 100%")
+    before = {r.code: plain(r.weight) for r in contest.rounds}
+    for rnd in contest.rounds:
+        rnd.weight = weights[rnd.id]
+    after = {r.code: plain(r.weight) for r in contest.rounds}
+    if after != before:
+        audit.record("round_weights_changed", "contest", contest.id, before=before, after=after)
+    db.session.commit()
+    return contest
+
+
+def _group_name(contest: Contest, name: str, parent_id: int | None, except_id: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise DomainError("组别名称不能为空")
+    if len(name) > 64:
+        raise DomainError("组别名称不能超过 64 个字")
+    if any(g.name == name and g.parent_id == parent_id and g.id != except_id for g in contest.groups):
+        raise DomainError(f"已有名为“{name}”的组别")
+    return name
+
+
+def add_group(actor: User, contest_id: int, name: str, parent_id: int | None = None) -> Group:
+    """A ranking group, or a sub-group (e.g. a county, a training class) of one."""
+    require_city(actor)
+    contest = get_contest(contest_id)
+    if parent_id is not None:
+        parent = next((g for g in contest.groups if g.id == parent_id), None)
+        if parent is None:
+            raise DomainError("所选上级组别不属于本比武")
+        if parent.parent_id is not None:
+            raise DomainError("子组别下不能再设子组别")
+    name = _group_name(contest, name, parent_id)
+    codes = {g.code for g in contest.groups}
+    number = len(contest.groups) + 1
+    while f"g{number}" in codes:
+        number += 1
+    group = Group(code=f"g{number}", name=name, parent_id=parent_id,
+                  position=max((g.position for g in contest.groups), default=0) + 1)
+    contest.groups.append(group)
+    db.session.flush()
+    audit.record("group_added", "group", group.id,
+                 after={"contest": contest.id, "code": group.code, "name": name, "parent": parent_id})
+    db.session.commit()
+    return group
+
+
+def rename_group(actor: User, group_id: int, name: str) -> Group:
+    require_city(actor)
+    group = get_group(group_id)
+    name = _group_name(group.contest, name, group.parent_id, except_id=group.id)
+    before = group.name
+    group.name = name
+    if name != before:
+        audit.record("group_renamed", "group", group.id, before={"name": before}, after={"name": name})
+    db.session.commit()
+    return group
+
+
+def entries_by_group(contest_id: int) -> dict[int, int]:
+    """How many entries use each group or sub-group of a contest (a group in use cannot be removed)."""
+    counts: dict[int, int] = {}
+    for column in (Entry.group_id, Entry.subgroup_id):
+        rows = db.session.execute(select(column, func.count(Entry.id)).where(
+            Entry.contest_id == contest_id, column.is_not(None)).group_by(column)).tuples()
+        for group_id, count in rows:
+            if group_id is not None:
+                counts[group_id] = counts.get(group_id, 0) + count
+    return counts
+
+
+def remove_group(actor: User, group_id: int) -> Contest:
+    """Only a group that no entry uses and that has no sub-groups may go."""
+    require_city(actor)
+    group = get_group(group_id)
+    contest = group.contest
+    if any(g.parent_id == group.id for g in contest.groups):
+        raise DomainError(f"“{group.name}”下还有子组别，请先删除子组别")
+    used = select(func.count(Entry.id)).where(or_(Entry.group_id == group.id, Entry.subgroup_id == group.id))
+    if db.session.execute(used).scalar_one():
+        raise DomainError(f"“{group.name}”已有参赛人，不能删除")
+    before = {"contest": contest.id, "code": group.code, "name": group.name, "parent": group.parent_id}
+    contest.groups.remove(group)
+    db.session.flush()
+    audit.record("group_removed", "group", group_id, before=before)
+    db.session.commit()
+    return contest

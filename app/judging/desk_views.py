@@ -1,0 +1,64 @@
+"""The organizers' scoring desk (/organize/desk/): open and close scoring, reopen sheets, accept late ones."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.errors import DomainError, render_error
+from app.judging import corrections, windows
+from app.judging.desk import desk
+from app.security import access
+
+bp = Blueprint("desk", __name__, url_prefix="/organize/desk")
+
+
+def _back(round_id: int) -> Response:
+    return redirect(url_for("desk.round_desk", round_id=round_id))
+
+
+@bp.get("/round/<int:round_id>")
+@access("organizer")
+def round_desk(round_id: int) -> str:
+    return render_template("judging/desk.html", desk=desk(round_id))
+
+
+@bp.post("/round/<int:round_id>/open")
+@access("organizer", city_only=True)
+def open_scoring(round_id: int) -> Response:
+    windows.open_window(current_user, round_id, request.form.get("session_id", type=int),
+                        request.form.get("entry_id", type=int))
+    flash("评分已开放。", "success")
+    return _back(round_id)
+
+
+@bp.post("/round/<int:round_id>/close/<int:window_id>")
+@access("organizer", city_only=True)
+def close_scoring(round_id: int, window_id: int) -> Response:
+    windows.close_window(current_user, window_id)
+    flash("评分已关闭。", "success")
+    return _back(round_id)
+
+
+@bp.post("/round/<int:round_id>/sheet/<int:sheet_id>/reopen")
+@access("organizer", city_only=True)
+def reopen(round_id: int, sheet_id: int) -> Response:
+    corrections.reopen(current_user, sheet_id, request.form.get("reason", ""))
+    flash("评分表已重新开放，评委可修改后再次提交。", "success")
+    return _back(round_id)
+
+
+@bp.post("/round/<int:round_id>/version/<int:version_id>/accept")
+@access("organizer", city_only=True)
+def accept_late(round_id: int, version_id: int) -> Response:
+    corrections.accept_late(current_user, version_id, request.form.get("reason", ""))
+    flash("迟交评分表已接受并计入。", "success")
+    return _back(round_id)
+
+
+@bp.errorhandler(DomainError)
+def refused(error: DomainError) -> Response | tuple[str, int]:
+    if error.status != 400:
+        return render_error(error.status, error.message)
+    flash(error.message, "danger")
+    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
+                    else url_for("organize.home"))

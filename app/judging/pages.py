@@ -1,0 +1,118 @@
+"""What the judge's phone shows: their contestants in running order with sheet states, and one sheet."""
+
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import and_, select
+
+from app.accounts.models import User
+from app.contests.models import Criterion, Round
+from app.entries.models import Entry
+from app.extensions import db
+from app.judges.models import Judge
+from app.judging.models import SHEET_STATES, ScoreSheet, SheetVersion
+from app.judging.windows import is_open, on_stage
+from app.panels.models import Assignment, SessionSlot
+
+
+@dataclass(frozen=True)
+class ToScore:
+    entry_id: int
+    public_number: str
+    unit: str
+    position: int | None
+    session: str
+    state: str
+    state_label: str
+    on_stage: bool
+    correction_asked: bool
+
+
+@dataclass(frozen=True)
+class RoundList:
+    round: Round
+    items: list[ToScore]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for i in self.items if i.state == "submitted")
+
+
+def my_rounds(user: User) -> list[RoundList]:
+    """Per round the judge is assigned in: their contestants in running order (session, position)."""
+    judges = db.session.execute(select(Judge.id).where(Judge.user_id == user.id, Judge.active)).scalars().all()
+    rows = db.session.execute(
+        select(Assignment.round_id, Entry, SessionSlot, ScoreSheet)
+        .join(Entry, Entry.id == Assignment.entry_id)
+        .outerjoin(SessionSlot, and_(SessionSlot.entry_id == Entry.id, SessionSlot.round_id == Assignment.round_id))
+        .outerjoin(ScoreSheet, and_(ScoreSheet.round_id == Assignment.round_id,
+                                    ScoreSheet.judge_id == Assignment.judge_id, ScoreSheet.entry_id == Entry.id))
+        .where(Assignment.judge_id.in_(judges))
+    ).tuples().all()
+    by_round: dict[int, list[ToScore]] = {}
+    stage: dict[int, set[int]] = {}
+    for round_id, entry, slot, sheet in rows:
+        if round_id not in stage:
+            stage[round_id] = on_stage(round_id)
+        state = sheet.state if sheet is not None else "open"
+        by_round.setdefault(round_id, []).append(ToScore(
+            entry_id=entry.id, public_number=entry.public_number, unit=entry.unit_name,
+            position=slot.position if slot else None, session=slot.session.name if slot else "",
+            state=state, state_label=SHEET_STATES.get(state, state), on_stage=entry.id in stage[round_id],
+            correction_asked=bool(sheet and sheet.correction_requested_at)))
+    result = []
+    for round_id, items in by_round.items():
+        items.sort(key=lambda i: (i.session, i.position is None, i.position or 0, i.public_number))
+        result.append(RoundList(db.session.get(Round, round_id), items))  # type: ignore[arg-type]
+    return sorted(result, key=lambda r: r.round.position)
+
+
+@dataclass(frozen=True)
+class SheetField:
+    criterion: Criterion
+    value: str
+    max_text: str
+    min_text: str
+    step_text: str
+
+
+@dataclass(frozen=True)
+class SheetPage:
+    round: Round
+    entry: Entry
+    state: str
+    state_label: str
+    fields: list[SheetField]
+    comment: str
+    max_total: str
+    window_open: bool
+    client_token: str
+    versions: list[SheetVersion]
+    correction_asked: bool
+
+
+def _text(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def sheet_page(rnd: Round, entry: Entry, judge: Judge, typed: dict[int, str] | None = None,
+               comment: str | None = None) -> SheetPage:
+    sheet = db.session.execute(select(ScoreSheet).where(
+        ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry.id, ScoreSheet.judge_id == judge.id)
+    ).scalar_one_or_none()
+    versions = list(sheet.versions) if sheet else []
+    draft = (sheet.draft or {}) if sheet else {}
+    last = {m.criterion_id: _text(m.value) for m in versions[-1].marks} if versions else {}
+    values = typed if typed is not None else {int(k): v for k, v in (draft.get("marks") or {}).items()} or last
+    state = sheet.state if sheet else "open"
+    return SheetPage(
+        round=rnd, entry=entry, state=state, state_label=SHEET_STATES.get(state, state),
+        fields=[SheetField(c, values.get(c.id, ""), _text(c.max_points), _text(c.min_points), _text(c.step))
+                for c in rnd.criteria],
+        comment=comment if comment is not None else (draft.get("comment") or (versions[-1].comment if versions
+                                                                               else "")),
+        max_total=_text(rnd.max_total), window_open=is_open(rnd.id, entry.id),
+        client_token=secrets.token_urlsafe(18), versions=versions,
+        correction_asked=bool(sheet and sheet.correction_requested_at),
+    )

@@ -1,0 +1,194 @@
+"""Submitting a score sheet: validated again on the server, PIN-confirmed, versioned, idempotent.
+
+A confirmed version is never updated or deleted; a correction adds the next version. Each
+submission carries the client's token, so a double tap, a retry after a time-out or a resend from
+a second tab stores one version. Unique constraints in the database back every rule here.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import User
+from app.audit import services as audit
+from app.contests.models import Round
+from app.errors import DomainError
+from app.extensions import db
+from app.judges.services import check_pin
+from app.judging.access import assigned
+from app.judging.models import Mark, ScoreSheet, SheetVersion
+from app.judging.windows import is_open
+from scoring import deviation_flag
+
+COMMENT_LIMIT = 500
+DEVIATION_MESSAGE = "您的评分与其他评委差异较大，请确认是否无误"
+
+
+@dataclass(frozen=True)
+class Submission:
+    round_id: int
+    entry_id: int
+    marks: Mapping[int, str]  # criterion id -> the text typed
+    comment: str
+    client_token: str
+    pin: str
+    acknowledge_deviation: bool = False
+    confirmed_offline_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened: stored (maybe late, maybe a retry of one stored before) or asked to look again."""
+
+    version: SheetVersion | None
+    duplicate: bool = False
+    needs_deviation_check: bool = False
+
+    @property
+    def late(self) -> bool:
+        return bool(self.version and self.version.late)
+
+
+def parse_marks(rnd: Round, raw: Mapping[int, str]) -> dict[int, Decimal]:
+    """Every criterion of the round, each a decimal in range and on its step; all problems at once."""
+    problems: list[str] = []
+    marks: dict[int, Decimal] = {}
+    known = {c.id for c in rnd.criteria}
+    if set(raw) - known:
+        problems.append("评分表含有不属于本轮的评分指标")
+    for criterion in rnd.criteria:
+        text = (raw.get(criterion.id) or "").strip()
+        if not text:
+            problems.append(f"“{criterion.name}”：请填写分数")
+            continue
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            problems.append(f"“{criterion.name}”：“{text[:12]}”不是有效的数字")
+            continue
+        if not value.is_finite() or not criterion.min_points <= value <= criterion.max_points:
+            problems.append(f"“{criterion.name}”：分数须在 {criterion.min_points.normalize():f}–"
+                            f"{criterion.max_points.normalize():f} 之间")
+            continue
+        if (value - criterion.min_points) % criterion.step != 0:
+            problems.append(f"“{criterion.name}”：分数须为 {criterion.step.normalize():f} 的整数倍")
+            continue
+        marks[criterion.id] = value
+    if problems:
+        raise DomainError("；".join(problems))
+    return marks
+
+
+def latest_counted_totals(round_id: int, entry_id: int, except_sheet: int | None) -> list[Decimal]:
+    """The total of each other sheet's latest counted version for the contestant."""
+    latest = (select(SheetVersion.sheet_id, func.max(SheetVersion.number).label("number"))
+              .join(ScoreSheet).where(ScoreSheet.round_id == round_id, ScoreSheet.entry_id == entry_id,
+                                      SheetVersion.counted).group_by(SheetVersion.sheet_id).subquery())
+    query = select(SheetVersion.total).join(latest, (latest.c.sheet_id == SheetVersion.sheet_id)
+                                            & (latest.c.number == SheetVersion.number))
+    if except_sheet is not None:
+        query = query.where(SheetVersion.sheet_id != except_sheet)
+    return list(db.session.execute(query).scalars())
+
+
+def _flag(rnd: Round, total: Decimal, others: list[Decimal]) -> bool:
+    if rnd.deviation_points is None and rnd.deviation_share is None:
+        return False
+    return deviation_flag(total, others, threshold_points=rnd.deviation_points,
+                          threshold_share=rnd.deviation_share, sheet_max=rnd.max_total)
+
+
+def _existing(token: str) -> SheetVersion | None:
+    return db.session.execute(select(SheetVersion).where(SheetVersion.client_token == token)).scalar_one_or_none()
+
+
+def submit(user: User, sub: Submission) -> Outcome:
+    """Store one confirmed version of the judge's sheet, or say why not."""
+    if not 8 <= len(sub.client_token) <= 64:
+        raise DomainError("提交缺少有效的客户端标识，请刷新页面后重试")
+    judge, rnd, entry = assigned(user, sub.round_id, sub.entry_id)
+    previous = _existing(sub.client_token)
+    if previous is not None:
+        return _as_retry(previous, judge.id, rnd.id, entry.id)
+    marks = parse_marks(rnd, sub.marks)
+    comment = sub.comment.strip()
+    if len(comment) > COMMENT_LIMIT:
+        raise DomainError(f"点评不能超过 {COMMENT_LIMIT} 字")
+    sheet = db.session.execute(select(ScoreSheet).where(
+        ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry.id, ScoreSheet.judge_id == judge.id)
+    ).scalar_one_or_none()
+    if sheet is not None and sheet.state in ("submitted", "late"):
+        raise DomainError("该评分表已提交并锁定。如需更正，请点击“申请更正”，由组织者重新开放")
+    window_open = is_open(rnd.id, entry.id)
+    if not window_open and sub.confirmed_offline_at is None:
+        raise DomainError("该参赛人的评分尚未开放或已经关闭，不能提交")
+    total = sum(marks.values(), Decimal(0))
+    flagged = _flag(rnd, total, latest_counted_totals(rnd.id, entry.id, sheet.id if sheet else None))
+    if flagged and not sub.acknowledge_deviation:
+        return Outcome(None, needs_deviation_check=True)
+    check_pin(judge, sub.pin)
+    if sheet is None:
+        sheet = ScoreSheet(round_id=rnd.id, entry_id=entry.id, judge_id=judge.id, state="open")
+        db.session.add(sheet)
+        db.session.flush()
+    number = (db.session.execute(select(func.max(SheetVersion.number)).where(
+        SheetVersion.sheet_id == sheet.id)).scalar() or 0) + 1
+    late = not window_open
+    version = SheetVersion(
+        sheet_id=sheet.id, number=number, client_token=sub.client_token, total=total, comment=comment,
+        source="offline" if sub.confirmed_offline_at else "phone", entered_by_id=user.id, deviation_flag=flagged,
+        late=late, counted=not late, reason=sheet.correction_reason if number > 1 else "",
+    )
+    version.marks = [Mark(criterion_id=cid, value=value) for cid, value in marks.items()]
+    db.session.add(version)
+    sheet.state = "late" if late else "submitted"
+    sheet.draft = None
+    sheet.correction_requested_at, sheet.correction_reason = None, ""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another request stored this token (or this version number) first: report that, store nothing.
+        db.session.rollback()
+        again = _existing(sub.client_token)
+        if again is not None:
+            return _as_retry(again, judge.id, rnd.id, entry.id)
+        raise DomainError("该评分表刚刚已由另一次提交保存，请刷新页面查看") from None
+    audit.record("sheet_submitted", "score_sheet", sheet.id, after={
+        "round": rnd.code, "entry": entry.public_number, "judge_id": judge.id, "version": number,
+        "marks": {str(cid): f"{value}" for cid, value in sorted(marks.items())}, "total": f"{total}",
+        "deviation_flag": flagged, "late": late, "source": version.source,
+        "confirmed_offline_at": sub.confirmed_offline_at.isoformat() if sub.confirmed_offline_at else None,
+    })
+    db.session.commit()
+    return Outcome(version)
+
+
+def _as_retry(version: SheetVersion, judge_id: int, round_id: int, entry_id: int) -> Outcome:
+    sheet = version.sheet
+    if (sheet.judge_id, sheet.round_id, sheet.entry_id) != (judge_id, round_id, entry_id):
+        raise DomainError("提交标识与评分表不符，请刷新页面后重试")
+    return Outcome(version, duplicate=True)
+
+
+def save_draft(user: User, round_id: int, entry_id: int, marks: Mapping[int, str], comment: str) -> ScoreSheet:
+    """Keep the judge's unfinished sheet on the server too; drafts are not marks and are not audited."""
+    judge, rnd, entry = assigned(user, round_id, entry_id)
+    sheet = db.session.execute(select(ScoreSheet).where(
+        ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry.id, ScoreSheet.judge_id == judge.id)
+    ).scalar_one_or_none()
+    if sheet is None:
+        sheet = ScoreSheet(round_id=rnd.id, entry_id=entry.id, judge_id=judge.id, state="draft")
+        db.session.add(sheet)
+    elif sheet.state in ("submitted", "late"):
+        raise DomainError("该评分表已提交，草稿不再保存")
+    elif sheet.state == "open":
+        sheet.state = "draft"
+    valid = {c.id for c in rnd.criteria}
+    sheet.draft = {"marks": {str(k): str(v)[:12] for k, v in marks.items() if k in valid},
+                   "comment": comment[:COMMENT_LIMIT]}
+    db.session.commit()
+    return sheet

@@ -1,0 +1,64 @@
+"""Scoring windows: organizers open and close scoring for a round, a session or one contestant."""
+
+from sqlalchemy import or_, select
+
+from app.accounts.models import User
+from app.audit import services as audit
+from app.errors import DomainError, NotFoundError
+from app.extensions import db
+from app.judging.models import ScoringWindow
+from app.panels.models import SessionSlot
+from app.timeutil import utcnow
+
+
+def is_open(round_id: int, entry_id: int) -> bool:
+    """Open when a window of the round itself, of the entry's session, or of the entry is open."""
+    session_ids = select(SessionSlot.session_id).where(SessionSlot.round_id == round_id,
+                                                       SessionSlot.entry_id == entry_id)
+    found = db.session.execute(select(ScoringWindow.id).where(
+        ScoringWindow.round_id == round_id, ScoringWindow.closed_at.is_(None),
+        or_(
+            (ScoringWindow.session_id.is_(None) & ScoringWindow.entry_id.is_(None)),
+            ScoringWindow.session_id.in_(session_ids),
+            ScoringWindow.entry_id == entry_id,
+        ))).first()
+    return found is not None
+
+
+def on_stage(round_id: int) -> set[int]:
+    """Entries with a window of their own open: the contestant now on stage."""
+    rows = db.session.execute(select(ScoringWindow.entry_id).where(
+        ScoringWindow.round_id == round_id, ScoringWindow.closed_at.is_(None),
+        ScoringWindow.entry_id.is_not(None))).scalars()
+    return {entry_id for entry_id in rows if entry_id is not None}
+
+
+def open_window(actor: User, round_id: int, session_id: int | None = None, entry_id: int | None = None
+                ) -> ScoringWindow:
+    existing = db.session.execute(select(ScoringWindow).where(
+        ScoringWindow.round_id == round_id, ScoringWindow.closed_at.is_(None),
+        ScoringWindow.session_id.is_(session_id) if session_id is None else ScoringWindow.session_id == session_id,
+        ScoringWindow.entry_id.is_(entry_id) if entry_id is None else ScoringWindow.entry_id == entry_id,
+    )).scalar_one_or_none()
+    if existing is not None:
+        raise DomainError("评分已开放，无需重复开放")
+    window = ScoringWindow(round_id=round_id, session_id=session_id, entry_id=entry_id, opened_by_id=actor.id)
+    db.session.add(window)
+    db.session.flush()
+    audit.record("scoring_opened", "scoring_window", window.id,
+                 after={"round_id": round_id, "session_id": session_id, "entry_id": entry_id})
+    db.session.commit()
+    return window
+
+
+def close_window(actor: User, window_id: int) -> ScoringWindow:
+    window = db.session.get(ScoringWindow, window_id)
+    if window is None:
+        raise NotFoundError("评分窗口不存在")
+    if window.closed_at is not None:
+        raise DomainError("评分已关闭")
+    window.closed_at, window.closed_by_id = utcnow(), actor.id
+    audit.record("scoring_closed", "scoring_window", window.id,
+                 after={"round_id": window.round_id, "session_id": window.session_id, "entry_id": window.entry_id})
+    db.session.commit()
+    return window

@@ -1,0 +1,75 @@
+"""Scoring progress of a round: sheets expected (assignments) and submitted, and who still owes what."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, select
+
+from app.accounts.models import User
+from app.entries.models import Entry
+from app.extensions import db
+from app.judges.models import Judge
+from app.judging.models import ScoreSheet
+from app.panels.models import Assignment, SessionSlot
+
+
+@dataclass
+class JudgeProgress:
+    judge_id: int
+    name: str
+    unit: str
+    expected: int = 0
+    submitted: int = 0
+    owed: list[str] = field(default_factory=list)  # public numbers still to score
+
+    @property
+    def complete(self) -> bool:
+        return self.expected == self.submitted
+
+
+@dataclass(frozen=True)
+class RoundProgress:
+    expected: int
+    submitted: int
+    judges: list[JudgeProgress]
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.expected == 0 else self.submitted * 100 // self.expected
+
+
+def round_progress(round_id: int, county_id: int | None = None, session_id: int | None = None) -> RoundProgress:
+    """Three queries whatever the size of the round: assignments with sheet states, judges, nothing per row."""
+    query = (
+        select(Assignment.judge_id, Entry.public_number, ScoreSheet.state)
+        .join(Entry, Entry.id == Assignment.entry_id)
+        .outerjoin(ScoreSheet, and_(ScoreSheet.round_id == Assignment.round_id,
+                                    ScoreSheet.judge_id == Assignment.judge_id,
+                                    ScoreSheet.entry_id == Assignment.entry_id))
+        .where(Assignment.round_id == round_id)
+        .order_by(Entry.public_number)
+    )
+    if county_id is not None:
+        query = query.where(Entry.county_id == county_id)
+    if session_id is not None:
+        query = query.join(SessionSlot, and_(SessionSlot.entry_id == Assignment.entry_id,
+                                             SessionSlot.round_id == Assignment.round_id)).where(
+            SessionSlot.session_id == session_id)
+    rows = db.session.execute(query).tuples().all()
+    judge_ids = {judge_id for judge_id, _, _ in rows}
+    judges = {
+        j_id: JudgeProgress(j_id, name, unit)
+        for j_id, name, unit in db.session.execute(
+            select(Judge.id, User.display_name, Judge.unit).join(User, User.id == Judge.user_id)
+            .where(Judge.id.in_(judge_ids))).tuples()
+    }
+    submitted = 0
+    for judge_id, public_number, state in rows:
+        progress = judges[judge_id]
+        progress.expected += 1
+        if state == "submitted":
+            progress.submitted += 1
+            submitted += 1
+        else:
+            progress.owed.append(public_number)
+    ordered = sorted(judges.values(), key=lambda p: (p.complete, p.name))
+    return RoundProgress(expected=len(rows), submitted=submitted, judges=ordered)

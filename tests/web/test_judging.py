@@ -1,0 +1,221 @@
+"""Judging on phones: assigned sheets only, the scoring window, PIN confirmation, versions, idempotency."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEvent
+from app.contests.models import Criterion
+from app.extensions import db
+from app.judges.models import Judge
+from app.judges.services import pin_digest
+from app.judging.models import ScoreSheet, ScoringWindow, SheetVersion
+from app.panels.services import PanelSpec, create_manual
+from tests.conftest import csrf_from, login
+from tests.factories import World, make_user
+
+PIN = "246810"
+
+
+@pytest.fixture()
+def hall(world: World) -> World:
+    """Three judges (PIN 246810) on a panel for the village group's plan round, two criteria of 20 points."""
+    rnd = world.contest.rounds[0]
+    rnd.criteria.append(Criterion(name="目标任务", max_points=Decimal(20), step=Decimal("0.5"), position=2))
+    rnd.deviation_points = Decimal(10)
+    judges = [db.session.execute(select(Judge)).scalar_one()]
+    for name in ("judge2", "judge3"):
+        user = make_user(name, "judge", name=name)
+        db.session.flush()
+        judges.append(Judge(contest_id=world.contest.id, user_id=user.id, unit="市财政局", field="finance"))
+        db.session.add(judges[-1])
+    db.session.flush()
+    for judge in judges:
+        judge.pin_digest = pin_digest(judge.id, PIN)
+    db.session.commit()
+    group = next(g for g in world.contest.groups if g.code == "village")
+    create_manual(world.users["city_organizer"], PanelSpec(rnd.id, group.id, "路演评委组"), [j.id for j in judges])
+    db.session.add(ScoringWindow(round_id=rnd.id, opened_by_id=world.users["city_organizer"].id))
+    db.session.commit()
+    return world
+
+
+def ids(world: World) -> tuple[int, int, list[int]]:
+    rnd = world.contest.rounds[0]
+    return rnd.id, world.entries["pingding"].id, [c.id for c in rnd.criteria]
+
+
+def confirm(client: FlaskClient, world: World, values: tuple[str, str], token: str, pin: str = PIN,
+            **extra: str) -> tuple[int, dict[str, object]]:
+    round_id, entry_id, criteria = ids(world)
+    csrf = csrf_from(client.get(f"/judge/r/{round_id}/e/{entry_id}").get_data(as_text=True))
+    data = {"csrf_token": csrf, "client_token": token, "pin": pin, "comment": "思路清晰",
+            f"m-{criteria[0]}": values[0], f"m-{criteria[1]}": values[1]} | extra
+    response = client.post(f"/judge/r/{round_id}/e/{entry_id}/confirm", data=data,
+                           headers={"Accept": "application/json"})
+    return response.status_code, response.get_json()
+
+
+def versions() -> list[SheetVersion]:
+    return list(db.session.execute(select(SheetVersion).order_by(SheetVersion.id)).scalars())
+
+
+def test_a_judge_sees_assigned_contestants_and_who_is_on_stage(client: FlaskClient, hall: World) -> None:
+    login(client, "judge")
+    html = client.get("/judge/").get_data(as_text=True)
+    assert "V001" in html and "V002" in html and "未评" in html
+    assert "正在台上" not in html
+    round_id, entry_id, _ = ids(hall)
+    db.session.add(ScoringWindow(round_id=round_id, entry_id=entry_id, opened_by_id=hall.users["city_organizer"].id))
+    db.session.commit()
+    assert "正在台上 · 请评分" in client.get("/judge/list").get_data(as_text=True)
+
+
+def test_a_confirmed_sheet_stores_one_version_with_its_marks_and_total(client: FlaskClient, hall: World) -> None:
+    login(client, "judge")
+    status, body = confirm(client, hall, ("18.5", "17"), "token-aaaaaaaa")
+    assert (status, body["stored"], body["duplicate"]) == (200, True, False)
+    [version] = versions()
+    assert (version.number, version.total, version.comment) == (1, Decimal("35.5"), "思路清晰")
+    assert sorted(m.value for m in version.marks) == [Decimal(17), Decimal("18.5")]
+    assert version.sheet.state == "submitted"
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "sheet_submitted")).scalar_one()
+    assert event.after["total"] == "35.5" and event.after["version"] == 1
+
+
+def test_a_retry_with_the_same_token_stores_nothing_more(client: FlaskClient, hall: World) -> None:
+    login(client, "judge")
+    confirm(client, hall, ("18.5", "17"), "token-bbbbbbbb")
+    status, body = confirm(client, hall, ("18.5", "17"), "token-bbbbbbbb")
+    assert (status, body["stored"], body["duplicate"]) == (200, True, True)
+    assert len(versions()) == 1
+
+
+def test_a_second_submission_of_a_locked_sheet_is_refused(client: FlaskClient, hall: World) -> None:
+    login(client, "judge")
+    confirm(client, hall, ("18.5", "17"), "token-cccccccc")
+    status, body = confirm(client, hall, ("10", "10"), "token-dddddddd")
+    assert status == 400 and "已提交并锁定" in body["error"]
+    assert [v.total for v in versions()] == [Decimal("35.5")]
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    (("20.5", "10"), "“发展思路”：分数须在 0–20 之间"),
+    (("18.3", "10"), "“发展思路”：分数须为 0.5 的整数倍"),
+    (("", "10"), "“发展思路”：请填写分数"),
+    (("abc", "10"), "“发展思路”：“abc”不是有效的数字"),
+    (("-1", "10"), "“发展思路”：分数须在 0–20 之间"),
+])
+def test_bad_marks_are_refused_with_the_criterion_named_and_nothing_stored(
+    client: FlaskClient, hall: World, values: tuple[str, str], message: str
+) -> None:
+    login(client, "judge")
+    status, body = confirm(client, hall, values, "token-eeeeeeee")
+    assert status == 400 and message in body["error"]
+    assert versions() == []
+
+
+def test_a_wrong_pin_stores_nothing(client: FlaskClient, hall: World) -> None:
+    login(client, "judge")
+    status, body = confirm(client, hall, ("18.5", "17"), "token-ffffffff", pin="000000")
+    assert status == 400 and "PIN 不正确，还可再试 4 次" in body["error"]
+    assert versions() == []
+
+
+def test_a_closed_window_refuses_a_sheet_but_keeps_one_confirmed_offline_as_late(
+    client: FlaskClient, hall: World
+) -> None:
+    db.session.execute(ScoringWindow.__table__.update().values(closed_at=date(2022, 3, 15)))
+    db.session.commit()
+    login(client, "judge")
+    status, body = confirm(client, hall, ("18.5", "17"), "token-gggggggg")
+    assert status == 400 and "尚未开放或已经关闭" in body["error"]
+    status, body = confirm(client, hall, ("18.5", "17"), "token-hhhhhhhh", confirmed_offline_at="2022-03-15T02:01:00Z")
+    assert (status, body["stored"], body["late"]) == (200, True, True)
+    [version] = versions()
+    assert (version.late, version.counted, version.source, version.sheet.state) == (True, False, "offline", "late")
+    # The organizer accepts it with a reason; then it counts.
+    organizer = client.application.test_client()
+    token = login(organizer, "city")
+    round_id = ids(hall)[0]
+    response = organizer.post(f"/organize/desk/round/{round_id}/version/{version.id}/accept",
+                              data={"reason": "现场网络中断，监督员见证", "csrf_token": token})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (versions()[0].counted, versions()[0].sheet.state) == (True, "submitted")
+
+
+def test_a_sheet_far_from_the_others_asks_the_judge_to_look_again(client: FlaskClient, hall: World) -> None:
+    for username, token in (("judge2", "token-j2j2j2j2"), ("judge3", "token-j3j3j3j3")):
+        other = client.application.test_client()
+        login(other, username)
+        assert confirm(other, hall, ("18", "18"), token)[1]["stored"] is True
+    login(client, "judge")
+    status, body = confirm(client, hall, ("10", "10"), "token-iiiiiiii")
+    assert (status, body["stored"], body["deviation"]) == (200, False, True)
+    assert body["message"] == "您的评分与其他评委差异较大，请确认是否无误"
+    assert len(versions()) == 2
+    status, body = confirm(client, hall, ("10", "10"), "token-iiiiiiii", acknowledge_deviation="1")
+    assert body["stored"] is True
+    assert versions()[-1].deviation_flag is True
+
+
+def test_a_correction_adds_a_version_and_keeps_the_first(client: FlaskClient, hall: World) -> None:
+    token = login(client, "judge")
+    confirm(client, hall, ("18.5", "17"), "token-kkkkkkkk")
+    round_id, entry_id, _ = ids(hall)
+    client.post(f"/judge/r/{round_id}/e/{entry_id}/correction", data={"reason": "第二项看错", "csrf_token": token})
+    sheet = db.session.execute(select(ScoreSheet)).scalar_one()
+    organizer = client.application.test_client()
+    org_token = login(organizer, "city")
+    assert organizer.post(f"/organize/desk/round/{round_id}/sheet/{sheet.id}/reopen",
+                          data={"reason": "评委申请，核实属实", "csrf_token": org_token}).status_code == 302
+    status, body = confirm(client, hall, ("18.5", "19"), "token-llllllll")
+    assert body["stored"] is True
+    db.session.expire_all()
+    assert [(v.number, v.total) for v in versions()] == [(1, Decimal("35.5")), (2, Decimal("37.5"))]
+    assert versions()[1].reason == "评委申请，核实属实"
+    actions = db.session.execute(select(AuditEvent.action).where(AuditEvent.object_type == "score_sheet")
+                                 .order_by(AuditEvent.id)).scalars().all()
+    assert actions == ["sheet_submitted", "correction_requested", "sheet_reopened", "sheet_submitted"]
+
+
+def test_a_judge_cannot_open_a_sheet_not_assigned_to_them(client: FlaskClient, hall: World) -> None:
+    other_round = hall.contest.rounds[1].id  # no panel there
+    login(client, "judge")
+    entry_id = ids(hall)[1]
+    response = client.get(f"/judge/r/{other_round}/e/{entry_id}")
+    assert response.status_code == 403 and "未分配给您评分" in response.get_data(as_text=True)
+    assert client.get(f"/judge/r/{ids(hall)[0]}/e/999999").status_code == 404
+
+
+def test_a_recused_judge_cannot_open_that_sheet(client: FlaskClient, hall: World) -> None:
+    organizer = client.application.test_client()
+    token = login(organizer, "city")
+    judge = db.session.execute(select(Judge).join(Judge.user).where(Judge.user.has(username="judge"))).scalar_one()
+    round_id, entry_id, _ = ids(hall)
+    organizer.post(f"/organize/panels/round/{round_id}/recusals", data={
+        "recusal-judge_id": judge.id, "recusal-public_number": "V001", "recusal-reason": "曾在该村任职",
+        "csrf_token": token})
+    login(client, "judge")
+    assert client.get(f"/judge/r/{round_id}/e/{entry_id}").status_code == 403
+
+
+def test_a_draft_is_kept_and_shown_again(client: FlaskClient, hall: World) -> None:
+    token = login(client, "judge")
+    round_id, entry_id, criteria = ids(hall)
+    response = client.post(f"/judge/r/{round_id}/e/{entry_id}/draft",
+                           data={"csrf_token": token, f"m-{criteria[0]}": "15.5", "comment": "草稿"})
+    assert response.get_json() == {"saved": True}
+    html = client.get(f"/judge/r/{round_id}/e/{entry_id}").get_data(as_text=True)
+    assert 'value="15.5"' in html and "草稿" in html
+    assert db.session.execute(select(func.count()).select_from(SheetVersion)).scalar_one() == 0
+
+
+def test_secretaries_never_reach_judge_pages(client: FlaskClient, hall: World) -> None:
+    login(client, "sec")
+    round_id, entry_id, _ = ids(hall)
+    assert client.get(f"/judge/r/{round_id}/e/{entry_id}").status_code == 403

@@ -1,0 +1,309 @@
+"""Panels with recusal, reproducible draws, sessions with running order, paper sheets, progress."""
+
+import subprocess
+from datetime import date, time
+from decimal import Decimal
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, func, select
+
+from app.audit.models import AuditEvent
+from app.entries.models import Entry, EntryHolder
+from app.extensions import db
+from app.judges.models import Judge
+from app.judging.models import ScoreSheet
+from app.panels import draw
+from app.panels.models import Assignment, ContestSession, Panel, Recusal, SessionSlot
+from app.places.models import Township, Village
+from tests.conftest import login
+from tests.factories import World, make_user
+
+
+@pytest.fixture()
+def city(world: World) -> World:
+    """The world plus 8 judges (two from 平定县) and 4 more village entries (3 in 平定县, 1 in 盂县)."""
+    contest = world.contest
+    village_group = next(g for g in contest.groups if g.code == "village")
+    specs = [("农一", "agriculture", None), ("农二", "agriculture", None), ("财一", "finance", None),
+             ("组一", "organization", None), ("组二", "organization", None), ("旅一", "tourism", None),
+             ("平定甲", "grassroots", world.pingding), ("平定乙", "grassroots", world.pingding)]
+    for i, (name, field, county) in enumerate(specs, start=1):
+        user = make_user(f"jj{i}", "judge", county, name=name)
+        db.session.flush()
+        db.session.add(Judge(contest_id=contest.id, user_id=user.id, unit="单位", field=field,
+                             home_county_id=county.id if county else None))
+    guanshan = db.session.execute(select(Township).where(Township.code == "140321100")).scalar_one()
+    xiushui = db.session.execute(select(Township).where(Township.code == "140322100")).scalar_one()
+    for i, township in enumerate([guanshan, guanshan, guanshan, xiushui], start=3):
+        village = Village(code=f"1403{i:08d}", name=f"村{i}", township=township)
+        db.session.add(village)
+        user = make_user(f"sv{i}", "secretary", township.county, name=f"书记{i}")
+        entry = Entry(contest_id=contest.id, group=village_group, public_number=f"V00{i}",
+                      county_id=township.county_id, township=township, village=village)
+        entry.holders = [EntryHolder(user=user, started_on=date(2022, 1, 1))]
+        db.session.add_all([village, entry])
+    db.session.commit()
+    return world
+
+
+def plan_round(world: World) -> int:
+    return world.contest.rounds[0].id
+
+
+def village_group(world: World) -> int:
+    return next(g.id for g in world.contest.groups if g.code == "village")
+
+
+def draw_form(world: World, **extra: object) -> dict[str, object]:
+    data: dict[str, object] = {"draw-name": "路演评委组", "draw-group_id": village_group(world), "draw-session_id": 0,
+                               "draw-county_id": 0, "draw-recusal_scope": "county", "draw-size": 5,
+                               "draw-min_agriculture": 2, "draw-min_finance": 1}
+    data.update(extra)
+    return data
+
+
+def test_a_drawn_panel_meets_field_minimums_and_is_reproducible(client: FlaskClient, city: World) -> None:
+    token = login(client, "city")
+    response = client.post(f"/organize/panels/round/{plan_round(city)}/panels/draw",
+                           data=draw_form(city) | {"csrf_token": token})
+    assert response.status_code == 302
+    panel = db.session.execute(select(Panel)).scalar_one()
+    fields = sorted(m.judge.field for m in panel.members)
+    assert len(fields) == 5 and fields.count("agriculture") >= 2 and fields.count("finance") >= 1
+    # The recorded seed and inputs give the same panel again, and the page says so.
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "结果与本评委组一致" in html and panel.seed in html
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "panel_drawn")).scalar_one()
+    assert event.after["seed"] == panel.seed and event.after["members"] == [m.judge_id for m in panel.members]
+
+
+def test_the_same_seed_and_inputs_always_draw_the_same_panel() -> None:
+    candidates = [draw.Candidate(i, "agriculture" if i % 2 else "finance", None, None) for i in range(1, 21)]
+    places = [draw.Place(1, 10)]
+    first = draw.draw_panel("abc123", 7, {"agriculture": 3}, 5, "county", candidates, places)
+    assert first == draw.draw_panel("abc123", 7, {"agriculture": 3}, 5, "county", list(reversed(candidates)), places)
+    assert first != draw.draw_panel("abc124", 7, {"agriculture": 3}, 5, "county", candidates, places)
+
+
+def test_a_draw_that_cannot_meet_a_field_minimum_is_refused_with_the_reason(client: FlaskClient, city: World) -> None:
+    token = login(client, "city")
+    response = client.post(f"/organize/panels/round/{plan_round(city)}/panels/draw",
+                           data=draw_form(city, **{"draw-min_agriculture": 4}) | {"csrf_token": token},
+                           headers={"Referer": "http://localhost/organize/panels/"})
+    assert response.status_code == 302
+    html = client.get("/organize/panels/").get_data(as_text=True)
+    assert "农业领域评委不足：需要4人，可用3人" in html
+    assert db.session.execute(select(func.count()).select_from(Panel)).scalar_one() == 0
+
+
+def test_recusal_by_county_keeps_judges_off_their_own_county(client: FlaskClient, city: World) -> None:
+    token = login(client, "city")
+    judges = db.session.execute(select(Judge).order_by(Judge.id)).scalars().all()
+    pingding_judge = next(j for j in judges if j.home_county_id == city.pingding.id)
+    others = [j.id for j in judges if j.home_county_id is None][:3]
+    response = client.post(f"/organize/panels/round/{plan_round(city)}/panels/manual", data={
+        "manual-name": "手动组", "manual-group_id": village_group(city), "manual-session_id": 0,
+        "manual-county_id": 0, "manual-recusal_scope": "county", "manual-judge_ids": [pingding_judge.id, *others],
+        "csrf_token": token})
+    assert response.status_code == 302
+    pairs = set(db.session.execute(select(Assignment.judge_id, Assignment.entry_id)).tuples())
+    entries = db.session.execute(select(Entry)).scalars().all()
+    pingding_entries = {e.id for e in entries if e.county_id == city.pingding.id}
+    assert len(entries) == 6 and len(pingding_entries) == 4
+    assert {e for j, e in pairs if j == pingding_judge.id} == {e.id for e in entries} - pingding_entries
+    assert len(pairs) == 3 * 6 + 2
+    automatic = db.session.execute(select(func.count()).select_from(Recusal).where(Recusal.automatic)).scalar_one()
+    assert automatic == 4
+
+
+def test_a_draw_refuses_when_recusal_leaves_too_few_judges() -> None:
+    candidates = [draw.Candidate(i, "grassroots", 1, None) for i in range(1, 6)]
+    with pytest.raises(draw.DrawRefused) as refused:
+        draw.draw_panel("s", 5, {}, 3, "county", candidates, [draw.Place(1, 1), draw.Place(2, 2)])
+    assert refused.value.reason == "回避后部分参赛人的评委不足：只剩0人，本轮至少需要3人"
+
+
+def test_a_manual_recusal_takes_the_judge_off_that_contestant(client: FlaskClient, city: World) -> None:
+    token = login(client, "city")
+    judge_ids = [j.id for j in db.session.execute(select(Judge).where(Judge.home_county_id.is_(None))).scalars()][:3]
+    client.post(f"/organize/panels/round/{plan_round(city)}/panels/manual", data={
+        "manual-name": "组", "manual-group_id": village_group(city), "manual-session_id": 0, "manual-county_id": 0,
+        "manual-recusal_scope": "county", "manual-judge_ids": judge_ids, "csrf_token": token})
+    before = db.session.execute(select(func.count()).select_from(Assignment)).scalar_one()
+    response = client.post(f"/organize/panels/round/{plan_round(city)}/recusals", data={
+        "recusal-judge_id": judge_ids[0], "recusal-public_number": "v003", "recusal-reason": "亲属关系",
+        "csrf_token": token})
+    assert response.status_code == 302
+    assert db.session.execute(select(func.count()).select_from(Assignment)).scalar_one() == before - 1
+    recusal = db.session.execute(select(Recusal).where(~Recusal.automatic)).scalar_one()
+    assert (recusal.judge_id, recusal.entry.public_number, recusal.reason) == (judge_ids[0], "V003", "亲属关系")
+
+
+def test_panel_changes_are_city_only(client: FlaskClient, city: World) -> None:
+    token = login(client, "pdorg")
+    response = client.post(f"/organize/panels/round/{plan_round(city)}/panels/draw",
+                           data=draw_form(city) | {"csrf_token": token})
+    assert response.status_code == 403
+    assert client.get(f"/organize/panels/round/{plan_round(city)}").status_code == 200
+
+
+def make_session(world: World) -> ContestSession:
+    session = ContestSession(round_id=plan_round(world), group_id=village_group(world), name="第一场",
+                             held_on=date(2022, 3, 15), starts_at=time(8, 30), venue="市委党校", slot_minutes=8)
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+def test_distribute_then_draw_a_reproducible_running_order_with_time_slots(client: FlaskClient, city: World) -> None:
+    token = login(client, "city")
+    session = make_session(city)
+    assert client.post(f"/organize/panels/round/{plan_round(city)}/distribute",
+                       data={"group_id": village_group(city), "csrf_token": token}).status_code == 302
+    assert db.session.execute(select(func.count()).select_from(SessionSlot)).scalar_one() == 6
+    client.post(f"/organize/panels/session/{session.id}/draw", data={"csrf_token": token})
+    db.session.expire_all()
+    slots = sorted(db.session.get(ContestSession, session.id).slots, key=lambda s: s.position)
+    assert [s.position for s in slots] == [1, 2, 3, 4, 5, 6]
+    seed = db.session.get(ContestSession, session.id).order_seed
+    assert [s.entry_id for s in slots] == draw.draw_order(seed, [s.entry_id for s in slots])
+    html = client.get(f"/organize/panels/session/{session.id}").get_data(as_text=True)
+    assert "08:30" in html and "09:10" in html and "结果一致" in html
+
+
+def test_a_hand_set_order_must_name_each_contestant_once(client: FlaskClient, city: World) -> None:
+    token = login(client, "city")
+    session = make_session(city)
+    client.post(f"/organize/panels/round/{plan_round(city)}/distribute",
+                data={"group_id": village_group(city), "csrf_token": token})
+    page = f"http://localhost/organize/panels/session/{session.id}"
+    client.post(f"/organize/panels/session/{session.id}/order", data={"order": "V001, V002", "csrf_token": token},
+                headers={"Referer": page})
+    assert "出场顺序必须恰好包含本场次的全部参赛人" in client.get(page).get_data(as_text=True)
+    client.post(f"/organize/panels/session/{session.id}/order",
+                data={"order": "V006，v005\nV004,V003,V002,V001", "csrf_token": token})
+    db.session.expire_all()
+    order = [s.entry.public_number for s in sorted(db.session.get(ContestSession, session.id).slots,
+                                                   key=lambda s: s.position)]
+    assert order == ["V006", "V005", "V004", "V003", "V002", "V001"]
+
+
+def pdf_text(data: bytes, tmp_path: object) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+                          ).stdout.decode("utf-8")
+
+
+def test_running_order_and_blank_sheets_print_as_pdf(client: FlaskClient, city: World) -> None:
+    token = login(client, "city")
+    session = make_session(city)
+    client.post(f"/organize/panels/round/{plan_round(city)}/distribute",
+                data={"group_id": village_group(city), "csrf_token": token})
+    client.post(f"/organize/panels/session/{session.id}/draw", data={"csrf_token": token})
+    judge_ids = [j.id for j in db.session.execute(select(Judge).where(Judge.home_county_id.is_(None))).scalars()][:2]
+    client.post(f"/organize/panels/round/{plan_round(city)}/panels/manual", data={
+        "manual-name": "组", "manual-group_id": village_group(city), "manual-session_id": session.id,
+        "manual-county_id": 0, "manual-recusal_scope": "county", "manual-judge_ids": judge_ids, "csrf_token": token})
+    order = client.get(f"/organize/panels/session/{session.id}/running-order.pdf")
+    assert order.mimetype == "application/pdf"
+    text = pdf_text(order.data, None)
+    assert "出场顺序表" in text and "08:30" in text and "V006" in text
+    sheets = client.get(f"/organize/panels/session/{session.id}/blank-sheets.pdf")
+    text = pdf_text(sheets.data, None)
+    assert text.count("评委签名") == 12  # 2 judges × 6 contestants, one page each
+    assert "发展思路" in text and "农一" in text
+    per_session = pdf_text(client.get(f"/organize/panels/session/{session.id}/blank-sheets.pdf?per=session").data,
+                           None)
+    assert per_session.count("评委签名") == 2
+
+
+def test_progress_counts_expected_and_submitted_sheets_in_a_fixed_number_of_queries(
+    app: Flask, client: FlaskClient, city: World
+) -> None:
+    token = login(client, "city")
+    judge_ids = [j.id for j in db.session.execute(select(Judge).where(Judge.home_county_id.is_(None))).scalars()][:3]
+    client.post(f"/organize/panels/round/{plan_round(city)}/panels/manual", data={
+        "manual-name": "组", "manual-group_id": village_group(city), "manual-session_id": 0, "manual-county_id": 0,
+        "manual-recusal_scope": "county", "manual-judge_ids": judge_ids, "csrf_token": token})
+    entry = db.session.execute(select(Entry).where(Entry.public_number == "V001")).scalar_one()
+    db.session.add(ScoreSheet(round_id=plan_round(city), entry_id=entry.id, judge_id=judge_ids[0], state="submitted"))
+    db.session.commit()
+    def count_queries(url: str) -> tuple[int, str]:
+        statements: list[str] = []
+        db.session.remove()  # as in production: nothing cached from an earlier request
+
+        def listener(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            html = client.get(url).get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements), html
+
+    round_id, yuxian_id = plan_round(city), city.yuxian.id
+    whole, html = count_queries(f"/organize/panels/round/{round_id}/progress")
+    assert "1</span> / <span class=\"num\">18</span>" in html
+    part, html = count_queries(f"/organize/panels/round/{round_id}/progress?county={yuxian_id}")
+    assert "/ <span class=\"num\">6</span>" in html
+    assert whole == part, (whole, part)  # no query per row: 18 sheets cost what 6 do
+    xlsx = client.get(f"/organize/panels/round/{round_id}/progress.xlsx")
+    assert xlsx.data[:2] == b"PK"
+
+
+def test_a_county_organizer_sees_only_their_county_progress(client: FlaskClient, city: World) -> None:
+    token = login(client, "city")
+    judge_ids = [j.id for j in db.session.execute(select(Judge).where(Judge.home_county_id.is_(None))).scalars()][:1]
+    client.post(f"/organize/panels/round/{plan_round(city)}/panels/manual", data={
+        "manual-name": "组", "manual-group_id": village_group(city), "manual-session_id": 0, "manual-county_id": 0,
+        "manual-recusal_scope": "county", "manual-judge_ids": judge_ids, "csrf_token": token})
+    county_client = client.application.test_client()
+    login(county_client, "pdorg")
+    html = county_client.get(f"/organize/panels/round/{plan_round(city)}/progress?county={city.yuxian.id}"
+                             ).get_data(as_text=True)
+    assert "/ <span class=\"num\">4</span>" in html  # 平定县's four entries, whatever the filter asked
+
+
+def test_a_panel_cannot_change_once_its_contestants_have_sheets(client: FlaskClient, city: World) -> None:
+    token = login(client, "city")
+    judge_ids = [j.id for j in db.session.execute(select(Judge).where(Judge.home_county_id.is_(None))).scalars()][:2]
+    client.post(f"/organize/panels/round/{plan_round(city)}/panels/manual", data={
+        "manual-name": "组", "manual-group_id": village_group(city), "manual-session_id": 0, "manual-county_id": 0,
+        "manual-recusal_scope": "county", "manual-judge_ids": judge_ids, "csrf_token": token})
+    panel = db.session.execute(select(Panel)).scalar_one()
+    entry = db.session.execute(select(Entry).where(Entry.public_number == "V001")).scalar_one()
+    db.session.add(ScoreSheet(round_id=plan_round(city), entry_id=entry.id, judge_id=judge_ids[0], state="draft"))
+    db.session.commit()
+    client.post(f"/organize/panels/panel/{panel.id}/delete", data={"csrf_token": token},
+                headers={"Referer": "http://localhost/organize/panels/"})
+    assert db.session.execute(select(func.count()).select_from(Panel)).scalar_one() == 1
+    assert "已有评分" in client.get("/organize/panels/").get_data(as_text=True)
+
+
+def test_unknown_ids_are_404(client: FlaskClient, city: World) -> None:
+    login(client, "city")
+    for path in ["/organize/panels/round/999999", "/organize/panels/panel/999999",
+                 "/organize/panels/session/999999", "/organize/panels/session/999999/running-order.pdf"]:
+        assert client.get(path).status_code == 404, path
+
+
+def test_decimal_fields_survive(city: World) -> None:
+    assert city.contest.rounds[0].criteria[0].max_points == Decimal(20)
+
+
+def test_a_secretary_sees_their_session_time_slot_and_place_in_the_running_order(
+    client: FlaskClient, city: World
+) -> None:
+    token = login(client, "city")
+    session = make_session(city)
+    client.post(f"/organize/panels/round/{plan_round(city)}/distribute",
+                data={"group_id": village_group(city), "csrf_token": token})
+    client.post(f"/organize/panels/session/{session.id}/order",
+                data={"order": "V006,V005,V004,V003,V002,V001", "csrf_token": token})
+    secretary = client.application.test_client()
+    login(secretary, "sec")  # holds V001: last of six, 40 minutes after 08:30
+    html = secretary.get("/me/").get_data(as_text=True)
+    assert "第一场" in html and "2022年3月15日 09:10" in html
+    assert "第 <strong>6</strong> 位（共 6 位）" in html
