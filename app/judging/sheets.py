@@ -5,17 +5,21 @@ submission carries the client's token, so a double tap, a retry after a time-out
 a second tab stores one version. Unique constraints in the database back every rule here.
 """
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import Round
+from app.entries.models import Entry
 from app.errors import DomainError
 from app.extensions import db
 from app.judges.services import check_pin
@@ -131,25 +135,11 @@ def submit(user: User, sub: Submission) -> Outcome:
     if flagged and not sub.acknowledge_deviation:
         return Outcome(None, needs_deviation_check=True)
     check_pin(judge, sub.pin)
-    if sheet is None:
-        sheet = ScoreSheet(round_id=rnd.id, entry_id=entry.id, judge_id=judge.id, state="open")
-        db.session.add(sheet)
-        db.session.flush()
-    number = (db.session.execute(select(func.max(SheetVersion.number)).where(
-        SheetVersion.sheet_id == sheet.id)).scalar() or 0) + 1
-    late = not window_open
-    version = SheetVersion(
-        sheet_id=sheet.id, number=number, client_token=sub.client_token, total=total, comment=comment,
-        source="offline" if sub.confirmed_offline_at else "phone", entered_by_id=user.id, deviation_flag=flagged,
-        late=late, counted=not late, reason=sheet.correction_reason if number > 1 else "",
-    )
-    version.marks = [Mark(criterion_id=cid, value=value) for cid, value in marks.items()]
-    db.session.add(version)
-    sheet.state = "late" if late else "submitted"
-    sheet.draft = None
-    sheet.correction_requested_at, sheet.correction_reason = None, ""
     try:
-        db.session.flush()
+        version = store_version(sheet, rnd.id, entry.id, judge.id, marks, comment, StoreOptions(
+            client_token=sub.client_token, source="offline" if sub.confirmed_offline_at else "phone",
+            entered_by_id=user.id, deviation_flag=flagged, late=not window_open,
+            confirmed_offline_at=sub.confirmed_offline_at))
     except IntegrityError:
         # Another request stored this token (or this version number) first: report that, store nothing.
         db.session.rollback()
@@ -157,14 +147,61 @@ def submit(user: User, sub: Submission) -> Outcome:
         if again is not None:
             return _as_retry(again, judge.id, rnd.id, entry.id)
         raise DomainError("该评分表刚刚已由另一次提交保存，请刷新页面查看") from None
-    audit.record("sheet_submitted", "score_sheet", sheet.id, after={
-        "round": rnd.code, "entry": entry.public_number, "judge_id": judge.id, "version": number,
-        "marks": {str(cid): f"{value}" for cid, value in sorted(marks.items())}, "total": f"{total}",
-        "deviation_flag": flagged, "late": late, "source": version.source,
-        "confirmed_offline_at": sub.confirmed_offline_at.isoformat() if sub.confirmed_offline_at else None,
-    })
+    _pause_for_crash_test()
     db.session.commit()
     return Outcome(version)
+
+
+@dataclass(frozen=True)
+class StoreOptions:
+    client_token: str
+    source: str  # phone | offline | paper
+    entered_by_id: int
+    deviation_flag: bool = False
+    late: bool = False
+    confirmed_offline_at: datetime | None = None
+
+
+def store_version(sheet: ScoreSheet | None, round_id: int, entry_id: int, judge_id: int,
+                  marks: Mapping[int, Decimal], comment: str, options: StoreOptions) -> SheetVersion:
+    """Add the next version of a sheet (creating the sheet if needed) and audit it; the caller commits.
+
+    Flushes, so a duplicate token or version number raises IntegrityError here, before any commit."""
+    if sheet is None:
+        sheet = ScoreSheet(round_id=round_id, entry_id=entry_id, judge_id=judge_id, state="open")
+        db.session.add(sheet)
+        db.session.flush()
+    number = (db.session.execute(select(func.max(SheetVersion.number)).where(
+        SheetVersion.sheet_id == sheet.id)).scalar() or 0) + 1
+    total = sum(marks.values(), Decimal(0))
+    version = SheetVersion(
+        sheet_id=sheet.id, number=number, client_token=options.client_token, total=total, comment=comment,
+        source=options.source, entered_by_id=options.entered_by_id, deviation_flag=options.deviation_flag,
+        late=options.late, counted=not options.late, reason=sheet.correction_reason if number > 1 else "",
+    )
+    version.marks = [Mark(criterion_id=cid, value=value) for cid, value in marks.items()]
+    db.session.add(version)
+    sheet.state = "late" if options.late else "submitted"
+    sheet.draft = None
+    sheet.correction_requested_at, sheet.correction_reason = None, ""
+    db.session.flush()
+    rnd = db.session.get(Round, round_id)
+    entry_number = db.session.execute(select(Entry.public_number).where(Entry.id == entry_id)).scalar_one()
+    audit.record("sheet_submitted", "score_sheet", sheet.id, after={
+        "round": rnd.code if rnd else "", "entry": entry_number, "judge_id": judge_id, "version": number,
+        "marks": {str(cid): f"{value}" for cid, value in sorted(marks.items())}, "total": f"{total}",
+        "deviation_flag": options.deviation_flag, "late": options.late, "source": options.source,
+        "confirmed_offline_at": options.confirmed_offline_at.isoformat() if options.confirmed_offline_at else None,
+    })
+    return version
+
+
+def _pause_for_crash_test() -> None:
+    """Test-only: hold the transaction open after the flush so a test can SIGKILL the worker here."""
+    marker = current_app.config.get("CRASH_TEST_PAUSE_FILE")
+    if marker:
+        Path(marker).write_text("paused", encoding="utf-8")
+        time.sleep(float(current_app.config.get("CRASH_TEST_PAUSE_SECONDS", 30)))
 
 
 def _as_retry(version: SheetVersion, judge_id: int, round_id: int, entry_id: int) -> Outcome:
