@@ -75,22 +75,30 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.accounts import loader  # noqa: F401  (registers the user loader)
     from app.accounts.views import bp as accounts_bp
+    from app.adjustments.views import bp as adjustments_bp
+    from app.adjustments.views import review_bp as veto_review_bp
     from app.contests.views import bp as contests_bp
     from app.judges.views import bp as judges_bp
     from app.judges.views import signin_bp as judge_signin_bp
     from app.judging.desk_views import bp as desk_bp
     from app.judging.views import bp as judging_bp
+    from app.materials.views import bp as materials_bp
     from app.me.views import bp as me_bp
     from app.organize.views import bp as organize_bp
     from app.panels.views import bp as panels_bp
+    from app.paper.views import bp as paper_bp
+    from app.paper.views import supervise_bp as paper_supervise_bp
     from app.people.views import bp as people_bp
     from app.public.views import bp as public_bp
     from app.public.views import health_bp, screen_bp, verify_bp
+    from app.results.views import bp as results_bp
+    from app.results.views import supervise_bp as results_supervise_bp
     from app.supervise.views import bp as supervise_bp
 
     for blueprint in (
         accounts_bp, organize_bp, contests_bp, people_bp, judges_bp, panels_bp, desk_bp, judging_bp, judge_signin_bp,
-        me_bp, supervise_bp, public_bp, verify_bp, screen_bp, health_bp,
+        paper_bp, me_bp, supervise_bp, paper_supervise_bp, public_bp, verify_bp, screen_bp, health_bp, adjustments_bp,
+        veto_review_bp, materials_bp, results_bp, results_supervise_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 from app.errors import DomainError, render_error
 from app.judging import corrections, windows
 from app.judging.desk import desk
+from app.judging.history import sheet_chooser, sheet_history
 from app.security import access
 
 bp = Blueprint("desk", __name__, url_prefix="/organize/desk")
@@ -20,6 +21,19 @@ def _back(round_id: int) -> Response:
 @access("organizer")
 def round_desk(round_id: int) -> str:
     return render_template("judging/desk.html", desk=desk(round_id))
+
+
+@bp.get("/sheets")
+@access("organizer")
+def sheets() -> str:
+    return render_template("judging/sheets.html", detail_endpoint="desk.sheet", **sheet_chooser(
+        request.args.get("round", type=int), request.args.get("number"), current_user.county_id))
+
+
+@bp.get("/sheet/<int:sheet_id>")
+@access("organizer")
+def sheet(sheet_id: int) -> str:
+    return render_template("judging/history.html", h=sheet_history(sheet_id, current_user.county_id))
 
 
 @bp.post("/round/<int:round_id>/open")

@@ -12,6 +12,7 @@ from app.extensions import limiter
 from app.judging import corrections, pages, sheets
 from app.judging.access import assigned
 from app.judging.forms import ReasonForm, ReportForm
+from app.materials.services import material_for
 from app.security import access
 
 bp = Blueprint("judging", __name__, url_prefix="/judge")
@@ -52,7 +53,7 @@ def home_list() -> str:
 def sheet(round_id: int, entry_id: int) -> str:
     judge, rnd, entry = assigned(current_user, round_id, entry_id)
     return render_template("judging/sheet.html", page=pages.sheet_page(rnd, entry, judge),
-                           reason_form=ReasonForm())
+                           reason_form=ReasonForm(), material=material_for(round_id, entry_id))
 
 
 @bp.post("/r/<int:round_id>/e/<int:entry_id>/draft")
@@ -74,7 +75,7 @@ def review(round_id: int, entry_id: int) -> Any:
     except DomainError as error:
         flash(error.message, "danger")
         return render_template("judging/sheet.html", page=pages.sheet_page(rnd, entry, judge, typed, comment),
-                               reason_form=ReasonForm()), 400
+                               reason_form=ReasonForm(), material=material_for(round_id, entry_id)), 400
     sheets.save_draft(current_user, round_id, entry_id, typed, comment)  # "返回修改" finds them again
     return render_template("judging/review.html", page=pages.sheet_page(rnd, entry, judge, typed, comment),
                            marks=marks, total=sum(marks.values()), deviation=False,

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from app.audit import services as audit
 from app.audit.models import AuditEvent
 from app.extensions import db
+from app.judging.history import sheet_chooser, sheet_history
 from app.security import access
 
 bp = Blueprint("supervise", __name__, url_prefix="/supervise")
@@ -31,3 +32,16 @@ def audit_log() -> str:
     report = audit.verify() if request.args.get("check") == "1" else None
     return render_template("supervise/audit.html", events=events, page=page, page_size=PAGE, report=report,
                            total=total, has_more=page * PAGE < total)
+
+
+@bp.get("/sheets")
+@access("supervisor")
+def sheets() -> str:
+    return render_template("judging/sheets.html", detail_endpoint="supervise.sheet", **sheet_chooser(
+        request.args.get("round", type=int), request.args.get("number"), None))
+
+
+@bp.get("/sheets/<int:sheet_id>")
+@access("supervisor")
+def sheet(sheet_id: int) -> str:
+    return render_template("judging/history.html", h=sheet_history(sheet_id))

@@ -2,16 +2,28 @@
 
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, time
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.accounts.models import User
+from app.contests.models import Contest
 from app.demo import services as demo
+from app.entries.models import Entry
 from app.extensions import db
+from app.judges import services as judge_cards
+from app.judges.models import Judge
+from app.judging import windows
+from app.panels import services as panels
+from app.panels import sessions
+from app.panels.models import SessionSlot
 from tests.conftest import FAST_HASH
 
 CHROMIUM = "/usr/bin/chromium"
@@ -81,3 +93,44 @@ def sign_in(page: Page, base_url: str, username: str, password: str = "Demo@2022
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+@dataclass(frozen=True)
+class JudgingStage:
+    """A session of three village contestants in the plan round, scored by j01 and j02, scoring open."""
+
+    round_id: int
+    entry_ids: list[int]
+    cards: dict[str, tuple[str, str]]  # username -> (sign-in token, PIN)
+
+
+@pytest.fixture()
+def judging_stage(live_app: Flask) -> Iterator[JudgingStage]:
+    """Fresh contestants each time (never scored before), new cards for j01 and j02, the round's window open."""
+    with live_app.app_context():
+        admin = db.session.execute(select(User).where(User.username == "admin")).scalar_one()
+        contest = db.session.execute(select(Contest)).scalar_one()
+        rnd = next(r for r in contest.rounds if r.code == "plan")
+        village = next(g for g in contest.groups if g.code == "village")
+        placed = select(SessionSlot.entry_id).where(SessionSlot.round_id == rnd.id)
+        entries = list(db.session.execute(select(Entry).where(Entry.group_id == village.id, Entry.id.not_in(placed))
+                                          .order_by(Entry.public_number).limit(3)).scalars())
+        session = sessions.create_session(admin, sessions.SessionSpec(
+            rnd.id, village.id, f"手机评分测试场 {entries[0].public_number}", date(2022, 3, 15),
+            time(9, 0), "阳泉市委党校报告厅", 8))
+        for position, entry in enumerate(entries, start=1):
+            db.session.add(SessionSlot(session_id=session.id, round_id=rnd.id, entry_id=entry.id, position=position))
+        db.session.commit()
+        judges = {u: db.session.execute(select(Judge).join(User).where(User.username == u)).scalar_one()
+                  for u in ("j01", "j02")}
+        panels.create_manual(admin, panels.PanelSpec(rnd.id, village.id, session.name, session_id=session.id),
+                             [j.id for j in judges.values()])
+        if not windows.is_open(rnd.id, entries[0].id):
+            windows.open_window(admin, rnd.id)
+        cards = {}
+        for username, judge in judges.items():
+            card = judge_cards.issue_cards(admin, judge.id)[0]
+            cards[username] = (card.token, card.pin)
+        stage = JudgingStage(rnd.id, [e.id for e in entries], cards)
+        db.session.remove()
+    yield stage

@@ -219,3 +219,26 @@ def test_secretaries_never_reach_judge_pages(client: FlaskClient, hall: World) -
     login(client, "sec")
     round_id, entry_id, _ = ids(hall)
     assert client.get(f"/judge/r/{round_id}/e/{entry_id}").status_code == 403
+
+
+def test_organizers_and_supervisors_see_every_version_of_a_sheet(client: FlaskClient, hall: World) -> None:
+    token = login(client, "judge")
+    confirm(client, hall, ("18.5", "17"), "token-hist0001")
+    round_id, entry_id, _ = ids(hall)
+    client.post(f"/judge/r/{round_id}/e/{entry_id}/correction", data={"reason": "看错", "csrf_token": token})
+    sheet = db.session.execute(select(ScoreSheet)).scalar_one()
+    organizer = client.application.test_client()
+    org_token = login(organizer, "city")
+    organizer.post(f"/organize/desk/round/{round_id}/sheet/{sheet.id}/reopen",
+                   data={"reason": "核实属实", "csrf_token": org_token})
+    confirm(client, hall, ("18.5", "19"), "token-hist0002")
+    html = organizer.get(f"/organize/desk/sheet/{sheet.id}").get_data(as_text=True)
+    assert "第 1 版" in html and "第 2 版" in html and "更正理由：核实属实" in html and "35.5" in html
+    listing = organizer.get(f"/organize/desk/sheets?round={round_id}&number=v001").get_data(as_text=True)
+    assert "V001" in listing and "judge" in listing
+    supervisor = client.application.test_client()
+    login(supervisor, "sup")
+    assert "第 2 版" in supervisor.get(f"/supervise/sheets/{sheet.id}").get_data(as_text=True)
+    county = client.application.test_client()
+    login(county, "yxorg")  # V001 is in 平定县
+    assert county.get(f"/organize/desk/sheet/{sheet.id}").status_code == 404

@@ -1,0 +1,28 @@
+"""Forms for recording adjustments, proposing vetoes and deciding them: shape and lengths only."""
+
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from app.contests.forms import REQUIRED, ChineseDecimalField, ChoiceField
+
+
+class AdjustmentForm(FlaskForm):
+    item_id = ChoiceField("加减分项", coerce=int, validators=[InputRequired("请选择加减分项")])
+    measure = ChineseDecimalField("数量", places=None, validators=[InputRequired(REQUIRED)],
+                                  render_kw={"inputmode": "decimal"})
+    note = StringField("备注", validators=[Optional(), Length(max=200, message="不超过200字")])
+
+
+class VetoForm(FlaskForm):
+    item_id = ChoiceField("一票否决事项", coerce=int, validators=[InputRequired("请选择一票否决事项")])
+    reason = TextAreaField("否决事由", validators=[DataRequired("请填写否决事由"),
+                                                  Length(max=300, message="不超过300字")])
+
+
+class WithdrawForm(FlaskForm):
+    note = StringField("撤销说明", validators=[Optional(), Length(max=200, message="不超过200字")])
+
+
+class DecisionForm(FlaskForm):
+    note = TextAreaField("意见", validators=[Optional(), Length(max=300, message="不超过300字")])

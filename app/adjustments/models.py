@@ -1,0 +1,77 @@
+"""Adjustment records (versioned, never updated) and veto records (proposed, then decided by a supervisor)."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.adjustments.rules import scoring_text
+from app.contests.models import POINTS, AdjustmentItem, Round, VetoItem
+from app.entries.models import Entry
+from app.extensions import db
+from app.timeutil import utcnow
+
+VETO_STATES = {"proposed": "待确认", "confirmed": "已生效", "rejected": "已驳回", "withdrawn": "已撤回"}
+
+
+class AdjustmentRecord(db.Model):  # type: ignore[name-defined,misc]
+    """One version of a contestant's bonus or penalty under an item; the highest version is current."""
+
+    __tablename__ = "adjustment_record"
+    __table_args__ = (UniqueConstraint("round_id", "entry_id", "item_id", "version", name="uq_adjustment_version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("adjustment_item.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("adjustment_record.id"))
+    withdrawn: Mapped[bool] = mapped_column(default=False)  # a withdrawal is a new version
+    measure: Mapped[Decimal] = mapped_column(POINTS)
+    points: Mapped[Decimal] = mapped_column(POINTS)  # signed: penalties negative
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    round: Mapped[Round] = relationship()
+    entry: Mapped[Entry] = relationship()
+    item: Mapped[AdjustmentItem] = relationship()
+    created_by: Mapped[User] = relationship()
+
+    @property
+    def points_label(self) -> str:
+        """Signed, with the contest's decimals, as shown on pages: +1.00, -0.50, 0.00."""
+        text = scoring_text(self.points, self.round.contest.places)
+        return f"+{text}" if self.points > 0 else text
+
+    @property
+    def measure_label(self) -> str:
+        return format(self.measure.normalize(), "f")
+
+
+class VetoRecord(db.Model):  # type: ignore[name-defined,misc]
+    """A veto proposed by an organizer; in effect only once a supervisor confirms it."""
+
+    __tablename__ = "veto_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("veto_item.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(300))
+    state: Mapped[str] = mapped_column(String(16), default="proposed", index=True)
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    decision_note: Mapped[str] = mapped_column(String(300), default="")
+
+    round: Mapped[Round] = relationship()
+    entry: Mapped[Entry] = relationship()
+    item: Mapped[VetoItem] = relationship()
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def state_label(self) -> str:
+        return VETO_STATES.get(self.state, self.state)

@@ -1,0 +1,71 @@
+"""What the adjustment pages show: rounds, a round's contestants with their records, one contestant's history."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import User
+from app.adjustments import vetoes
+from app.adjustments.models import AdjustmentRecord, VetoRecord
+from app.adjustments.services import current, get_round, history, scoped_entry
+from app.contests.models import Contest, Round
+from app.entries.models import Entry
+from app.extensions import db
+from app.places.models import Township, Village
+
+SHOWN_VETO_STATES = ("proposed", "confirmed")
+
+
+@dataclass
+class ContestantRow:
+    entry: Entry
+    adjustments: list[AdjustmentRecord] = field(default_factory=list)
+    vetoes: list[VetoRecord] = field(default_factory=list)
+
+
+def contests() -> list[Contest]:
+    """Contests with their rounds, newest first."""
+    return list(db.session.execute(select(Contest).options(selectinload(Contest.rounds))
+                                   .order_by(Contest.year.desc(), Contest.id.desc())).scalars())
+
+
+def round_rows(actor: User, round_id: int, q: str = "") -> tuple[Round, list[ContestantRow]]:
+    """The round's contestants in the actor's scope, with current adjustments and open or effective vetoes."""
+    rnd = get_round(round_id)
+    query = (select(Entry).where(Entry.contest_id == rnd.contest_id, Entry.active)
+             .options(selectinload(Entry.county), selectinload(Entry.township), selectinload(Entry.village),
+                      selectinload(Entry.group)).order_by(Entry.public_number))
+    if actor.county_id is not None:
+        query = query.where(Entry.county_id == actor.county_id)
+    q = q.strip()
+    if q:
+        like = f"%{q}%"
+        query = (query.join(Township, Township.id == Entry.township_id)
+                 .outerjoin(Village, Village.id == Entry.village_id)
+                 .where(or_(Entry.public_number.ilike(like), Township.name.ilike(like), Village.name.ilike(like))))
+    entries = list(db.session.execute(query).scalars())
+    rows = {e.id: ContestantRow(e) for e in entries}
+    for record in current(rnd.id):
+        if record.entry_id in rows:
+            rows[record.entry_id].adjustments.append(record)
+    for veto in vetoes.vetoes_of(rnd.id):
+        if veto.entry_id in rows and veto.state in SHOWN_VETO_STATES:
+            rows[veto.entry_id].vetoes.append(veto)
+    return rnd, list(rows.values())
+
+
+@dataclass
+class EntryPage:
+    round: Round
+    entry: Entry
+    current: list[AdjustmentRecord]
+    history: list[AdjustmentRecord]
+    vetoes: list[VetoRecord]
+
+
+def entry_page(actor: User, round_id: int, entry_id: int) -> EntryPage:
+    rnd = get_round(round_id)
+    entry = scoped_entry(actor, rnd, entry_id)
+    return EntryPage(rnd, entry, current(rnd.id, [entry.id]), history(rnd.id, [entry.id]),
+                     vetoes.vetoes_of(rnd.id, [entry.id]))

@@ -1,0 +1,87 @@
+"""The full history of score sheets, for organizers and supervisors: every version, who, when, why."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import User
+from app.contests.models import Round
+from app.entries.models import Entry
+from app.errors import NotFoundError
+from app.extensions import db
+from app.judges.models import Judge
+from app.judging.models import SHEET_STATES, ScoreSheet, SheetVersion
+from app.organize.services import current_contest
+
+
+@dataclass(frozen=True)
+class VersionLine:
+    version: SheetVersion
+    entered_by: str
+    marks: list[tuple[str, str]]  # criterion name, value
+
+
+@dataclass(frozen=True)
+class SheetHistory:
+    sheet: ScoreSheet
+    round: Round
+    entry: Entry
+    judge: str
+    state_label: str
+    versions: list[VersionLine]
+
+
+def sheet_history(sheet_id: int, county_id: int | None = None) -> SheetHistory:
+    """Every version of one sheet; a county organizer sees only their county's contestants (404 otherwise)."""
+    sheet = db.session.execute(select(ScoreSheet).where(ScoreSheet.id == sheet_id).options(
+        selectinload(ScoreSheet.versions).selectinload(SheetVersion.marks))).scalar_one_or_none()
+    if sheet is None:
+        raise NotFoundError("评分表不存在")
+    entry = db.session.get(Entry, sheet.entry_id)
+    if entry is None or (county_id is not None and entry.county_id != county_id):
+        raise NotFoundError("评分表不存在")
+    rnd = db.session.get(Round, sheet.round_id)
+    judge = db.session.get(Judge, sheet.judge_id)
+    assert rnd is not None and judge is not None
+    names = {c.id: c.name for c in rnd.criteria}
+    people = dict(db.session.execute(select(User.id, User.display_name).where(
+        User.id.in_({v.entered_by_id for v in sheet.versions}))).tuples().all())
+    lines = [VersionLine(v, people.get(v.entered_by_id, ""),
+                         [(names.get(m.criterion_id, "?"), f"{m.value.normalize():f}") for m in
+                          sorted(v.marks, key=lambda m: m.criterion_id)]) for v in sheet.versions]
+    return SheetHistory(sheet, rnd, entry, judge.user.display_name, SHEET_STATES.get(sheet.state, sheet.state), lines)
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    sheet: ScoreSheet
+    public_number: str
+    judge: str
+
+    @property
+    def state_label(self) -> str:
+        return SHEET_STATES.get(self.sheet.state, self.sheet.state)
+
+
+def sheets_of_round(round_id: int, public_number: str | None, county_id: int | None = None) -> list[SheetRow]:
+    """The sheets of a round (optionally one contestant), for choosing one to inspect (at most 300)."""
+    query = (select(ScoreSheet, Entry.public_number, User.display_name)
+             .join(Entry, Entry.id == ScoreSheet.entry_id).join(Judge, Judge.id == ScoreSheet.judge_id)
+             .join(User, User.id == Judge.user_id).where(ScoreSheet.round_id == round_id)
+             .options(selectinload(ScoreSheet.versions)).order_by(Entry.public_number, User.display_name))
+    if public_number:
+        query = query.where(Entry.public_number == public_number.strip().upper())
+    if county_id is not None:
+        query = query.where(Entry.county_id == county_id)
+    return [SheetRow(sheet, number, judge) for sheet, number, judge in
+            db.session.execute(query.limit(300)).tuples()]
+
+
+def sheet_chooser(round_id: int | None, number: str | None, county_id: int | None) -> dict[str, object]:
+    """The sheet chooser: rounds of the current contest, the chosen round and contestant, their sheets."""
+    contest = current_contest()
+    rounds = contest.rounds if contest else []
+    chosen = round_id or (rounds[0].id if rounds else 0)
+    return {"rounds": rounds, "round_id": chosen, "number": number or None,
+            "sheets": sheets_of_round(chosen, number, county_id) if chosen else []}

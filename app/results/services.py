@@ -1,0 +1,144 @@
+"""Result use cases: preview a scope, a supervisor signs its hash, an organizer publishes version N."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.audit import services as audit
+from app.contests.models import Contest
+from app.errors import DomainError, NotFoundError
+from app.extensions import db
+from app.results.assemble import Scope, build, parse_scope
+from app.results.models import ResultVersion, SignOff
+from app.timeutil import utcnow
+from scoring import InputError, package_hash, recompute
+
+
+@dataclass(frozen=True)
+class Row:
+    """One contestant's line of a preview or published ranking."""
+
+    public_number: str
+    name: str
+    group: str
+    rounds: dict[str, str | None]
+    total: str
+    rank: int | None
+    tied: bool
+    vetoed: bool
+    absent: bool
+    award: str | None
+
+
+@dataclass(frozen=True)
+class Preview:
+    contest: Contest
+    scope: Scope
+    input: dict[str, Any]
+    result: dict[str, Any] | None
+    package_hash: str | None
+    problems: list[str]
+    rows: list[Row]
+    signoff: SignOff | None
+    versions: list[ResultVersion]
+
+    @property
+    def signed(self) -> bool:
+        return self.signoff is not None and self.signoff.package_hash == self.package_hash
+
+    @property
+    def publishable(self) -> bool:
+        return self.result is not None and not self.problems and self.signed
+
+
+def get_contest(contest_id: int) -> Contest:
+    contest = db.session.get(Contest, contest_id)
+    if contest is None:
+        raise NotFoundError("比武不存在")
+    return contest
+
+
+def rows_of(input_: dict[str, Any], result: dict[str, Any]) -> list[Row]:
+    """Ranked first within each group, then the contestants out of the ranking."""
+    names = {c["id"]: c.get("name", "") for c in input_["contestants"]}
+    rows = [Row(c["id"], names.get(c["id"], ""), c["group"], c["rounds"], c["total"], c["rank"], c["tied"],
+                c["vetoed"], c["absent"], c.get("award")) for c in result["contestants"]]
+    return sorted(rows, key=lambda r: (r.group, r.rank is None, r.rank or 0, r.public_number))
+
+
+def preview(contest_id: int, scope_key: str) -> Preview:
+    """Compute the scope now, from the counted sheets, with the scoring core."""
+    contest = get_contest(contest_id)
+    scope = parse_scope(contest, scope_key)
+    assembled = build(contest, scope)
+    problems = list(assembled.problems)
+    result: dict[str, Any] | None = None
+    digest = None
+    try:
+        result = recompute(assembled.input)
+    except InputError as error:
+        problems.extend(f"计算未通过：{message}" for message in error.messages[:20])
+    if result is not None:
+        digest = package_hash({"kind": "recompute", "input": assembled.input, "result": result})
+    db.session.commit()  # keeps judge pseudonyms drawn for this scope
+    signoff = db.session.execute(select(SignOff).where(SignOff.contest_id == contest.id, SignOff.scope == scope.key)
+                                 .order_by(SignOff.id.desc()).limit(1)).scalar_one_or_none()
+    versions = list(db.session.execute(select(ResultVersion).where(
+        ResultVersion.contest_id == contest.id, ResultVersion.scope == scope.key)
+        .order_by(ResultVersion.number)).scalars())
+    return Preview(contest, scope, assembled.input, result, digest, problems,
+                   rows_of(assembled.input, result) if result else [], signoff, versions)
+
+
+def sign_off(supervisor: User, contest_id: int, scope_key: str, expected_hash: str, note: str) -> SignOff:
+    """The supervisor signs exactly the result they saw: the hash must still be the current one."""
+    current = preview(contest_id, scope_key)
+    if current.package_hash is None or current.problems:
+        raise DomainError("结果尚不完整，不能签核：" + "；".join(current.problems[:3]))
+    if expected_hash != current.package_hash:
+        raise DomainError("结果在您查看后已发生变化，请刷新页面核对新的结果后再签核")
+    signoff = SignOff(contest_id=contest_id, scope=current.scope.key, package_hash=current.package_hash,
+                      supervisor_id=supervisor.id, note=note.strip()[:300])
+    db.session.add(signoff)
+    db.session.flush()
+    audit.record("result_signed_off", "result", f"{contest_id}:{current.scope.key}",
+                 after={"package_hash": current.package_hash, "note": signoff.note})
+    db.session.commit()
+    return signoff
+
+
+def publish(actor: User, contest_id: int, scope_key: str, expected_hash: str) -> ResultVersion:
+    """Store version N of the scope exactly as signed; never changed afterwards."""
+    current = preview(contest_id, scope_key)
+    if current.problems:
+        raise DomainError("结果尚不完整，不能发布：" + "；".join(current.problems[:3]))
+    if expected_hash != current.package_hash:
+        raise DomainError("结果在您查看后已发生变化，请刷新页面核对")
+    if not current.signed or current.signoff is None:
+        raise DomainError("发布前须由监督员签核本结果（审计包哈希须一致）")
+    number = (db.session.execute(select(func.max(ResultVersion.number)).where(
+        ResultVersion.contest_id == contest_id, ResultVersion.scope == current.scope.key)).scalar() or 0) + 1
+    now = utcnow()
+    package = {"kind": "recompute", "input": current.input, "result": current.result,
+               "published_at": now.isoformat() + "Z", "version": number}
+    version = ResultVersion(contest_id=contest_id, scope=current.scope.key, number=number, package=package,
+                            package_hash=current.package_hash or "", published_at=now, published_by_id=actor.id,
+                            signoff_id=current.signoff.id, causes=None)
+    db.session.add(version)
+    db.session.flush()
+    audit.record("result_published", "result_version", version.id,
+                 after={"scope": current.scope.key, "version": number, "package_hash": version.package_hash,
+                        "signoff_id": current.signoff.id})
+    db.session.commit()
+    return version
+
+
+def get_version(contest_id: int, scope_key: str, number: int) -> ResultVersion:
+    version = db.session.execute(select(ResultVersion).where(
+        ResultVersion.contest_id == contest_id, ResultVersion.scope == scope_key,
+        ResultVersion.number == number)).scalar_one_or_none()
+    if version is None:
+        raise NotFoundError("该版本不存在")
+    return version
