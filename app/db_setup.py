@@ -1,12 +1,16 @@
 """Per-database connection settings: SQLite WAL and write locks, MariaDB lock release."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app.extensions import db
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def configure_engine(app: Flask, engine: Engine) -> None:
@@ -31,10 +35,31 @@ def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Any) -> None:
-        # A state-changing request (or CLI work) takes the write lock up front: two writers
-        # never read the same audit head, and no deferred transaction fails on upgrade.
-        writes = not has_request_context() or request.method not in SAFE_METHODS
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _takes_write_lock() else "BEGIN")
+
+
+def _takes_write_lock() -> bool:
+    """SQLite: a state-changing request (or CLI work) takes the write lock up front, so two writers never
+    read the same audit head and no deferred transaction fails on upgrade. A hot view marked read_first
+    validates in a plain read transaction and takes the lock only when it calls start_write_phase()."""
+    if not has_request_context() or g.get("write_phase"):
+        return True
+    if request.method in SAFE_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, "read_first", False)
+
+
+def read_first(view: F) -> F:
+    """Mark a view whose reads run without the SQLite write lock until start_write_phase()."""
+    view.read_first = True  # type: ignore[attr-defined]
+    return view
+
+
+def start_write_phase() -> None:
+    """End the read-only transaction; the next one takes the write lock (SQLite) before reading again."""
+    db.session.commit()  # nothing was written: this only ends the read snapshot
+    g.write_phase = True
 
 
 def _configure_mysql(engine: Engine) -> None:

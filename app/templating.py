@@ -1,5 +1,7 @@
 """Template filters: times in Asia/Shanghai, masked ID numbers, right-aligned numbers."""
 
+from decimal import Decimal
+
 from flask import Flask
 
 from app.timeutil import format_local
@@ -9,4 +11,12 @@ from app.validation import mask_id_number
 def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = format_local
     app.jinja_env.filters["mask_id"] = mask_id_number
+    app.jinja_env.filters["points"] = points
     app.jinja_env.globals["site_name"] = "阳泉市村级集体经济“大比武”评分系统"
+
+
+def points(value: Decimal | None) -> str:
+    """Points as people write them: 72, 18.5 (never 72.0000 or 7.2E+1)."""
+    if value is None:
+        return ""
+    return f"{value.normalize():f}"

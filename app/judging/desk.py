@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.contests.models import Round
+from app.entries.models import Entry
 from app.errors import NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
@@ -22,6 +23,7 @@ class Attention:
     version: SheetVersion | None
     judge: str
     why: str
+    entry: str  # V001 平定县冠山镇西关村
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,9 @@ class Desk:
     slots: list[SessionSlot]
     attention: list[Attention]
     reports: list[DeskReport]
+    entry_labels: dict[int, str]
+    judge_names: dict[int, str]
+    session_names: dict[int, str]
 
 
 def desk(round_id: int) -> Desk:
@@ -47,15 +52,29 @@ def desk(round_id: int) -> Desk:
     sheets = db.session.execute(select(ScoreSheet, User.display_name).join(Judge, Judge.id == ScoreSheet.judge_id)
                                 .join(User, User.id == Judge.user_id).where(ScoreSheet.round_id == round_id)
                                 .options(selectinload(ScoreSheet.versions))).tuples().all()
+    labels = {slot.entry_id: f"{slot.entry.public_number} {slot.entry.unit_name}" for slot in slots}
     attention = []
     for sheet, judge_name in sheets:
         last = sheet.versions[-1] if sheet.versions else None
+        why = ""
         if sheet.correction_requested_at is not None and sheet.state == "submitted":
-            attention.append(Attention(sheet, last, judge_name, f"评委申请更正：{sheet.correction_reason}"))
+            why = f"评委申请更正：{sheet.correction_reason}"
         elif last is not None and last.late and not last.counted:
-            attention.append(Attention(sheet, last, judge_name, "迟交（离线确认后在评分关闭后送达），待审核"))
+            why = "迟交（离线确认后在评分关闭后送达），待审核"
         elif last is not None and last.deviation_flag:
-            attention.append(Attention(sheet, last, judge_name, "分差过大（评委已确认）"))
+            why = "分差过大（评委已确认）"
+        if why:
+            if sheet.entry_id not in labels:
+                entry = db.session.get(Entry, sheet.entry_id)
+                labels[sheet.entry_id] = f"{entry.public_number} {entry.unit_name}" if entry else ""
+            attention.append(Attention(sheet, last, judge_name, why, labels[sheet.entry_id]))
     reports = list(db.session.execute(select(DeskReport).where(DeskReport.round_id == round_id)
                                       .order_by(DeskReport.id.desc()).limit(20)).scalars())
-    return Desk(rnd, windows, sessions, slots, attention, reports)
+    judge_names = dict(db.session.execute(select(Judge.id, User.display_name).join(User, User.id == Judge.user_id)
+                                          .where(Judge.id.in_({r.judge_id for r in reports}))).tuples().all())
+    for window in windows:
+        if window.entry_id is not None and window.entry_id not in labels:
+            entry = db.session.get(Entry, window.entry_id)
+            labels[window.entry_id] = f"{entry.public_number} {entry.unit_name}" if entry else ""
+    return Desk(rnd, windows, sessions, slots, attention, reports, labels, judge_names,
+                {s.id: s.name for s in sessions})

@@ -90,6 +90,7 @@ class SheetPage:
     client_token: str
     versions: list[SheetVersion]
     correction_asked: bool
+    reopen_reason: str
 
 
 def _text(value: Decimal) -> str:
@@ -115,4 +116,5 @@ def sheet_page(rnd: Round, entry: Entry, judge: Judge, typed: dict[int, str] | N
         max_total=_text(rnd.max_total), window_open=is_open(rnd.id, entry.id),
         client_token=secrets.token_urlsafe(18), versions=versions,
         correction_asked=bool(sheet and sheet.correction_requested_at),
+        reopen_reason=sheet.correction_reason if sheet else "",
     )

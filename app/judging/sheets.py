@@ -19,9 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import Round
+from app.db_setup import start_write_phase
 from app.entries.models import Entry
 from app.errors import DomainError
 from app.extensions import db
+from app.judges.models import Judge
 from app.judges.services import check_pin
 from app.judging.access import assigned
 from app.judging.models import Mark, ScoreSheet, SheetVersion
@@ -51,10 +53,7 @@ class Outcome:
     version: SheetVersion | None
     duplicate: bool = False
     needs_deviation_check: bool = False
-
-    @property
-    def late(self) -> bool:
-        return bool(self.version and self.version.late)
+    late: bool = False  # a plain value: read after the commit without touching the database again
 
 
 def parse_marks(rnd: Round, raw: Mapping[int, str]) -> dict[int, Decimal]:
@@ -111,7 +110,11 @@ def _existing(token: str) -> SheetVersion | None:
 
 
 def submit(user: User, sub: Submission) -> Outcome:
-    """Store one confirmed version of the judge's sheet, or say why not."""
+    """Store one confirmed version of the judge's sheet, or say why not.
+
+    Everything that only reads runs first, outside the write lock (views marked read_first); then
+    start_write_phase() takes the lock and the token, the sheet's state and the PIN are checked again
+    inside the writing transaction, so concurrent submissions still store one version."""
     if not 8 <= len(sub.client_token) <= 64:
         raise DomainError("提交缺少有效的客户端标识，请刷新页面后重试")
     judge, rnd, entry = assigned(user, sub.round_id, sub.entry_id)
@@ -122,11 +125,8 @@ def submit(user: User, sub: Submission) -> Outcome:
     comment = sub.comment.strip()
     if len(comment) > COMMENT_LIMIT:
         raise DomainError(f"点评不能超过 {COMMENT_LIMIT} 字")
-    sheet = db.session.execute(select(ScoreSheet).where(
-        ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry.id, ScoreSheet.judge_id == judge.id)
-    ).scalar_one_or_none()
-    if sheet is not None and sheet.state in ("submitted", "late"):
-        raise DomainError("该评分表已提交并锁定。如需更正，请点击“申请更正”，由组织者重新开放")
+    sheet = _sheet(rnd.id, entry.id, judge.id)
+    _refuse_if_locked(sheet)
     window_open = is_open(rnd.id, entry.id)
     if not window_open and sub.confirmed_offline_at is None:
         raise DomainError("该参赛人的评分尚未开放或已经关闭，不能提交")
@@ -134,22 +134,45 @@ def submit(user: User, sub: Submission) -> Outcome:
     flagged = _flag(rnd, total, latest_counted_totals(rnd.id, entry.id, sheet.id if sheet else None))
     if flagged and not sub.acknowledge_deviation:
         return Outcome(None, needs_deviation_check=True)
-    check_pin(judge, sub.pin)
+    round_id, entry_id, judge_id, number = rnd.id, entry.id, judge.id, entry.public_number
+    start_write_phase()
+    previous = _existing(sub.client_token)  # a twin request may have stored it meanwhile
+    if previous is not None:
+        return _as_retry(previous, judge_id, round_id, entry_id)
+    sheet = _sheet(round_id, entry_id, judge_id)
+    _refuse_if_locked(sheet)
+    check_pin(db.session.get_one(Judge, judge_id), sub.pin)
     try:
-        version = store_version(sheet, rnd.id, entry.id, judge.id, marks, comment, StoreOptions(
+        version = store_version(sheet, round_id, entry_id, judge_id, marks, comment, StoreOptions(
             client_token=sub.client_token, source="offline" if sub.confirmed_offline_at else "phone",
             entered_by_id=user.id, deviation_flag=flagged, late=not window_open,
-            confirmed_offline_at=sub.confirmed_offline_at))
+            confirmed_offline_at=sub.confirmed_offline_at), public_number=number)
     except IntegrityError:
         # Another request stored this token (or this version number) first: report that, store nothing.
         db.session.rollback()
         again = _existing(sub.client_token)
         if again is not None:
-            return _as_retry(again, judge.id, rnd.id, entry.id)
+            return _as_retry(again, judge_id, round_id, entry_id)
         raise DomainError("该评分表刚刚已由另一次提交保存，请刷新页面查看") from None
+    outcome = Outcome(version, late=version.late)
     _pause_for_crash_test()
     db.session.commit()
-    return Outcome(version)
+    return outcome
+
+
+def _sheet(round_id: int, entry_id: int, judge_id: int) -> ScoreSheet | None:
+    return db.session.execute(select(ScoreSheet).where(
+        ScoreSheet.round_id == round_id, ScoreSheet.entry_id == entry_id, ScoreSheet.judge_id == judge_id)
+    ).scalar_one_or_none()
+
+
+def _refuse_if_locked(sheet: ScoreSheet | None) -> None:
+    if sheet is not None and sheet.state in ("submitted", "late"):
+        raise DomainError("该评分表已提交并锁定。如需更正，请点击“申请更正”，由组织者重新开放")
+
+
+def entry_number(entry_id: int) -> str:
+    return str(db.session.execute(select(Entry.public_number).where(Entry.id == entry_id)).scalar_one())
 
 
 @dataclass(frozen=True)
@@ -163,16 +186,20 @@ class StoreOptions:
 
 
 def store_version(sheet: ScoreSheet | None, round_id: int, entry_id: int, judge_id: int,
-                  marks: Mapping[int, Decimal], comment: str, options: StoreOptions) -> SheetVersion:
+                  marks: Mapping[int, Decimal], comment: str, options: StoreOptions,
+                  public_number: str | None = None) -> SheetVersion:
     """Add the next version of a sheet (creating the sheet if needed) and audit it; the caller commits.
 
     Flushes, so a duplicate token or version number raises IntegrityError here, before any commit."""
     if sheet is None:
-        sheet = ScoreSheet(round_id=round_id, entry_id=entry_id, judge_id=judge_id, state="open")
+        sheet = ScoreSheet(round_id=round_id, entry_id=entry_id, judge_id=judge_id,
+                           state="late" if options.late else "submitted")
         db.session.add(sheet)
         db.session.flush()
-    number = (db.session.execute(select(func.max(SheetVersion.number)).where(
-        SheetVersion.sheet_id == sheet.id)).scalar() or 0) + 1
+        number = 1
+    else:
+        number = (db.session.execute(select(func.max(SheetVersion.number)).where(
+            SheetVersion.sheet_id == sheet.id)).scalar() or 0) + 1
     total = sum(marks.values(), Decimal(0))
     version = SheetVersion(
         sheet_id=sheet.id, number=number, client_token=options.client_token, total=total, comment=comment,
@@ -186,9 +213,9 @@ def store_version(sheet: ScoreSheet | None, round_id: int, entry_id: int, judge_
     sheet.correction_requested_at, sheet.correction_reason = None, ""
     db.session.flush()
     rnd = db.session.get(Round, round_id)
-    entry_number = db.session.execute(select(Entry.public_number).where(Entry.id == entry_id)).scalar_one()
     audit.record("sheet_submitted", "score_sheet", sheet.id, after={
-        "round": rnd.code if rnd else "", "entry": entry_number, "judge_id": judge_id, "version": number,
+        "round": rnd.code if rnd else "", "entry": public_number or entry_number(entry_id), "judge_id": judge_id,
+        "version": number,
         "marks": {str(cid): f"{value}" for cid, value in sorted(marks.items())}, "total": f"{total}",
         "deviation_flag": options.deviation_flag, "late": options.late, "source": options.source,
         "confirmed_offline_at": options.confirmed_offline_at.isoformat() if options.confirmed_offline_at else None,
@@ -208,7 +235,7 @@ def _as_retry(version: SheetVersion, judge_id: int, round_id: int, entry_id: int
     sheet = version.sheet
     if (sheet.judge_id, sheet.round_id, sheet.entry_id) != (judge_id, round_id, entry_id):
         raise DomainError("提交标识与评分表不符，请刷新页面后重试")
-    return Outcome(version, duplicate=True)
+    return Outcome(version, duplicate=True, late=version.late)
 
 
 def save_draft(user: User, round_id: int, entry_id: int, marks: Mapping[int, str], comment: str) -> ScoreSheet:

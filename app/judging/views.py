@@ -7,6 +7,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.db_setup import read_first
 from app.errors import DomainError
 from app.extensions import limiter
 from app.judging import corrections, pages, sheets
@@ -85,6 +86,7 @@ def review(round_id: int, entry_id: int) -> Any:
 @bp.post("/r/<int:round_id>/e/<int:entry_id>/confirm")
 @access("judge")
 @limiter.limit("60 per minute", key_func=_judge_key)
+@read_first
 def confirm(round_id: int, entry_id: int) -> Any:
     """Step 2 of 2: the PIN confirms the sheet; the server checks everything again."""
     offline = request.form.get("confirmed_offline_at") or None
@@ -101,6 +103,8 @@ def confirm(round_id: int, entry_id: int) -> Any:
             return jsonify({"stored": False, "error": error.message}), error.status
         raise
     if _wants_json():
+        if outcome.version is not None:  # the phone goes back to the list, which shows this message
+            flash(_stored_message(outcome), "warning" if outcome.late else "success")
         return jsonify({"stored": outcome.version is not None, "duplicate": outcome.duplicate,
                         "late": outcome.late, "deviation": outcome.needs_deviation_check,
                         "message": sheets.DEVIATION_MESSAGE if outcome.needs_deviation_check else ""})
@@ -110,11 +114,14 @@ def confirm(round_id: int, entry_id: int) -> Any:
         return render_template("judging/review.html", page=pages.sheet_page(
             rnd, entry, judge, dict(submission.marks), submission.comment), marks=marks, total=sum(marks.values()),
             deviation=True, client_token=submission.client_token)
-    if outcome.late:
-        flash("评分已保存，但提交时评分窗口已关闭：作为迟交评分表，由组织者审核后计入。", "warning")
-    else:
-        flash("评分表已提交并锁定。" if not outcome.duplicate else "该评分表此前已提交成功，未重复保存。", "success")
+    flash(_stored_message(outcome), "warning" if outcome.late else "success")
     return redirect(url_for("judging.home"))
+
+
+def _stored_message(outcome: sheets.Outcome) -> str:
+    if outcome.late:
+        return "评分已保存，但提交时评分窗口已关闭：作为迟交评分表，由组织者审核后计入。"
+    return "该评分表此前已提交成功，未重复保存。" if outcome.duplicate else "评分表已提交并锁定。"
 
 
 def _parse_time(text: str | None) -> datetime | None:

@@ -60,7 +60,7 @@
         var scale = Math.max(decimals(card.dataset.step), decimals(input.value || "0"));
         var current = input.value.trim() === "" ? (Number(button.dataset.delta) > 0 ? min - step : max + step) : Number(input.value);
         var next = Math.min(max, Math.max(min, current + step * Number(button.dataset.delta)));
-        input.value = next.toFixed(scale);
+        input.value = String(Number(next.toFixed(scale)));
         total(); saveSoon();
       });
     });
