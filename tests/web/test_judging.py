@@ -242,3 +242,13 @@ def test_organizers_and_supervisors_see_every_version_of_a_sheet(client: FlaskCl
     county = client.application.test_client()
     login(county, "yxorg")  # V001 is in 平定县
     assert county.get(f"/organize/desk/sheet/{sheet.id}").status_code == 404
+
+
+def test_a_judges_report_reaches_the_progress_page(client: FlaskClient, hall: World) -> None:
+    token = login(client, "judge")
+    round_id = ids(hall)[0]
+    client.post("/judge/report", data={"round_id": round_id, "message": "台上不是V001", "csrf_token": token})
+    organizer = client.application.test_client()
+    login(organizer, "city")
+    html = organizer.get(f"/organize/panels/round/{round_id}/progress").get_data(as_text=True)
+    assert "评委反馈的问题" in html and "评委甲：台上不是V001" in html
