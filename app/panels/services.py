@@ -9,6 +9,7 @@ from sqlalchemy import delete, exists, select
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import Group, Round
+from app.contests.rounds import get_round
 from app.entries.models import Entry
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
@@ -28,13 +29,6 @@ class PanelSpec:
     session_id: int | None = None
     county_id: int | None = None
     recusal_scope: str = "county"
-
-
-def get_round(round_id: int) -> Round:
-    rnd = db.session.get(Round, round_id)
-    if rnd is None:
-        raise NotFoundError("轮次不存在")
-    return rnd
 
 
 def get_panel(panel_id: int) -> Panel:

@@ -1,5 +1,6 @@
 """Panel, recusal, session, running-order and progress pages (/organize/panels/)."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -36,19 +37,26 @@ def round_page(round_id: int) -> str:
     return render_template("panels/round.html", page=page, **pages.round_forms(page))
 
 
+def _submit_round_form(round_id: int, key: str, act: Callable[[Any], BaseResponse]) -> Any:
+    """The round page's forms: when valid, do the action; else show the page again with the errors (400)."""
+    page = pages.round_page(round_id)
+    forms = pages.round_forms(page)
+    if forms[key].validate_on_submit():
+        return act(forms[key])
+    return render_template("panels/round.html", page=page, **forms), 400
+
+
 @bp.post("/round/<int:round_id>/sessions")
 @access("organizer", city_only=True)
 def session_create(round_id: int) -> Any:
-    page = pages.round_page(round_id)
-    forms = pages.round_forms(page)
-    form: SessionForm = forms["session_form"]
-    if form.validate_on_submit():
+    def create(form: SessionForm) -> BaseResponse:
         spec = sessions.SessionSpec(round_id, form.group_id.data, form.name.data or "", form.held_on.data or date.min,
                                     form.starts_at.data, form.venue.data or "", form.slot_minutes.data or 8)
         sessions.create_session(current_user, spec)
         flash("场次已创建。", "success")
         return _back(round_id)
-    return render_template("panels/round.html", page=page, **forms), 400
+
+    return _submit_round_form(round_id, "session_form", create)
 
 
 @bp.post("/round/<int:round_id>/distribute")
@@ -62,42 +70,36 @@ def distribute(round_id: int) -> BaseResponse:
 @bp.post("/round/<int:round_id>/panels/draw")
 @access("organizer", city_only=True)
 def panel_draw(round_id: int) -> Any:
-    page = pages.round_page(round_id)
-    forms = pages.round_forms(page)
-    form: DrawForm = forms["draw_form"]
-    if form.validate_on_submit():
+    def drawn(form: DrawForm) -> BaseResponse:
         minimums = {f: getattr(form, f"min_{f}").data or 0 for f in FIELDS}
         panel = services.draw_random(current_user, pages.panel_spec(round_id, form), form.size.data or 0, minimums)
         flash(f"已随机抽取评委组“{panel.name}”（种子 {panel.seed}）。", "success")
         return redirect(url_for("panels.panel_page", panel_id=panel.id))
-    return render_template("panels/round.html", page=page, **forms), 400
+
+    return _submit_round_form(round_id, "draw_form", drawn)
 
 
 @bp.post("/round/<int:round_id>/panels/manual")
 @access("organizer", city_only=True)
 def panel_manual(round_id: int) -> Any:
-    page = pages.round_page(round_id)
-    forms = pages.round_forms(page)
-    form: ManualPanelForm = forms["manual_form"]
-    if form.validate_on_submit():
+    def chosen(form: ManualPanelForm) -> BaseResponse:
         panel = services.create_manual(current_user, pages.panel_spec(round_id, form), form.judge_ids.data or [])
         flash(f"评委组“{panel.name}”已建立。", "success")
         return redirect(url_for("panels.panel_page", panel_id=panel.id))
-    return render_template("panels/round.html", page=page, **forms), 400
+
+    return _submit_round_form(round_id, "manual_form", chosen)
 
 
 @bp.post("/round/<int:round_id>/recusals")
 @access("organizer", city_only=True)
 def recusal_add(round_id: int) -> Any:
-    page = pages.round_page(round_id)
-    forms = pages.round_forms(page)
-    form: RecusalForm = forms["recusal_form"]
-    if form.validate_on_submit():
+    def recused(form: RecusalForm) -> BaseResponse:
         services.add_recusal(current_user, round_id, form.judge_id.data, form.public_number.data or "",
                              form.reason.data or "")
         flash("已登记回避。", "success")
         return _back(round_id)
-    return render_template("panels/round.html", page=page, **forms), 400
+
+    return _submit_round_form(round_id, "recusal_form", recused)
 
 
 @bp.get("/panel/<int:panel_id>")
