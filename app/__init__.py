@@ -78,12 +78,16 @@ def register_blueprints(app: Flask) -> None:
     from app.adjustments.views import bp as adjustments_bp
     from app.adjustments.views import review_bp as veto_review_bp
     from app.contests.views import bp as contests_bp
+    from app.feedback.views import bp as feedback_bp
     from app.judges.views import bp as judges_bp
     from app.judges.views import signin_bp as judge_signin_bp
     from app.judging.desk_views import bp as desk_bp
     from app.judging.views import bp as judging_bp
     from app.materials.views import bp as materials_bp
     from app.me.views import bp as me_bp
+    from app.notices.views import bp as notices_bp
+    from app.notices.views import public_bp as public_notices_bp
+    from app.notices.views import supervise_bp as supervise_notices_bp
     from app.organize.views import bp as organize_bp
     from app.panels.views import bp as panels_bp
     from app.paper.views import bp as paper_bp
@@ -91,6 +95,8 @@ def register_blueprints(app: Flask) -> None:
     from app.people.views import bp as people_bp
     from app.public.views import bp as public_bp
     from app.public.views import health_bp, screen_bp, verify_bp
+    from app.reports.views import bp as reports_bp
+    from app.reports.views import supervise_bp as reports_supervise_bp
     from app.results.views import bp as results_bp
     from app.results.views import supervise_bp as results_supervise_bp
     from app.supervise.views import bp as supervise_bp
@@ -98,7 +104,8 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         accounts_bp, organize_bp, contests_bp, people_bp, judges_bp, panels_bp, desk_bp, judging_bp, judge_signin_bp,
         paper_bp, me_bp, supervise_bp, paper_supervise_bp, public_bp, verify_bp, screen_bp, health_bp, adjustments_bp,
-        veto_review_bp, materials_bp, results_bp, results_supervise_bp,
+        veto_review_bp, materials_bp, results_bp, results_supervise_bp, feedback_bp,
+        notices_bp, public_notices_bp, supervise_notices_bp, reports_bp, reports_supervise_bp,
     ):
         app.register_blueprint(blueprint)
 

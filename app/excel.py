@@ -1,7 +1,9 @@
 """Excel exports with openpyxl: Chinese headers, frozen header, print set-up, formula injection neutralised."""
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from io import BytesIO
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -18,29 +20,55 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def table_workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]],
-                   widths: Sequence[int] | None = None) -> bytes:
-    """One sheet: bold header row repeated on every printed page, frozen, fit to width, A4 landscape."""
+@dataclass(frozen=True)
+class SheetSpec:
+    """One worksheet of a workbook: title, optional caption rows above the header, header, rows."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[object]]
+    widths: Sequence[int] | None = None
+    caption: Sequence[str] = ()
+
+
+def workbook(sheets: Sequence[SheetSpec]) -> bytes:
+    """Several sheets, each print-ready: caption lines, then a bold header row repeated on every printed
+    page, frozen below the header, fit to width, A4 landscape; every text cell neutralised."""
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title[:31]
-    sheet.append(list(headers))
-    for cell in sheet[1]:
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for spec in sheets:
+        _fill(book.create_sheet(spec.title[:31]), spec)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill(sheet: Any, spec: SheetSpec) -> None:
+    for line in spec.caption:
+        sheet.append([safe_cell(line)])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+    header_row = len(spec.caption) + 1
+    sheet.append([safe_cell(h) for h in spec.headers])
+    for cell in sheet[header_row]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F2F2F2")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for row in rows:
+    for row in spec.rows:
         sheet.append([safe_cell(v) for v in row])
-    for index, width in enumerate(widths or [14] * len(headers), start=1):
+    for index, width in enumerate(spec.widths or [14] * len(spec.headers), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.print_title_rows = "1:1"
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+
+
+def table_workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]],
+                   widths: Sequence[int] | None = None) -> bytes:
+    """One sheet: bold header row repeated on every printed page, frozen, fit to width, A4 landscape."""
+    return workbook([SheetSpec(title, headers, rows, widths)])

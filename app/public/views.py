@@ -4,6 +4,7 @@ from flask import Blueprint, render_template
 from sqlalchemy import text
 
 from app.extensions import db, limiter
+from app.notices.services import current_notices, phase_of, today
 from app.security import PUBLIC, access
 
 bp = Blueprint("public", __name__, url_prefix="/public")
@@ -16,7 +17,7 @@ health_bp = Blueprint("health", __name__)
 @access(PUBLIC)
 @limiter.limit("120 per minute")
 def public_home() -> str:
-    return render_template("public/home.html")
+    return render_template("public/home.html", notices=current_notices(), phase_of=phase_of, today=today())
 
 
 @verify_bp.get("/", endpoint="home")

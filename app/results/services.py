@@ -10,6 +10,7 @@ from app.audit import services as audit
 from app.contests.models import Contest
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
+from app.notices.lifecycle import start_notice
 from app.results.assemble import Scope, build, parse_scope
 from app.results.models import ResultVersion, SignOff
 from app.timeutil import utcnow
@@ -110,7 +111,7 @@ def sign_off(supervisor: User, contest_id: int, scope_key: str, expected_hash: s
 
 
 def publish(actor: User, contest_id: int, scope_key: str, expected_hash: str) -> ResultVersion:
-    """Store version N of the scope exactly as signed; never changed afterwards."""
+    """Store version N of the scope exactly as signed (never changed afterwards), with its causes and 公示."""
     current = preview(contest_id, scope_key)
     if current.problems:
         raise DomainError("结果尚不完整，不能发布：" + "；".join(current.problems[:3]))
@@ -131,6 +132,7 @@ def publish(actor: User, contest_id: int, scope_key: str, expected_hash: str) ->
     audit.record("result_published", "result_version", version.id,
                  after={"scope": current.scope.key, "version": number, "package_hash": version.package_hash,
                         "signoff_id": current.signoff.id})
+    start_notice(version)  # stores the causes since version N-1 and opens the 公示, in this transaction
     db.session.commit()
     return version
 

@@ -1,0 +1,1 @@
+"""Secretaries' feedback: their own published scores, rank, group figures and judges' comments."""

@@ -1,0 +1,264 @@
+"""A secretary's feedback, read only from published result versions (never from live sheets)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.accounts.passwords import keyed_digest
+from app.contests.models import Contest, Round
+from app.entries.models import Entry, EntryHolder
+from app.errors import NotFoundError
+from app.extensions import db
+from app.judging.models import Mark, ScoreSheet, SheetVersion
+from app.results.models import JudgeAlias, ResultVersion
+from scoring import format_decimal
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    """One criterion: the contestant's average over their judges against the group's average."""
+
+    name: str
+    max: Decimal
+    own: Decimal | None
+    group: Decimal | None
+    places: int
+
+    @property
+    def own_text(self) -> str:
+        return "—" if self.own is None else format_decimal(self.own, self.places)
+
+    @property
+    def group_text(self) -> str:
+        return "—" if self.group is None else format_decimal(self.group, self.places)
+
+
+@dataclass(frozen=True)
+class JudgeLine:
+    """One judge's sheet, under a letter only: marks per criterion, sheet total and comment."""
+
+    letter: str
+    marks: list[str]
+    total: str
+    comment: str
+
+    @property
+    def label(self) -> str:
+        return f"评委{self.letter}"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The contestant's score and rank in a published scope, with the group's figures."""
+
+    score: str | None
+    rank: int | None
+    tied: bool
+    vetoed: bool
+    absent: bool
+    award: str | None
+    group_size: int
+    group_average: str | None
+    group_best: str | None
+
+
+@dataclass(frozen=True)
+class RoundFeedback:
+    code: str
+    name: str
+    version: int
+    package_hash: str
+    published_at: datetime
+    standing: Standing
+    criteria: list[CriterionLine]
+    judges: list[JudgeLine]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    entry_id: int
+    public_number: str
+    unit: str
+    group_name: str
+    contest_name: str
+    rounds: list[RoundFeedback]
+    year: Standing | None
+    year_version: ResultVersion | None
+
+    @property
+    def published(self) -> bool:
+        return bool(self.rounds) or self.year is not None
+
+
+def my_entries(user: User) -> list[Entry]:
+    """The entries the secretary currently holds."""
+    return list(db.session.execute(
+        select(Entry).join(EntryHolder).where(EntryHolder.user_id == user.id, EntryHolder.ended_on.is_(None))
+        .order_by(Entry.contest_id, Entry.public_number)).scalars())
+
+
+def _held_entry(user: User, entry_id: int) -> Entry:
+    """The entry if the user holds it now; anyone else's answers 404, whatever the id."""
+    entry = next((e for e in my_entries(user) if e.id == entry_id), None)
+    if entry is None:
+        raise NotFoundError("没有这一参赛记录")
+    return entry
+
+
+def latest_version(contest_id: int, scope: str) -> ResultVersion | None:
+    return db.session.execute(select(ResultVersion).where(
+        ResultVersion.contest_id == contest_id, ResultVersion.scope == scope)
+        .order_by(ResultVersion.number.desc()).limit(1)).scalar_one_or_none()
+
+
+def _mean(values: list[Decimal]) -> Decimal | None:
+    return sum(values, Decimal(0)) / len(values) if values else None
+
+
+def _standing(package: dict[str, Any], number: str, score_of: Any) -> Standing | None:
+    places = int(package["input"].get("places", 2))
+    results = {c["id"]: c for c in package["result"]["contestants"]}
+    mine = results.get(number)
+    if mine is None:
+        return None
+    ranked = [c for c in results.values() if c["group"] == mine["group"] and c["rank"] is not None]
+    totals = [Decimal(c["total"]) for c in ranked]
+    average = _mean(totals)
+    return Standing(
+        score=score_of(mine), rank=mine["rank"], tied=mine["tied"], vetoed=mine["vetoed"], absent=mine["absent"],
+        award=mine.get("award"), group_size=len(ranked),
+        group_average=None if average is None else format_decimal(average, places),
+        group_best=format_decimal(max(totals), places) if totals else None,
+    )
+
+
+def _criteria(package: dict[str, Any], rnd: Round, number: str, group_ids: set[str]) -> list[CriterionLine]:
+    """Per criterion: own mean over the judges; the group's mean of its ranked contestants' means."""
+    places = int(package["input"].get("places", 2))
+    round_input = package["input"]["rounds"][0]
+    values: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+    for mark in round_input["marks"]:
+        values[(mark["contestant"], mark["criterion"])].append(Decimal(mark["value"]))
+    names = [c.name for c in rnd.criteria]
+    lines = []
+    for position, criterion in enumerate(round_input["criteria"]):
+        cid = criterion["id"]
+        means = [m for m in (_mean(values[(g, cid)]) for g in sorted(group_ids)) if m is not None]
+        lines.append(CriterionLine(
+            name=names[position] if position < len(names) else f"指标{position + 1}",
+            max=Decimal(criterion["max"]), own=_mean(values[(number, cid)]), group=_mean(means), places=places))
+    return lines
+
+
+def _letter_order(entry_id: int, scope: str, aliases: list[str]) -> list[str]:
+    """A shuffle that is stable across visits yet says nothing about judges' names or seats."""
+    return sorted(aliases, key=lambda alias: keyed_digest(f"feedback:{entry_id}:{scope}:{alias}"))
+
+
+def _comments(version: ResultVersion, rnd: Round, entry_id: int,
+              marks: dict[str, dict[str, Decimal]]) -> dict[str, str]:
+    """Each judge's comment on the sheet version the publication counted.
+
+    Times are stored to the second, so a version confirmed in the second of publication cannot be told
+    apart by time alone: of the counted versions confirmed by then, the latest whose marks are the
+    published marks is the one that was counted.
+    """
+    judge_of = dict(db.session.execute(select(JudgeAlias.judge_id, JudgeAlias.alias).where(
+        JudgeAlias.contest_id == version.contest_id, JudgeAlias.scope == version.scope,
+        JudgeAlias.alias.in_(list(marks)))).tuples().all())
+    codes = {c.id: f"C{i}" for i, c in enumerate(rnd.criteria, start=1)}
+    rows = db.session.execute(
+        select(ScoreSheet.judge_id, SheetVersion.id, SheetVersion.comment, Mark.criterion_id, Mark.value)
+        .join(SheetVersion, SheetVersion.sheet_id == ScoreSheet.id).join(Mark, Mark.version_id == SheetVersion.id)
+        .where(ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry_id, SheetVersion.counted,
+               SheetVersion.confirmed_at <= version.published_at, ScoreSheet.judge_id.in_(list(judge_of)))
+        .order_by(SheetVersion.number.desc())).tuples().all()
+    candidates: dict[int, dict[int, tuple[str, dict[str, Decimal]]]] = defaultdict(dict)
+    for judge_id, version_id, comment, criterion_id, value in rows:
+        _, values = candidates[judge_id].setdefault(version_id, ((comment or "").strip(), {}))
+        values[codes.get(criterion_id, "")] = value
+    comments = {}
+    for judge_id, alias in judge_of.items():
+        versions = list(candidates[judge_id].values())  # latest first
+        match = next((text for text, values in versions if values == marks[alias]), None)
+        comments[alias] = match if match is not None else (versions[0][0] if versions else "")
+    return comments
+
+
+def _judges(version: ResultVersion, rnd: Round, entry: Entry) -> list[JudgeLine]:
+    round_input = version.package["input"]["rounds"][0]
+    order = [c["id"] for c in round_input["criteria"]]
+    marks: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for mark in round_input["marks"]:
+        if mark["contestant"] == entry.public_number:
+            marks[mark["judge"]][mark["criterion"]] = Decimal(mark["value"])
+    aliases = _letter_order(entry.id, version.scope, list(marks))
+    comments = _comments(version, rnd, entry.id, marks)
+    return [
+        JudgeLine(letter=LETTERS[i % 26] + ("" if i < 26 else str(i // 26)),
+                  marks=[format_decimal(marks[alias][c], 1) if c in marks[alias] else "—" for c in order],
+                  total=format_decimal(sum(marks[alias].values(), Decimal(0)), 1),
+                  comment=comments.get(alias, ""))
+        for i, alias in enumerate(aliases)
+    ]
+
+
+def _round_feedback(version: ResultVersion, rnd: Round, entry: Entry) -> RoundFeedback | None:
+    package = version.package
+    standing = _standing(package, entry.public_number, lambda c: c["rounds"].get(rnd.code))
+    if standing is None:
+        return None
+    group = next(c["group"] for c in package["result"]["contestants"] if c["id"] == entry.public_number)
+    group_ids = {c["id"] for c in package["result"]["contestants"] if c["group"] == group and c["rank"] is not None}
+    return RoundFeedback(
+        code=rnd.code, name=rnd.name, version=version.number, package_hash=version.package_hash,
+        published_at=version.published_at, standing=standing,
+        criteria=_criteria(package, rnd, entry.public_number, group_ids), judges=_judges(version, rnd, entry))
+
+
+def feedback_for(user: User, entry_id: int) -> Feedback:
+    """What the secretary may see of their entry: the latest published version of each scope."""
+    entry = _held_entry(user, entry_id)
+    contest = db.session.get(Contest, entry.contest_id)
+    assert contest is not None
+    rounds = []
+    for rnd in contest.rounds:
+        version = latest_version(contest.id, f"round:{rnd.code}")
+        line = _round_feedback(version, rnd, entry) if version is not None else None
+        if line is not None:
+            rounds.append(line)
+    year_version = latest_version(contest.id, "year")
+    year = _standing(year_version.package, entry.public_number, lambda c: c["total"]) if year_version else None
+    top = entry.group
+    while top.parent is not None:
+        top = top.parent
+    return Feedback(entry_id=entry.id, public_number=entry.public_number, unit=entry.unit_name, group_name=top.name,
+                    contest_name=contest.name, rounds=rounds, year=year,
+                    year_version=year_version if year is not None else None)
+
+
+@dataclass(frozen=True)
+class EntrySummary:
+    entry_id: int
+    public_number: str
+    unit: str
+    group_name: str
+    published_rounds: list[str]
+
+
+def overview(user: User) -> list[EntrySummary]:
+    """The secretary's entries with the names of their rounds already published."""
+    summaries = []
+    for entry in my_entries(user):
+        contest = db.session.get(Contest, entry.contest_id)
+        assert contest is not None
+        published = [r.name for r in contest.rounds if latest_version(contest.id, f"round:{r.code}") is not None]
+        summaries.append(EntrySummary(entry.id, entry.public_number, entry.unit_name, entry.group.name, published))
+    return summaries

@@ -1,0 +1,52 @@
+"""A public notice (公示) of one published result version, and the objections filed against it."""
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timeutil import utcnow
+
+ISSUING_BODY = "中共阳泉市委组织部"
+
+
+class Notice(db.Model):  # type: ignore[name-defined,misc]
+    """The 公示 of a result version: N working days, then finalized unless superseded by a correction."""
+
+    __tablename__ = "notice"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("result_version.id"), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    period_days: Mapped[int] = mapped_column(default=5)
+    starts_on: Mapped[date] = mapped_column()
+    ends_on: Mapped[date] = mapped_column()
+    fallback_calendar: Mapped[bool] = mapped_column(default=False)
+    issuing_body: Mapped[str] = mapped_column(String(100), default=ISSUING_BODY)
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open | ended | finalized | superseded
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    objections: Mapped[list["Objection"]] = relationship(back_populates="notice", order_by="Objection.id")
+
+
+class Objection(db.Model):  # type: ignore[name-defined,misc]
+    """An objection to a notice, filed on the web or entered by staff; reviewed (复核) with an answer."""
+
+    __tablename__ = "objection"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), index=True)
+    receipt: Mapped[str] = mapped_column(String(16), unique=True)
+    channel: Mapped[str] = mapped_column(String(8), default="web")  # web | phone | letter | visit
+    name: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[str] = mapped_column(String(20))
+    public_number: Mapped[str] = mapped_column(String(16))
+    content: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open | maintained | corrected
+    answer: Mapped[str] = mapped_column(Text, default="")
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    handled_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    notice: Mapped[Notice] = relationship(back_populates="objections")

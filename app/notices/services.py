@@ -1,0 +1,288 @@
+"""公示 use cases: the public view of a notice, objections and their 复核, the diff, finalizing."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.audit import services as audit
+from app.contests.models import Contest
+from app.entries.models import Entry
+from app.errors import DomainError, ForbiddenError, NotFoundError
+from app.extensions import db
+from app.notices.lifecycle import previous_version, scope_name
+from app.notices.models import Notice, Objection
+from app.results.models import ResultVersion
+from app.results.services import Row, rows_of
+from app.timeutil import SHANGHAI, chinese_date, local, utcnow
+from app.validation import normalise_mobile
+
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+CHANNELS = {"web": "网上提交", "phone": "电话", "letter": "信函", "visit": "来访"}
+STATES = {"open": "待复核", "maintained": "维持原结果", "corrected": "更正"}
+MAX_CONTENT = 1000
+
+
+def today() -> date:
+    """The Asia/Shanghai date, which decides whether a notice is still open."""
+    return datetime.now(SHANGHAI).date()
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    notice: Notice
+    version: ResultVersion
+    contest: Contest
+    scope_name: str
+    rows: list[Row]
+    names: dict[str, str]
+    groups: dict[str, str]
+    phase: str  # open | ended | finalized | superseded
+
+    @property
+    def accepting(self) -> bool:
+        return self.phase == "open"
+
+
+def phase_of(notice: Notice, on: date) -> str:
+    if notice.state == "open" and on > notice.ends_on:
+        return "ended"
+    return notice.state
+
+
+def get_notice(notice_id: int) -> Notice:
+    notice = db.session.get(Notice, notice_id)
+    if notice is None:
+        raise NotFoundError("公示不存在")
+    return notice
+
+
+def holder_names(contest_id: int) -> dict[str, str]:
+    """Public number -> the secretary's name (public on the notice, as DECISIONS.md says)."""
+    entries = db.session.execute(select(Entry).where(Entry.contest_id == contest_id)).scalars()
+    names = {}
+    for entry in entries:
+        holder = entry.current_holder
+        names[entry.public_number] = holder.user.display_name if holder else ""
+    return names
+
+
+def view(notice_id: int, on: date | None = None) -> NoticeView:
+    notice = get_notice(notice_id)
+    version = db.session.get(ResultVersion, notice.version_id)
+    assert version is not None
+    contest = db.session.get(Contest, version.contest_id)
+    assert contest is not None
+    groups = {g.code: g.name for g in contest.groups}
+    rows = rows_of(version.package["input"], version.package["result"])
+    return NoticeView(notice, version, contest, scope_name(contest, version.scope), rows,
+                      holder_names(contest.id), groups, phase_of(notice, on or today()))
+
+
+def current_notices() -> list[Notice]:
+    """The notices the public landing lists: every one not replaced by a later version, newest first."""
+    return list(db.session.execute(select(Notice).where(Notice.state != "superseded")
+                                   .order_by(Notice.id.desc())).scalars())
+
+
+def all_notices() -> list[Notice]:
+    return list(db.session.execute(select(Notice).order_by(Notice.id.desc())).scalars())
+
+
+@dataclass(frozen=True)
+class ObjectionInput:
+    name: str
+    phone: str
+    public_number: str
+    content: str
+    channel: str = "web"
+
+
+def _new_receipt() -> str:
+    while True:
+        receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
+        if db.session.execute(select(Objection.id).where(Objection.receipt == receipt)).first() is None:
+            return receipt
+
+
+def file_objection(notice_id: int, data: ObjectionInput, staff: User | None = None,
+                   on: date | None = None) -> Objection:
+    """File an objection: on the web only while the notice is open; staff enter phone/letter/visit ones."""
+    info = view(notice_id, on)
+    if staff is None and not info.accepting:
+        raise DomainError("公示期已结束或本公示已被更新，不再受理网上异议")
+    if staff is not None and info.notice.state != "open":
+        raise DomainError("本公示已终结或已被新版本取代，不能再登记异议")
+    if data.channel not in CHANNELS or (staff is None) != (data.channel == "web"):
+        raise DomainError("异议来源无效")
+    phone = normalise_mobile(data.phone)
+    problems = []
+    if not data.name.strip() or len(data.name.strip()) > 50:
+        problems.append("请填写姓名（不超过 50 字）")
+    if phone is None:
+        problems.append("请填写有效的手机号码")
+    if data.public_number not in {row.public_number for row in info.rows}:
+        problems.append("所涉参赛人不在本公示名单中")
+    content = data.content.strip()
+    if not content or len(content) > MAX_CONTENT:
+        problems.append(f"请填写异议内容（不超过 {MAX_CONTENT} 字）")
+    if problems:
+        raise DomainError("；".join(problems))
+    objection = Objection(notice_id=info.notice.id, receipt=_new_receipt(), channel=data.channel,
+                          name=data.name.strip(), phone=phone or "", public_number=data.public_number,
+                          content=content, state="open", entered_by_id=staff.id if staff else None)
+    db.session.add(objection)
+    db.session.flush()
+    audit.record("objection_filed", "objection", objection.id,
+                 after={"notice_id": info.notice.id, "receipt": objection.receipt, "channel": data.channel,
+                        "public_number": data.public_number})
+    db.session.commit()
+    return objection
+
+
+def by_receipt(receipt: str) -> Objection:
+    objection = db.session.execute(select(Objection).where(
+        Objection.receipt == receipt.strip().upper())).scalar_one_or_none()
+    if objection is None:
+        raise NotFoundError("没有这个回执号的异议，请核对后重新输入")
+    return objection
+
+
+def county_numbers(contest_id: int, county_id: int) -> set[str]:
+    return set(db.session.execute(select(Entry.public_number).where(
+        Entry.contest_id == contest_id, Entry.county_id == county_id)).scalars())
+
+
+def objections_for(notice: Notice, county_id: int | None) -> list[Objection]:
+    """A county organizer sees the objections about their county's contestants only."""
+    if county_id is None:
+        return list(notice.objections)
+    version = db.session.get(ResultVersion, notice.version_id)
+    assert version is not None
+    mine = county_numbers(version.contest_id, county_id)
+    return [o for o in notice.objections if o.public_number in mine]
+
+
+def get_objection(objection_id: int, county_id: int | None) -> Objection:
+    objection = db.session.get(Objection, objection_id)
+    if objection is None or objection not in objections_for(objection.notice, county_id):
+        raise NotFoundError("异议不存在")
+    return objection
+
+
+def review(actor: User, objection_id: int, outcome: str, answer: str) -> Objection:
+    """复核: 维持 (maintained) or 更正 (corrected), with a written answer the objector reads by receipt."""
+    objection = get_objection(objection_id, actor.county_id)
+    if objection.state != "open":
+        raise DomainError("该异议已复核，不能重复处理")
+    if outcome not in ("maintained", "corrected"):
+        raise DomainError("请选择复核结论：维持或更正")
+    text = answer.strip()
+    if len(text) < 5 or len(text) > MAX_CONTENT:
+        raise DomainError(f"请填写书面答复（5 至 {MAX_CONTENT} 字）")
+    objection.state, objection.answer = outcome, text
+    objection.handled_by_id, objection.handled_at = actor.id, utcnow()
+    audit.record("objection_reviewed", "objection", objection.id, before={"state": "open"},
+                 after={"state": outcome, "answer": text})
+    db.session.commit()
+    return objection
+
+
+def over_quota(version: ResultVersion) -> list[dict[str, Any]]:
+    return [a for a in version.package["result"].get("awards", []) if a.get("over_quota")]
+
+
+def finalize(actor: User, notice_id: int, confirm_over_quota: bool, on: date | None = None) -> ResultVersion:
+    """After the period, with no open objection and any over-quota band confirmed, the version is final."""
+    if actor.county_id is not None:
+        raise ForbiddenError("只有市级组织者可以终结公示")
+    info = view(notice_id, on)
+    if info.notice.state != "open":
+        raise DomainError("本公示已终结或已被新版本取代")
+    if info.phase != "ended":
+        raise DomainError(f"公示期至 {info.notice.ends_on} 24:00 结束，结束后方可终结")
+    states = [o.state for o in info.notice.objections]
+    if "open" in states:
+        raise DomainError(f"尚有 {states.count('open')} 件异议未复核")
+    if "corrected" in states:
+        raise DomainError("已有异议复核为更正：请更正后重新签核、发布新版本，本版本不能终结")
+    if over_quota(info.version) and not confirm_over_quota:
+        raise DomainError("有奖项超出名额（并列），请勾选“已确认超出名额的奖项”后再终结")
+    info.version.finalized_at, info.version.finalized_by_id = utcnow(), actor.id
+    info.notice.state = "finalized"
+    audit.record("result_finalized", "result_version", info.version.id, before={"notice_state": "open"},
+                 after={"notice_state": "finalized", "over_quota_confirmed": bool(over_quota(info.version))})
+    db.session.commit()
+    return info.version
+
+
+@dataclass(frozen=True)
+class Move:
+    public_number: str
+    name: str
+    group: str
+    old_total: str | None
+    new_total: str | None
+    old_rank: int | None
+    new_rank: int | None
+    causes: list[str]
+
+    @property
+    def moved(self) -> bool:
+        return (self.old_total, self.old_rank) != (self.new_total, self.new_rank)
+
+
+def diff(notice_id: int) -> tuple[NoticeView, ResultVersion, list[Move]]:
+    """Version N against N-1: each contestant's total and rank before and after, with the causes."""
+    info = view(notice_id)
+    old = previous_version(info.version)
+    if old is None:
+        raise NotFoundError("这是第 1 版，没有上一版可比较")
+    before = {c["id"]: c for c in old.package["result"]["contestants"]}
+    causes = info.version.causes or {}
+    why: dict[str, list[str]] = {}
+    for item in causes.get("corrections", []):
+        why.setdefault(item["public_number"], []).append(
+            f"评委 {item['judge']} 评分表第 {item['version']} 版更正：{item['reason']}")
+    for item in causes.get("late_accepted", []):
+        why.setdefault(item["public_number"], []).append(f"评委 {item['judge']} 的迟交评分表经审核计入")
+    receipts = causes.get("objections", [])
+    for objection in db.session.execute(select(Objection).where(Objection.receipt.in_(receipts))).scalars():
+        why.setdefault(objection.public_number, []).append(f"异议 {objection.receipt} 复核更正")
+    moves = []
+    for row in info.rows:
+        prior = before.get(row.public_number, {})
+        moves.append(Move(row.public_number, info.names.get(row.public_number, ""), row.group, prior.get("total"),
+                          row.total, prior.get("rank"), row.rank, why.get(row.public_number, [])))
+    return info, old, moves
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: staff pages show an objector's number masked."""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
+
+
+def period_text(notice: Notice) -> str:
+    return f"{chinese_date(notice.starts_on)}至{chinese_date(notice.ends_on)}（{notice.period_days}个工作日）"
+
+
+def pdf_context(notice_id: int) -> dict[str, Any]:
+    """Plain values for templates/pdf/notice.html."""
+    info = view(notice_id)
+    groups = []
+    for code, name in info.groups.items():
+        lines = [{"rank": r.rank or "", "number": r.public_number, "name": info.names.get(r.public_number, ""),
+                  "unit": r.name, "total": r.total, "award": r.award or "",
+                  "note": "缺席" if r.absent else ("否决" if r.vetoed else "")}
+                 for r in info.rows if r.group == code]
+        if lines:
+            groups.append({"name": name, "lines": lines})
+    published = local(info.version.published_at)
+    return {"title": info.notice.title, "contest": info.contest.name, "scope": info.scope_name,
+            "period": period_text(info.notice), "ends": chinese_date(info.notice.ends_on),
+            "fallback": info.notice.fallback_calendar, "groups": groups, "hash": info.version.package_hash,
+            "version": info.version.number, "issuing_body": info.notice.issuing_body,
+            "contact": info.notice.contact, "date": chinese_date(published.date()) if published else ""}

@@ -1,0 +1,201 @@
+"""公示 pages: the public notice and objections (/public/), organizers' 复核 and finalizing, supervisors read-only."""
+
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from app.errors import DomainError
+from app.extensions import limiter
+from app.notices import services
+from app.notices.forms import FinalizeForm, ObjectionForm, ReviewForm, StaffObjectionForm
+from app.pdf import render_pdf
+from app.security import PUBLIC, access
+
+public_bp = Blueprint("public_notices", __name__, url_prefix="/public")
+bp = Blueprint("notices", __name__, url_prefix="/organize/notices")
+supervise_bp = Blueprint("supervise_notices", __name__, url_prefix="/supervise/notices")
+
+
+def _objection_form(form_class: type[ObjectionForm], info: services.NoticeView) -> ObjectionForm:
+    form = form_class()
+    form.public_number.choices = [("", "请选择")] + [
+        (r.public_number, f"{r.public_number} {info.names.get(r.public_number, '')}（{r.name}）") for r in info.rows]
+    return form
+
+
+def _input(form: ObjectionForm, channel: str) -> services.ObjectionInput:
+    return services.ObjectionInput(form.name.data or "", form.phone.data or "", form.public_number.data or "",
+                                   form.content.data or "", channel)
+
+
+@public_bp.get("/notices/<int:notice_id>")
+@access(PUBLIC)
+@limiter.limit("120 per minute")
+def notice(notice_id: int) -> str:
+    return render_template("notices/public.html", info=services.view(notice_id),
+                           period=services.period_text(services.get_notice(notice_id)))
+
+
+@public_bp.route("/notices/<int:notice_id>/object", methods=["GET", "POST"])
+@access(PUBLIC)
+@limiter.limit("5 per hour", methods=["POST"])
+@limiter.limit("60 per minute", methods=["GET"])
+def object_form(notice_id: int) -> str | BaseResponse | tuple[str, int]:
+    info = services.view(notice_id)
+    form = _objection_form(ObjectionForm, info)
+    if request.method == "POST":
+        if form.website.data:
+            return render_template("notices/refused.html"), 400
+        if not form.validate():
+            return render_template("notices/object.html", info=info, form=form), 400
+        try:
+            objection = services.file_objection(notice_id, _input(form, "web"))
+        except DomainError as error:
+            flash(error.message, "danger")
+            return render_template("notices/object.html", info=info, form=form), 400
+        flash(f"异议已受理。回执号 {objection.receipt}，请妥善保存，凭此号查询办理进度和答复。", "success")
+        return redirect(url_for("public_notices.receipt", receipt=objection.receipt))
+    return render_template("notices/object.html", info=info, form=form)
+
+
+@public_bp.get("/objections")
+@access(PUBLIC)
+@limiter.limit("30 per minute")
+def lookup() -> str | BaseResponse:
+    receipt = request.args.get("receipt", "").strip().upper()
+    if receipt:
+        return redirect(url_for("public_notices.receipt", receipt=receipt[:16]))
+    return render_template("notices/lookup.html")
+
+
+@public_bp.get("/objections/<receipt>")
+@access(PUBLIC)
+@limiter.limit("30 per minute")
+def receipt(receipt: str) -> str:
+    return render_template("notices/receipt.html", objection=services.by_receipt(receipt), states=services.STATES)
+
+
+@public_bp.get("/notices/<int:notice_id>/package.json")
+@access(PUBLIC)
+@limiter.limit("30 per minute")
+def package(notice_id: int) -> Response:
+    version = services.view(notice_id).version
+    body = json.dumps(version.package, ensure_ascii=False, indent=1)
+    name = f"package-{version.contest_id}-{version.scope.replace(':', '-')}-v{version.number}.json"
+    return Response(body, mimetype="application/json", headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@public_bp.get("/notices/<int:notice_id>/notice.pdf")
+@access(PUBLIC)
+@limiter.limit("10 per minute")
+def notice_pdf(notice_id: int) -> Response:
+    pdf = render_pdf("notice.html", **services.pdf_context(notice_id))
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": "inline; filename=notice.pdf"})
+
+
+@public_bp.get("/notices/<int:notice_id>/diff")
+@access(PUBLIC)
+@limiter.limit("60 per minute")
+def diff(notice_id: int) -> str:
+    info, old, moves = services.diff(notice_id)
+    return render_template("notices/diff.html", info=info, old=old, moves=moves, audience="public")
+
+
+@public_bp.get("/audit-package")
+@access(PUBLIC)
+@limiter.limit("60 per minute")
+def audit_guide() -> str:
+    return render_template("notices/audit_guide.html")
+
+
+@bp.get("/")
+@access("organizer")
+def index() -> str:
+    return render_template("notices/index.html", notices=services.all_notices(), audience="organize")
+
+
+@bp.get("/<int:notice_id>")
+@access("organizer")
+def detail(notice_id: int) -> str:
+    return _detail(notice_id, "organize")
+
+
+@bp.post("/<int:notice_id>/objections")
+@access("organizer", city_only=True)
+def enter_objection(notice_id: int) -> BaseResponse | tuple[str, int]:
+    info = services.view(notice_id)
+    form = _objection_form(StaffObjectionForm, info)
+    if not form.validate():
+        return _detail(notice_id, "organize", entry_form=form), 400
+    objection = services.file_objection(notice_id, _input(form, form.channel.data), staff=current_user)
+    flash(f"已登记异议，回执号 {objection.receipt}（请告知异议人）。", "success")
+    return redirect(url_for("notices.detail", notice_id=notice_id))
+
+
+@bp.get("/objections/<int:objection_id>")
+@access("organizer")
+def objection(objection_id: int) -> str:
+    return _objection_page(services.get_objection(objection_id, current_user.county_id), "organize", ReviewForm())
+
+
+@bp.post("/objections/<int:objection_id>/review")
+@access("organizer", city_only=True)
+def review(objection_id: int) -> BaseResponse | tuple[str, int]:
+    form = ReviewForm()
+    if not form.validate():
+        return _objection_page(services.get_objection(objection_id, None), "organize", form), 400
+    services.review(current_user, objection_id, form.outcome.data, form.answer.data)
+    flash("复核结论和书面答复已保存，异议人可凭回执号查看。", "success")
+    return redirect(url_for("notices.objection", objection_id=objection_id))
+
+
+@bp.post("/<int:notice_id>/finalize")
+@access("organizer", city_only=True)
+def finalize(notice_id: int) -> BaseResponse:
+    form = FinalizeForm()
+    services.finalize(current_user, notice_id, bool(form.confirm_over_quota.data))
+    flash("公示已终结，本版本成绩为最终结果。", "success")
+    return redirect(url_for("notices.detail", notice_id=notice_id))
+
+
+@bp.get("/<int:notice_id>/diff")
+@access("organizer")
+def organize_diff(notice_id: int) -> str:
+    info, old, moves = services.diff(notice_id)
+    return render_template("notices/diff.html", info=info, old=old, moves=moves, audience="organize")
+
+
+@supervise_bp.get("/")
+@access("supervisor")
+def supervise_index() -> str:
+    return render_template("notices/index.html", notices=services.all_notices(), audience="supervise")
+
+
+@supervise_bp.get("/<int:notice_id>")
+@access("supervisor")
+def supervise_detail(notice_id: int) -> str:
+    return _detail(notice_id, "supervise")
+
+
+@supervise_bp.get("/objections/<int:objection_id>")
+@access("supervisor")
+def supervise_objection(objection_id: int) -> str:
+    return _objection_page(services.get_objection(objection_id, None), "supervise", None)
+
+
+def _detail(notice_id: int, audience: str, entry_form: ObjectionForm | None = None) -> str:
+    info = services.view(notice_id)
+    county = current_user.county_id if audience == "organize" else None
+    return render_template("notices/detail.html", info=info, audience=audience,
+                           objections=services.objections_for(info.notice, county),
+                           entry_form=entry_form or _objection_form(StaffObjectionForm, info),
+                           finalize_form=FinalizeForm(), over_quota=services.over_quota(info.version),
+                           period=services.period_text(info.notice), channels=services.CHANNELS,
+                           states=services.STATES, mask=services.mask_phone)
+
+
+def _objection_page(item: object, audience: str, form: ReviewForm | None) -> str:
+    return render_template("notices/objection.html", item=item, audience=audience, form=form,
+                           channels=services.CHANNELS, states=services.STATES, mask=services.mask_phone)
