@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import Contest
-from app.entries.models import Entry
+from app.entries.models import Entry, EntryHolder
 from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
 from app.notices.lifecycle import previous_version, scope_name
@@ -62,12 +62,12 @@ def get_notice(notice_id: int) -> Notice:
 
 def holder_names(contest_id: int) -> dict[str, str]:
     """Public number -> the secretary's name (public on the notice, as DECISIONS.md says)."""
-    entries = db.session.execute(select(Entry).where(Entry.contest_id == contest_id)).scalars()
-    names = {}
-    for entry in entries:
-        holder = entry.current_holder
-        names[entry.public_number] = holder.user.display_name if holder else ""
-    return names
+    rows = db.session.execute(
+        select(Entry.public_number, User.display_name)
+        .join(EntryHolder, (EntryHolder.entry_id == Entry.id) & EntryHolder.ended_on.is_(None))
+        .join(User, User.id == EntryHolder.user_id)
+        .where(Entry.contest_id == contest_id)).tuples().all()
+    return dict(rows)  # one query for the whole city: no lazy load per row
 
 
 def view(notice_id: int, on: date | None = None) -> NoticeView:
