@@ -66,6 +66,12 @@ def _on_step(value: float) -> Decimal:
     return Decimal(halves) / 2
 
 
+def _scaled(value: Decimal, maximum: Decimal) -> Decimal:
+    """A mark drawn out of 20, as the same share of another maximum, on the 0.5 step."""
+    halves = (value * maximum / 20 * 2).to_integral_value()
+    return min(maximum, halves / 2)
+
+
 def generate_marks(rng: random.Random, qualities: dict[int, float], biases: dict[int, float],
                    pairs: list[tuple[int, int, str]], criteria: int) -> dict[tuple[int, int], list[Decimal]]:
     """Each contestant's latent quality plus each judge's small bias plus noise, per criterion."""
@@ -124,6 +130,9 @@ def _insert_sheets(contest: Contest, rnd: Round) -> tuple[int, int]:
     qualities = {entry_id: rng.gauss(0, 1) for _, entry_id in entries}
     biases = {judge_id: rng.gauss(0, 0.6) for judge_id in sorted({p[1] for p in pairs})}
     marks = generate_marks(rng, qualities, biases, [(e, j, g) for e, j, g, _, _ in pairs], len(rnd.criteria))
+    maxima = [c.max_points for c in rnd.criteria]
+    if any(m != 20 for m in maxima):  # marks are drawn on a 20-point scale: bring them to each maximum
+        marks = {key: [_scaled(v, m) for v, m in zip(values, maxima, strict=True)] for key, values in marks.items()}
     order = {entry_id: i for i, (_, entry_id) in enumerate(entries)}
     when = {e: FIRST_DAY[g] + timedelta(minutes=3 * (order[e] % 200), days=order[e] // 200 if g == "village" else 0)
             for e, _, g, _, _ in pairs}

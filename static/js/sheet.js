@@ -66,6 +66,7 @@
     });
     form.addEventListener("input", function () { total(); saveSoon(); });
     total();
+    form.dataset.ready = "1";  // the −/+ buttons work from here on (tests wait for it too)
   }
 
   function confirmForm(form) {

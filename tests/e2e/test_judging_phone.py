@@ -95,6 +95,7 @@ def test_a_judge_scores_on_a_phone_asks_for_a_correction_and_submits_a_second_ve
     items.first.click()
     expect(judge).to_have_url(base_url + sheet_path)
     expect(judge.locator("#sheet-total")).to_have_text("–")
+    expect(judge.locator("#sheet-form[data-ready='1']")).to_have_count(1)  # the script has wired the buttons
     minus, plus = judge.locator(".criterion").nth(0).locator(".step-btn"), judge.locator(".criterion").nth(1).locator(
         ".step-btn")
     minus.first.click()  # an empty field starts from the top: 20.0, then 19.5
