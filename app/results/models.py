@@ -47,7 +47,8 @@ class ResultVersion(db.Model):  # type: ignore[name-defined,misc]
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
     scope: Mapped[str] = mapped_column(String(32))
     number: Mapped[int] = mapped_column()
-    package: Mapped[Any] = mapped_column(JSON)
+    # Deferred: a year's package is ~10 MB of JSON, read only when it is downloaded or shown.
+    package: Mapped[Any] = mapped_column(JSON, deferred=True)
     package_hash: Mapped[str] = mapped_column(String(64))
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))

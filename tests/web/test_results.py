@@ -7,12 +7,15 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.audit.models import AuditEvent
+from app.contests.models import Group
 from app.extensions import db
 from app.judges.models import Judge
 from app.judging.models import ScoreSheet
 from app.judging.sheets import StoreOptions, store_version
 from app.panels.services import PanelSpec, create_manual
+from app.results.assemble import build, parse_scope
 from app.results.models import AwardBand, JudgeAlias, ResultVersion
 from app.results.services import preview
 from scoring import verify_package
@@ -190,3 +193,44 @@ def test_bad_award_bands_are_refused_and_change_nothing(
                 data={"name-1": "一等奖", "kind-1": kind, "value-1": value, "csrf_token": token})
     assert message in client.get(f"/organize/results/{scored.contest.id}/awards").get_data(as_text=True)
     assert db.session.execute(select(AwardBand)).scalars().all() == []
+
+
+def test_the_scoring_input_takes_each_sheets_latest_counted_version_and_the_top_group(scored: World) -> None:
+    rnd = scored.contest.rounds[0]
+    village = next(g for g in scored.contest.groups if g.code == "village")
+    class_a = Group(code="class-a", name="培训班A班", parent=village, position=3)
+    scored.contest.groups.append(class_a)
+    db.session.flush()
+    scored.entries["yuxian"].group_id = class_a.id  # a sub-group ranks within its top group
+    judges = {u: db.session.execute(select(Judge).join(User).where(User.username == u)).scalar_one()
+              for u in MARKS}
+    criterion = rnd.criteria[0].id
+
+    def sheet_of(judge: str, entry: str) -> ScoreSheet:
+        return db.session.execute(select(ScoreSheet).where(
+            ScoreSheet.judge_id == judges[judge].id, ScoreSheet.entry_id == scored.entries[entry].id)).scalar_one()
+
+    # judge2 corrected V001 to 12 (version 2 counts); judge3's late resend of V002 is not accepted yet
+    store_version(sheet_of("judge2", "pingding"), rnd.id, scored.entries["pingding"].id, judges["judge2"].id,
+                  {criterion: Decimal("12")}, "", StoreOptions("t-correction", "phone", judges["judge2"].user_id))
+    store_version(sheet_of("judge3", "yuxian"), rnd.id, scored.entries["yuxian"].id, judges["judge3"].id,
+                  {criterion: Decimal("20")}, "", StoreOptions("t-late", "offline", judges["judge3"].user_id,
+                                                               late=True))
+    db.session.commit()
+    contest = scored.contest
+    assembled = build(contest, parse_scope(contest, "round:plan"))
+    assert assembled.input["contestants"] == [
+        {"id": "V001", "group": "village", "name": "平定县冠山镇西关村"},
+        {"id": "V002", "group": "village", "name": "盂县秀水镇东关村"},
+    ]
+    alias = {row.judge_id: row.alias for row in db.session.execute(select(JudgeAlias)).scalars()}
+    by_name = {name: alias[judge.id] for name, judge in judges.items()}
+    marks = assembled.input["rounds"][0]["marks"]
+    assert {(m["contestant"], m["judge"], m["value"]) for m in marks} == {
+        ("V001", by_name["judge"], "18"), ("V001", by_name["judge2"], "12"), ("V001", by_name["judge3"], "19"),
+        ("V002", by_name["judge"], "15"), ("V002", by_name["judge2"], "16"), ("V002", by_name["judge3"], "15.5"),
+    }
+    assert len(marks) == 6 and all(m["criterion"] == "C1" for m in marks)
+    assert "迟交评分表待组织者审核" in "".join(assembled.problems)
+    # the same data gives the same input, mark for mark and in the same order (the hash depends on it)
+    assert build(contest, parse_scope(contest, "round:plan")).input == assembled.input
