@@ -57,8 +57,16 @@ def read_first(view: F) -> F:
 
 
 def start_write_phase() -> None:
-    """End the read-only transaction; the next one takes the write lock (SQLite) before reading again."""
-    db.session.commit()  # nothing was written: this only ends the read snapshot
+    """End the read-only transaction; the next one takes the write lock (SQLite) before reading again.
+
+    Objects read so far stay loaded (not expired): the writing phase re-reads explicitly what must be
+    current (the client token, the sheet's state, the PIN counters) instead of reloading everything."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()  # nothing was written: this only ends the read snapshot
+    finally:
+        session.expire_on_commit = True
     g.write_phase = True
 
 

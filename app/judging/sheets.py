@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -23,7 +23,6 @@ from app.db_setup import start_write_phase
 from app.entries.models import Entry
 from app.errors import DomainError
 from app.extensions import db
-from app.judges.models import Judge
 from app.judges.services import check_pin
 from app.judging.access import assigned
 from app.judging.models import Mark, ScoreSheet, SheetVersion
@@ -98,9 +97,10 @@ def latest_counted_totals(round_id: int, entry_id: int, except_sheet: int | None
     return list(db.session.execute(query).scalars())
 
 
-def _flag(rnd: Round, total: Decimal, others: list[Decimal]) -> bool:
+def _flag(rnd: Round, total: Decimal, sheet_id: int | None, entry_id: int) -> bool:
     if rnd.deviation_points is None and rnd.deviation_share is None:
         return False
+    others = latest_counted_totals(rnd.id, entry_id, sheet_id)
     return deviation_flag(total, others, threshold_points=rnd.deviation_points,
                           threshold_share=rnd.deviation_share, sheet_max=rnd.max_total)
 
@@ -131,7 +131,7 @@ def submit(user: User, sub: Submission) -> Outcome:
     if not window_open and sub.confirmed_offline_at is None:
         raise DomainError("该参赛人的评分尚未开放或已经关闭，不能提交")
     total = sum(marks.values(), Decimal(0))
-    flagged = _flag(rnd, total, latest_counted_totals(rnd.id, entry.id, sheet.id if sheet else None))
+    flagged = _flag(rnd, total, sheet.id if sheet else None, entry.id)
     if flagged and not sub.acknowledge_deviation:
         return Outcome(None, needs_deviation_check=True)
     round_id, entry_id, judge_id, number = rnd.id, entry.id, judge.id, entry.public_number
@@ -141,7 +141,7 @@ def submit(user: User, sub: Submission) -> Outcome:
         return _as_retry(previous, judge_id, round_id, entry_id)
     sheet = _sheet(round_id, entry_id, judge_id)
     _refuse_if_locked(sheet)
-    check_pin(db.session.get_one(Judge, judge_id), sub.pin)
+    check_pin(judge, sub.pin)  # re-reads the PIN counters under the lock
     try:
         version = store_version(sheet, round_id, entry_id, judge_id, marks, comment, StoreOptions(
             client_token=sub.client_token, source="offline" if sub.confirmed_offline_at else "phone",
@@ -191,27 +191,29 @@ def store_version(sheet: ScoreSheet | None, round_id: int, entry_id: int, judge_
     """Add the next version of a sheet (creating the sheet if needed) and audit it; the caller commits.
 
     Flushes, so a duplicate token or version number raises IntegrityError here, before any commit."""
-    if sheet is None:
-        sheet = ScoreSheet(round_id=round_id, entry_id=entry_id, judge_id=judge_id,
-                           state="late" if options.late else "submitted")
+    state = "late" if options.late else "submitted"
+    if sheet is None:  # created in its final state: one INSERT, no UPDATE after it
+        sheet = ScoreSheet(round_id=round_id, entry_id=entry_id, judge_id=judge_id, state=state)
         db.session.add(sheet)
         db.session.flush()
-        number = 1
+        number, reason = 1, ""
     else:
         number = (db.session.execute(select(func.max(SheetVersion.number)).where(
             SheetVersion.sheet_id == sheet.id)).scalar() or 0) + 1
+        reason = sheet.correction_reason if number > 1 else ""
+        sheet.state, sheet.draft = state, None
+        sheet.correction_requested_at, sheet.correction_reason = None, ""
     total = sum(marks.values(), Decimal(0))
     version = SheetVersion(
         sheet_id=sheet.id, number=number, client_token=options.client_token, total=total, comment=comment,
         source=options.source, entered_by_id=options.entered_by_id, deviation_flag=options.deviation_flag,
-        late=options.late, counted=not options.late, reason=sheet.correction_reason if number > 1 else "",
+        late=options.late, counted=not options.late, reason=reason,
     )
-    version.marks = [Mark(criterion_id=cid, value=value) for cid, value in marks.items()]
     db.session.add(version)
-    sheet.state = "late" if options.late else "submitted"
-    sheet.draft = None
-    sheet.correction_requested_at, sheet.correction_reason = None, ""
     db.session.flush()
+    # One executemany for the marks instead of an INSERT … RETURNING per mark.
+    db.session.execute(insert(Mark), [{"version_id": version.id, "criterion_id": cid, "value": value}
+                                      for cid, value in marks.items()])
     rnd = db.session.get(Round, round_id)
     audit.record("sheet_submitted", "score_sheet", sheet.id, after={
         "round": rnd.code if rnd else "", "entry": public_number or entry_number(entry_id), "judge_id": judge_id,
