@@ -1,9 +1,14 @@
-"""Objection forms (public and staff) and the 复核 and finalize forms: shape and lengths only."""
+"""Objection forms (public and staff), the 复核 and finalize forms, 公示 settings: shape and lengths only."""
+
+from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
+from app.contests.forms import ChineseIntegerField
+from app.errors import DomainError
+from app.notices import settings as rules
 from app.notices.services import CHANNELS, MAX_CONTENT
 
 
@@ -29,3 +34,32 @@ class ReviewForm(FlaskForm):  # type: ignore[misc]
 
 class FinalizeForm(FlaskForm):  # type: ignore[misc]
     confirm_over_quota = BooleanField("已确认超出名额的奖项")
+
+
+def contact_length(form: Any, field: Field) -> None:
+    """Counted as stored: a browser's CRLF line break is one character, trailing blanks are dropped."""
+    try:
+        rules.clean_contact(field.data or "")
+    except DomainError as error:
+        raise ValidationError(error.message) from error
+
+
+def _contact_field() -> TextAreaField:
+    return TextAreaField("联系方式（电话、来信地址、受理时间）", validators=[contact_length],
+                         render_kw={"rows": 4, "maxlength": rules.MAX_CONTACT})
+
+
+PERIOD = [InputRequired(rules.PERIOD_ERROR), NumberRange(rules.MIN_DAYS, rules.MAX_DAYS, rules.PERIOD_ERROR)]
+ISSUING_BODY = [DataRequired(rules.ISSUING_BODY_ERROR), Length(max=rules.MAX_ISSUING_BODY,
+                                                                message=rules.ISSUING_BODY_ERROR)]
+
+
+class NoticeSettingsForm(FlaskForm):  # type: ignore[misc]
+    period_days = ChineseIntegerField("公示期（工作日）", validators=PERIOD,
+                                      render_kw={"min": rules.MIN_DAYS, "max": rules.MAX_DAYS})
+    contact = _contact_field()
+    issuing_body = StringField("发布单位", validators=ISSUING_BODY, render_kw={"maxlength": rules.MAX_ISSUING_BODY})
+
+
+class ContactForm(FlaskForm):  # type: ignore[misc]
+    contact = _contact_field()

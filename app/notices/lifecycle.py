@@ -11,12 +11,11 @@ from app.contests.models import Contest
 from app.entries.models import Entry
 from app.extensions import db
 from app.judging.models import ScoreSheet, SheetVersion
-from app.notices.models import ISSUING_BODY, Notice, Objection
+from app.notices.models import Notice, Objection
+from app.notices.settings import settings_for
 from app.notices.workdays import notice_period
 from app.results.models import JudgeAlias, ResultVersion
 from app.timeutil import local
-
-DEFAULT_DAYS = 5
 
 
 def scope_name(contest: Contest, scope: str) -> str:
@@ -69,10 +68,15 @@ def causes_for(version: ResultVersion, since: datetime) -> dict[str, Any]:
     return {"objections": list(receipts), "corrections": corrections, "late_accepted": late}
 
 
-def start_notice(version: ResultVersion, days: int = DEFAULT_DAYS) -> Notice:
-    """Open the 公示 of a just-published version (flushed, not committed) and supersede the last one."""
+def start_notice(version: ResultVersion) -> Notice:
+    """Open the 公示 of a just-published version (flushed, not committed) and supersede the last one.
+
+    Period, contact and issuing body come from the contest's 公示 settings at this moment and are copied
+    into the notice, so a later change of the settings never alters a notice already public."""
     contest = db.session.get(Contest, version.contest_id)
     assert contest is not None
+    settings = settings_for(contest.id)
+    days = settings.period_days
     previous = previous_version(version)
     if previous is not None:
         version.causes = causes_for(version, previous.published_at)
@@ -87,11 +91,12 @@ def start_notice(version: ResultVersion, days: int = DEFAULT_DAYS) -> Notice:
     suffix = f"（第{version.number}版）" if version.number > 1 else ""
     notice = Notice(version_id=version.id, title=f"{contest.name}{scope_name(contest, version.scope)}成绩公示{suffix}",
                     period_days=days, starts_on=starts, ends_on=ends, fallback_calendar=fallback,
-                    issuing_body=ISSUING_BODY, contact="", state="open")
+                    issuing_body=settings.issuing_body, contact=settings.contact, state="open")
     version.notice_starts_on, version.notice_ends_on = starts, ends
     db.session.add(notice)
     db.session.flush()
     audit.record("notice_started", "notice", notice.id,
                  after={"version_id": version.id, "title": notice.title, "starts_on": str(starts),
-                        "ends_on": str(ends), "fallback_calendar": fallback, "causes": version.causes})
+                        "ends_on": str(ends), "period_days": days, "fallback_calendar": fallback,
+                        "issuing_body": notice.issuing_body, "contact": notice.contact, "causes": version.causes})
     return notice

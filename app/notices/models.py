@@ -9,6 +9,12 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 ISSUING_BODY = "中共阳泉市委组织部"
+DEFAULT_PERIOD_DAYS = 5
+
+
+def lines_of(text: str | None) -> list[str]:
+    """Contact text line by line, so templates print it with its line breaks and still escaped."""
+    return [line for line in (text or "").splitlines() if line.strip()]
 
 
 class Notice(db.Model):  # type: ignore[name-defined,misc]
@@ -28,6 +34,27 @@ class Notice(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     objections: Mapped[list["Objection"]] = relationship(back_populates="notice", order_by="Objection.id")
+
+    @property
+    def contact_lines(self) -> list[str]:
+        return lines_of(self.contact)
+
+
+class NoticeSettings(db.Model):  # type: ignore[name-defined,misc]
+    """A contest's 公示 settings, copied into each notice when a version is published; no row means defaults."""
+
+    __tablename__ = "notice_settings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), unique=True)
+    period_days: Mapped[int] = mapped_column(default=DEFAULT_PERIOD_DAYS)
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    issuing_body: Mapped[str] = mapped_column(String(100), default=ISSUING_BODY)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def contact_lines(self) -> list[str]:
+        return lines_of(self.contact)
 
 
 class Objection(db.Model):  # type: ignore[name-defined,misc]

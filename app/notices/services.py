@@ -285,4 +285,5 @@ def pdf_context(notice_id: int) -> dict[str, Any]:
             "period": period_text(info.notice), "ends": chinese_date(info.notice.ends_on),
             "fallback": info.notice.fallback_calendar, "groups": groups, "hash": info.version.package_hash,
             "version": info.version.number, "issuing_body": info.notice.issuing_body,
-            "contact": info.notice.contact, "date": chinese_date(published.date()) if published else ""}
+            "contact": info.notice.contact, "contact_lines": info.notice.contact_lines,
+            "date": chinese_date(published.date()) if published else ""}

@@ -8,8 +8,15 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from app.errors import DomainError
 from app.extensions import limiter
-from app.notices import services
-from app.notices.forms import FinalizeForm, ObjectionForm, ReviewForm, StaffObjectionForm
+from app.notices import services, settings
+from app.notices.forms import (
+    ContactForm,
+    FinalizeForm,
+    NoticeSettingsForm,
+    ObjectionForm,
+    ReviewForm,
+    StaffObjectionForm,
+)
 from app.pdf import render_pdf
 from app.security import PUBLIC, access
 
@@ -113,7 +120,8 @@ def audit_guide() -> str:
 @bp.get("/")
 @access("organizer")
 def index() -> str:
-    return render_template("notices/index.html", notices=services.all_notices(), audience="organize")
+    return render_template("notices/index.html", notices=services.all_notices(), audience="organize",
+                           settings=settings.overview())
 
 
 @bp.get("/<int:notice_id>")
@@ -132,6 +140,55 @@ def enter_objection(notice_id: int) -> BaseResponse | tuple[str, int]:
     objection = services.file_objection(notice_id, _input(form, form.channel.data), staff=current_user)
     flash(f"已登记异议，回执号 {objection.receipt}（请告知异议人）。", "success")
     return redirect(url_for("notices.detail", notice_id=notice_id))
+
+
+@bp.post("/<int:notice_id>/contact")
+@access("organizer", city_only=True)
+def edit_contact(notice_id: int) -> BaseResponse | tuple[str, int]:
+    form = ContactForm()
+    if not form.validate():
+        return _detail(notice_id, "organize", contact_form=form), 400
+    try:
+        changed = settings.edit_contact(current_user, notice_id, form.contact.data or "")
+    except DomainError as error:
+        if error.status != 400:
+            raise
+        flash(error.message, "danger")
+        return _detail(notice_id, "organize", contact_form=form), 400
+    if changed:
+        flash("联系方式已更新，公示页面和 PDF 即时显示。", "success")
+    else:
+        flash("联系方式没有变化。", "info")
+    return redirect(url_for("notices.detail", notice_id=notice_id))
+
+
+@bp.get("/settings/<int:contest_id>")
+@access("organizer", city_only=True)
+def notice_settings(contest_id: int) -> str:
+    info = settings.view(contest_id)
+    return _settings_page(info, NoticeSettingsForm(formdata=None, obj=info.settings), "organize")[0]
+
+
+@bp.post("/settings/<int:contest_id>")
+@access("organizer", city_only=True)
+def notice_settings_save(contest_id: int) -> BaseResponse | tuple[str, int]:
+    info = settings.view(contest_id)
+    form = NoticeSettingsForm()
+    if not form.validate():
+        return _settings_page(info, form, "organize", 400)
+    try:
+        changed = settings.save(current_user, contest_id, form.period_days.data, form.contact.data or "",
+                                form.issuing_body.data or "")
+    except DomainError as error:
+        if error.status != 400:
+            raise
+        flash(error.message, "danger")
+        return _settings_page(info, form, "organize", 400)
+    if changed:
+        flash("公示设置已保存，下次发布成绩时使用；已开始的公示不受影响。", "success")
+    else:
+        flash("公示设置没有变化。", "info")
+    return redirect(url_for("notices.notice_settings", contest_id=contest_id))
 
 
 @bp.get("/objections/<int:objection_id>")
@@ -170,7 +227,8 @@ def organize_diff(notice_id: int) -> str:
 @supervise_bp.get("/")
 @access("supervisor")
 def supervise_index() -> str:
-    return render_template("notices/index.html", notices=services.all_notices(), audience="supervise")
+    return render_template("notices/index.html", notices=services.all_notices(), audience="supervise",
+                           settings=settings.overview())
 
 
 @supervise_bp.get("/<int:notice_id>")
@@ -179,19 +237,34 @@ def supervise_detail(notice_id: int) -> str:
     return _detail(notice_id, "supervise")
 
 
+@supervise_bp.get("/settings/<int:contest_id>")
+@access("supervisor")
+def supervise_settings(contest_id: int) -> str:
+    info = settings.view(contest_id)
+    return _settings_page(info, None, "supervise")[0]
+
+
 @supervise_bp.get("/objections/<int:objection_id>")
 @access("supervisor")
 def supervise_objection(objection_id: int) -> str:
     return _objection_page(services.get_objection(objection_id, None), "supervise", None)
 
 
-def _detail(notice_id: int, audience: str, entry_form: ObjectionForm | None = None) -> str:
+def _settings_page(info: settings.SettingsView, form: NoticeSettingsForm | None, audience: str,
+                   status: int = 200) -> tuple[str, int]:
+    return render_template("notices/settings.html", info=info, form=form, audience=audience,
+                           limits=(settings.MIN_DAYS, settings.MAX_DAYS)), status
+
+
+def _detail(notice_id: int, audience: str, entry_form: ObjectionForm | None = None,
+            contact_form: ContactForm | None = None) -> str:
     info = services.view(notice_id)
     county = current_user.county_id if audience == "organize" else None
     return render_template("notices/detail.html", info=info, audience=audience,
                            objections=services.objections_for(info.notice, county),
                            entry_form=entry_form or _objection_form(StaffObjectionForm, info),
                            finalize_form=FinalizeForm(), over_quota=services.over_quota(info.version),
+                           contact_form=contact_form or ContactForm(formdata=None, obj=info.notice),
                            period=services.period_text(info.notice), channels=services.CHANNELS,
                            states=services.STATES, mask=services.mask_phone)
 
