@@ -97,27 +97,25 @@ def judge_file(round_id: int, entry_id: int) -> Response:
     return _pdf(services.for_judge(current_user, round_id, entry_id))
 
 
-@bp.get("/organize/materials/rounds/<int:round_id>")
-@access("organizer")
+# Staff read the same pages under their own prefix: organizers (a county organizer only their county's
+# entries, checked in the service) and supervisors. Endpoint names per audience: templates link to them.
+STAFF = (("/organize", "organizer", "round_overview", "organizer_file"),
+         ("/supervise", "supervisor", "supervisor_overview", "supervisor_file"))
+FILE_OF_OVERVIEW = {f"materials.{overview}": f"materials.{file}" for _, _, overview, file in STAFF}
+
+
 def round_overview(round_id: int) -> str:
     rnd, rows = services.staff_rows(current_user, round_id)
-    return render_template("materials/round.html", round=rnd, rows=rows, download="materials.organizer_file")
+    return render_template("materials/round.html", round=rnd, rows=rows,
+                           download=FILE_OF_OVERVIEW[request.endpoint or ""])
 
 
-@bp.get("/organize/materials/<int:round_id>/<int:entry_id>")
-@access("organizer")
-def organizer_file(round_id: int, entry_id: int) -> Response:
+def staff_file(round_id: int, entry_id: int) -> Response:
     return _pdf(services.for_staff(current_user, round_id, entry_id))
 
 
-@bp.get("/supervise/materials/rounds/<int:round_id>")
-@access("supervisor")
-def supervisor_overview(round_id: int) -> str:
-    rnd, rows = services.staff_rows(current_user, round_id)
-    return render_template("materials/round.html", round=rnd, rows=rows, download="materials.supervisor_file")
-
-
-@bp.get("/supervise/materials/<int:round_id>/<int:entry_id>")
-@access("supervisor")
-def supervisor_file(round_id: int, entry_id: int) -> Response:
-    return _pdf(services.for_staff(current_user, round_id, entry_id))
+for _prefix, _role, _overview, _file in STAFF:
+    bp.add_url_rule(f"{_prefix}/materials/rounds/<int:round_id>", _overview, access(_role)(round_overview),
+                    methods=["GET"])
+    bp.add_url_rule(f"{_prefix}/materials/<int:round_id>/<int:entry_id>", _file, access(_role)(staff_file),
+                    methods=["GET"])

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from app.accounts import services as accounts
 from app.accounts.forms import AccountForm
 from app.accounts.models import ROLE_LABELS
+from app.accounts.switch import switch_active
 from app.errors import DomainError
 from app.extensions import db
 from app.organize.services import contest_summary
@@ -73,9 +74,7 @@ def account_new() -> Any:
 @bp.post("/accounts/<int:user_id>/active")
 @access("organizer")
 def account_active(user_id: int) -> Response:
-    active = request.form.get("active") == "1"
-    user = accounts.set_active(current_user, user_id, active)
-    flash(f"已{'启用' if active else '停用'}账号 {user.username}。", "success")
+    switch_active(accounts.set_active, user_id, lambda u: f"账号 {u.username}", on_word="启用")
     return redirect(url_for("organize.account_list"))
 
 

@@ -83,6 +83,27 @@ def _refuse_if(checker: RowChecker) -> None:
         raise RowsRefused(checker.problems, "请修改标出的问题后再保存")
 
 
+def _checked_new_row(actor: User, kind: str, values: dict[str, Any]) -> tuple[Contest, RowChecker, dict[str, Any]]:
+    """A form's values checked exactly as one import row of that kind ("contestants", "judges"), else refused."""
+    contest = create.require_contest()
+    checker = RowChecker(contest, actor.county_id)
+    row = checker.contestant(0, values) if kind == "contestants" else checker.judge(0, values)
+    _refuse_if(checker)
+    assert row is not None
+    check_rows(checker, kind, contest, [row])
+    _refuse_if(checker)
+    return contest, checker, row
+
+
+def _set_active(item: Entry | Judge, object_type: str, active: bool) -> None:
+    """Deactivate or restore; audited as entry_/judge_ + activated or deactivated."""
+    before = {"active": item.active}
+    item.active = active
+    audit.record(f"{object_type}_{'activated' if active else 'deactivated'}", object_type, item.id, before=before,
+                 after={"active": active})
+    db.session.commit()
+
+
 def _entry_snapshot(entry: Entry) -> dict[str, Any]:
     holder = entry.current_holder
     return {"public_number": entry.public_number, "subgroup_id": entry.subgroup_id, "active": entry.active,
@@ -92,13 +113,7 @@ def _entry_snapshot(entry: Entry) -> dict[str, Any]:
 
 def add_contestant(actor: User, values: dict[str, Any]) -> Entry:
     """One contestant from a form, checked exactly as an import row; a new entry with its secretary."""
-    contest = create.require_contest()
-    checker = RowChecker(contest, actor.county_id)
-    row = checker.contestant(0, values)
-    _refuse_if(checker)
-    assert row is not None
-    check_rows(checker, "contestants", contest, [row])
-    _refuse_if(checker)
+    contest, checker, row = _checked_new_row(actor, "contestants", values)
     group = next(g for g in contest.groups if g.id == row["group_id"])
     township = checker.places.township_by_id[row["township_id"]]
     user = create.Secretaries().account(row, township, checker.places.village_by_id.get(row["village_id"] or 0))
@@ -145,11 +160,7 @@ def edit_contestant(actor: User, entry_id: int, values: dict[str, Any]) -> Entry
 
 def set_entry_active(actor: User, entry_id: int, active: bool) -> Entry:
     entry = create.scoped_entry(actor, entry_id)
-    before = {"active": entry.active}
-    entry.active = active
-    audit.record("entry_activated" if active else "entry_deactivated", "entry", entry.id, before=before,
-                 after={"active": active})
-    db.session.commit()
+    _set_active(entry, "entry", active)
     return entry
 
 
@@ -160,13 +171,7 @@ def _judge_snapshot(judge: Judge) -> dict[str, Any]:
 
 
 def add_judge(actor: User, values: dict[str, Any]) -> Judge:
-    contest = create.require_contest()
-    checker = RowChecker(contest, actor.county_id)
-    row = checker.judge(0, values)
-    _refuse_if(checker)
-    assert row is not None
-    check_rows(checker, "judges", contest, [row])
-    _refuse_if(checker)
+    contest, _, row = _checked_new_row(actor, "judges", values)
     judge = create.add_judge(contest, row, create.JudgeNames().next())
     db.session.flush()
     audit.record("judge_created", "judge", judge.id, after=_judge_snapshot(judge))
@@ -199,11 +204,7 @@ def edit_judge(actor: User, judge_id: int, values: dict[str, Any]) -> Judge:
 
 def set_judge_active(actor: User, judge_id: int, active: bool) -> Judge:
     judge = create.scoped_judge(actor, judge_id)
-    before = {"active": judge.active}
-    judge.active = active
-    audit.record("judge_activated" if active else "judge_deactivated", "judge", judge.id, before=before,
-                 after={"active": active})
-    db.session.commit()
+    _set_active(judge, "judge", active)
     return judge
 
 

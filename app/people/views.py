@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from app.accounts.switch import switch_active
 from app.errors import DomainError
 from app.judges.models import JUDGE_FIELDS
 from app.pdf import render_pdf
@@ -129,9 +130,7 @@ def contestant_edit(entry_id: int) -> Any:
 @bp.post("/contestants/<int:entry_id>/active")
 @access("organizer")
 def contestant_active(entry_id: int) -> Response:
-    active = request.form.get("active") == "1"
-    entry = records.set_entry_active(current_user, entry_id, active)
-    flash(f"已{'恢复' if active else '停用'}参赛人 {entry.public_number}。", "success")
+    entry = switch_active(records.set_entry_active, entry_id, lambda e: f"参赛人 {e.public_number}")
     return redirect(url_for("people.contestant", entry_id=entry.id))
 
 
@@ -206,9 +205,7 @@ def judge_edit(judge_id: int) -> Any:
 @bp.post("/judges/<int:judge_id>/active")
 @access("organizer")
 def judge_active(judge_id: int) -> Response:
-    active = request.form.get("active") == "1"
-    judge = records.set_judge_active(current_user, judge_id, active)
-    flash(f"已{'恢复' if active else '停用'}评委 {judge.user.display_name}。", "success")
+    switch_active(records.set_judge_active, judge_id, lambda j: f"评委 {j.user.display_name}")
     return redirect(url_for("people.judges"))
 
 

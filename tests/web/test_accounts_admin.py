@@ -125,6 +125,24 @@ def test_deactivation_is_audited_with_before_and_after(client: FlaskClient, worl
     assert event.actor_id == world.users["city_organizer"].id
 
 
+def test_a_role_with_no_accounts_in_scope_says_so_and_offers_a_new_one(client: FlaskClient, world: World) -> None:
+    login(client, "pdorg")  # supervisors are city-wide: none in a county organizer's scope
+    html = client.get("/organize/accounts/?role=supervisor").get_data(as_text=True)
+    assert "没有“监督员”账号" in html and "还没有账号" not in html
+    assert html.count('href="/organize/accounts/new"') == 2  # the page head's button and the empty card's
+
+
+def test_an_account_is_disabled_and_enabled_again_with_a_message(client: FlaskClient, world: World) -> None:
+    token = login(client, "city")
+    judge = world.users["judge"]
+    for posted, message, active in (("0", "已停用账号 judge。", False), ("1", "已启用账号 judge。", True)):
+        response = client.post(f"/organize/accounts/{judge.id}/active", data={"active": posted, "csrf_token": token})
+        assert response.headers["Location"] == "/organize/accounts/"
+        assert message in client.get("/organize/accounts/").get_data(as_text=True)
+        db.session.refresh(judge)
+        assert judge.active is active
+
+
 def test_a_reset_issues_a_new_code_that_replaces_the_password(client: FlaskClient, world: World) -> None:
     token = login(client, "city")
     html = client.post(f"/organize/accounts/{world.users['secretary'].id}/code",

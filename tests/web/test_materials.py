@@ -208,6 +208,20 @@ def test_organizers_read_their_countys_materials_and_supervisors_all(app: Flask,
     assert "已上传 1 / 1" in page and "1200000.00" in page
 
 
+def test_each_staff_overview_links_the_pdf_under_its_own_prefix(app: Flask, world: World, store: Path) -> None:
+    material = uploaded(world)
+    tail = f"{material.round_id}/{material.entry_id}"
+    for username, prefix in (("city", "/organize"), ("sup", "/supervise")):
+        client = app.test_client()
+        login(client, username)
+        page = client.get(f"{prefix}/materials/rounds/{material.round_id}").get_data(as_text=True)
+        assert "已上传 1 / 2" in page and f'href="{prefix}/materials/{tail}"' in page, username
+        other = "/supervise" if prefix == "/organize" else "/organize"
+        assert f'href="{other}/materials/' not in page, username
+        response = client.get(f"{prefix}/materials/{tail}")
+        assert (response.status_code, response.data) == (200, PDF), username
+
+
 def test_material_for_gives_plain_values_for_the_judges_sheet(app: Flask, world: World, store: Path) -> None:
     rnd, entry = world.contest.rounds[0], world.entries["pingding"]
     assert services.material_for(rnd.id, entry.id) is None

@@ -141,6 +141,22 @@ def test_a_judge_is_added_edited_and_deactivated_one_at_a_time(client: FlaskClie
     assert actions == ["judge_created", "judge_edited", "judge_deactivated"]
 
 
+def test_contestants_and_judges_are_stopped_and_restored_with_a_message(client: FlaskClient, world: World) -> None:
+    token = login(client, "city")
+    entry = world.entries["pingding"]
+    judge = db.session.execute(select(Judge).where(Judge.user_id == world.users["judge"].id)).scalar_one()
+    switches = ((entry, f"/organize/people/contestants/{entry.id}", f"参赛人 {entry.public_number}"),
+                (judge, "/organize/people/judges/", "评委 评委甲"))
+    for item, back, described in switches:
+        path = f"/organize/people/{'contestants' if item is entry else 'judges'}/{item.id}/active"
+        for posted, word, active in (("0", "停用", False), ("1", "恢复", True)):
+            response = client.post(path, data={"csrf_token": token, "active": posted})
+            assert response.headers["Location"] == back
+            assert f"已{word}{described}。" in client.get(back).get_data(as_text=True)
+            db.session.refresh(item)
+            assert item.active is active
+
+
 def test_exports_mask_ids_and_neutralise_formulas(client: FlaskClient, world: World) -> None:
     sec = world.users["secretary"]
     sec.display_name, sec.id_number, sec.phone = "=HYPERLINK(\"http://x\")", VALID_ID, "13935301234"
