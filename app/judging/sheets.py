@@ -136,10 +136,12 @@ def submit(user: User, sub: Submission) -> Outcome:
         return Outcome(None, needs_deviation_check=True)
     round_id, entry_id, judge_id, number = rnd.id, entry.id, judge.id, entry.public_number
     start_write_phase()
+    # The sheet first, then the token: a twin that commits between the two reads is then seen as a
+    # retry (its token found), never as "locked" (PostgreSQL and MariaDB read each statement afresh).
+    sheet = _sheet(round_id, entry_id, judge_id)
     previous = _existing(sub.client_token)  # a twin request may have stored it meanwhile
     if previous is not None:
         return _as_retry(previous, judge_id, round_id, entry_id)
-    sheet = _sheet(round_id, entry_id, judge_id)
     _refuse_if_locked(sheet)
     check_pin(judge, sub.pin)  # re-reads the PIN counters under the lock
     try:
@@ -161,9 +163,11 @@ def submit(user: User, sub: Submission) -> Outcome:
 
 
 def _sheet(round_id: int, entry_id: int, judge_id: int) -> ScoreSheet | None:
+    """The sheet as the database has it now: populate_existing overwrites a copy read earlier in the
+    request (start_write_phase keeps objects loaded), so the write phase never acts on a stale state."""
     return db.session.execute(select(ScoreSheet).where(
         ScoreSheet.round_id == round_id, ScoreSheet.entry_id == entry_id, ScoreSheet.judge_id == judge_id)
-    ).scalar_one_or_none()
+        .execution_options(populate_existing=True)).scalar_one_or_none()
 
 
 def _refuse_if_locked(sheet: ScoreSheet | None) -> None:
