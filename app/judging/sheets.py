@@ -118,15 +118,15 @@ def submit(user: User, sub: Submission) -> Outcome:
     if not 8 <= len(sub.client_token) <= 64:
         raise DomainError("提交缺少有效的客户端标识，请刷新页面后重试")
     judge, rnd, entry = assigned(user, sub.round_id, sub.entry_id)
+    sheet = _sheet(rnd.id, entry.id, judge.id)  # before the token: see the write phase below
     previous = _existing(sub.client_token)
     if previous is not None:
         return _as_retry(previous, judge.id, rnd.id, entry.id)
+    _refuse_if_locked(sheet)
     marks = parse_marks(rnd, sub.marks)
     comment = sub.comment.strip()
     if len(comment) > COMMENT_LIMIT:
         raise DomainError(f"点评不能超过 {COMMENT_LIMIT} 字")
-    sheet = _sheet(rnd.id, entry.id, judge.id)
-    _refuse_if_locked(sheet)
     window_open = is_open(rnd.id, entry.id)
     if not window_open and sub.confirmed_offline_at is None:
         raise DomainError("该参赛人的评分尚未开放或已经关闭，不能提交")
