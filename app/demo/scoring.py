@@ -18,6 +18,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.judges.models import Judge
 from app.judging.models import Mark, ScoreSheet, SheetVersion
+from app.notices.models import ISSUING_BODY, NoticeSettings
 from app.panels.models import Assignment, Panel
 from app.panels.services import PanelSpec, create_manual
 from app.results import services as results
@@ -25,6 +26,8 @@ from app.results.models import ResultVersion
 
 SCOPE = "round:plan"
 SEED = "demo-2022-plan"
+DEMO_CONTACT = ("联系电话：0353-2022100（工作日 8:30—12:00，14:30—17:30；演示号码）\n"
+                "来信地址：阳泉市委组织部组织一科（邮编 045000），信封请注明“大比武公示异议”")
 PANEL_SIZE = 15
 PANEL_NAMES = {"township": "乡镇组评委组", "village": "村组评委组"}
 CRITERION_OFFSETS = [Decimal("0.4"), Decimal("-0.1"), Decimal("-0.6"), Decimal("-0.3"), Decimal("0.2")]
@@ -183,5 +186,15 @@ def publish_demo_plan_round() -> DemoPublication:
         raise DomainError("演示规划轮成绩不完整：" + "；".join(current.problems[:3]))
     if not current.signed:
         results.sign_off(supervisor, contest.id, SCOPE, current.package_hash, "演示数据：已核对评分表与计算结果")
+    _notice_settings(contest)
     version = results.publish(admin, contest.id, SCOPE, current.package_hash)
     return DemoPublication(True, panels, sheets, marks, version.number, time.perf_counter() - started)
+
+
+def _notice_settings(contest: Contest) -> None:
+    """The contact lines a real 公示 carries, so the demo notice shows how to object by phone or letter."""
+    if db.session.execute(select(NoticeSettings.id).where(NoticeSettings.contest_id == contest.id)).first():
+        return
+    db.session.add(NoticeSettings(contest_id=contest.id, period_days=5, issuing_body=ISSUING_BODY,
+                                  contact=DEMO_CONTACT))
+    db.session.flush()

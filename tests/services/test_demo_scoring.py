@@ -16,6 +16,7 @@ from app.demo.scoring import DemoPublication, generate_marks, publish_demo_plan_
 from app.entries.models import Entry
 from app.extensions import db, limiter
 from app.judging.models import Mark, ScoreSheet, SheetVersion
+from app.notices.models import Notice
 from app.panels.models import Assignment, Panel, PanelMember
 from app.results.models import ResultVersion, SignOff
 from scoring import verify_package
@@ -67,6 +68,15 @@ def test_version_one_is_published_with_sup1s_sign_off_and_verifies(published: De
     assert check.identical is True
     ranked = [c for c in version.package["result"]["contestants"] if c["rank"] is not None]
     assert len(ranked) == 651 and {c["judges"]["plan"] for c in ranked} == {15}
+
+
+def test_the_demo_notice_carries_the_contact_lines_for_objections(published: DemoPublication) -> None:
+    notice = db.session.execute(select(Notice)).scalar_one()
+    assert (notice.period_days, notice.issuing_body) == (5, "中共阳泉市委组织部")
+    assert notice.contact.splitlines() == [
+        "联系电话：0353-2022100（工作日 8:30—12:00，14:30—17:30；演示号码）",
+        "来信地址：阳泉市委组织部组织一科（邮编 045000），信封请注明“大比武公示异议”",
+    ]
 
 
 def test_one_audit_event_summarises_the_generated_sheets(published: DemoPublication) -> None:
