@@ -1,6 +1,7 @@
 """公示 pages: the public notice and objections (/public/), organizers' 复核 and finalizing, supervisors read-only."""
 
 import json
+from collections.abc import Callable
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -148,18 +149,10 @@ def edit_contact(notice_id: int) -> BaseResponse | tuple[str, int]:
     form = ContactForm()
     if not form.validate():
         return _detail(notice_id, "organize", contact_form=form), 400
-    try:
-        changed = settings.edit_contact(current_user, notice_id, form.contact.data or "")
-    except DomainError as error:
-        if error.status != 400:
-            raise
-        flash(error.message, "danger")
-        return _detail(notice_id, "organize", contact_form=form), 400
-    if changed:
-        flash("联系方式已更新，公示页面和 PDF 即时显示。", "success")
-    else:
-        flash("联系方式没有变化。", "info")
-    return redirect(url_for("notices.detail", notice_id=notice_id))
+    return _saved(lambda: settings.edit_contact(current_user, notice_id, form.contact.data or ""),
+                  lambda: (_detail(notice_id, "organize", contact_form=form), 400),
+                  ("联系方式已更新，公示页面和 PDF 即时显示。", "联系方式没有变化。"),
+                  url_for("notices.detail", notice_id=notice_id))
 
 
 @bp.get("/settings/<int:contest_id>")
@@ -176,19 +169,25 @@ def notice_settings_save(contest_id: int) -> BaseResponse | tuple[str, int]:
     form = NoticeSettingsForm()
     if not form.validate():
         return _settings_page(info, form, "organize", 400)
+    return _saved(lambda: settings.save(current_user, contest_id, form.period_days.data, form.contact.data or "",
+                                        form.issuing_body.data or ""),
+                  lambda: _settings_page(info, form, "organize", 400),
+                  ("公示设置已保存，下次发布成绩时使用；已开始的公示不受影响。", "公示设置没有变化。"),
+                  url_for("notices.notice_settings", contest_id=contest_id))
+
+
+def _saved(change: Callable[[], bool], again: Callable[[], tuple[str, int]], messages: tuple[str, str],
+           target: str) -> BaseResponse | tuple[str, int]:
+    """Run a settings change: a refusal shows the form again with the reason; else say whether anything changed."""
     try:
-        changed = settings.save(current_user, contest_id, form.period_days.data, form.contact.data or "",
-                                form.issuing_body.data or "")
+        changed = change()
     except DomainError as error:
         if error.status != 400:
             raise
         flash(error.message, "danger")
-        return _settings_page(info, form, "organize", 400)
-    if changed:
-        flash("公示设置已保存，下次发布成绩时使用；已开始的公示不受影响。", "success")
-    else:
-        flash("公示设置没有变化。", "info")
-    return redirect(url_for("notices.notice_settings", contest_id=contest_id))
+        return again()
+    flash(messages[0] if changed else messages[1], "success" if changed else "info")
+    return redirect(target)
 
 
 @bp.get("/objections/<int:objection_id>")
