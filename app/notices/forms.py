@@ -10,14 +10,35 @@ from app.contests.forms import ChineseIntegerField
 from app.errors import DomainError
 from app.notices import settings as rules
 from app.notices.services import CHANNELS, MAX_CONTENT
+from app.validation import normalise_mobile
+
+
+def mobile(form: Any, field: Field) -> None:
+    """Checked here as well as in the service, so the message stands next to the field and nothing typed is lost."""
+    if field.data and normalise_mobile(field.data) is None:
+        raise ValidationError("请填写有效的手机号码（11 位）")
+
+
+def listed(form: Any, field: Field) -> None:
+    """One of the notice's contestants; WTForms' own choice check would answer in English."""
+    if field.data and field.data not in {value for value, _label in field.choices or [] if value}:
+        raise ValidationError("所涉参赛人不在本公示名单中，请从列表中选择")
+
+
+def one_line_break(value: str | None) -> str | None:
+    return value.replace("\r\n", "\n") if value else value
 
 
 class ObjectionForm(FlaskForm):  # type: ignore[misc]
     name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=50, message="姓名不超过 50 字")])
-    phone = StringField("手机号码", validators=[DataRequired("请填写手机号码"), Length(max=20)])
-    public_number = SelectField("所涉参赛人", validators=[DataRequired("请选择所涉参赛人")])
-    content = TextAreaField("异议内容", render_kw={"rows": 6, "maxlength": MAX_CONTENT}, validators=[
-        DataRequired("请填写异议内容"), Length(max=MAX_CONTENT, message=f"异议内容不超过 {MAX_CONTENT} 字")])
+    phone = StringField("手机号码", validators=[DataRequired("请填写手机号码"),
+                                            Length(max=20, message="请填写有效的手机号码（11 位）"), mobile])
+    public_number = SelectField("所涉参赛人", validate_choice=False,
+                                validators=[DataRequired("请选择所涉参赛人"), listed])
+    # A browser sends a line break as CRLF but counts it as one character against maxlength: count it as one.
+    content = TextAreaField("异议内容", render_kw={"rows": 6, "maxlength": MAX_CONTENT}, filters=[one_line_break],
+                            validators=[DataRequired("请填写异议内容"),
+                                        Length(max=MAX_CONTENT, message=f"异议内容不超过 {MAX_CONTENT} 字")])
     website = StringField("网站（请勿填写）")  # honeypot: hidden from people, filled by bots
 
 

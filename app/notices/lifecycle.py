@@ -1,14 +1,15 @@
-"""What publish() adds in its own transaction: the causes of version N and its new 公示."""
+"""What publish() adds in its own transaction: the causes of version N, its new 公示 and the names it froze."""
 
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.audit import services as audit
 from app.audit.models import AuditEvent
-from app.contests.models import Contest
-from app.entries.models import Entry
+from app.contests.models import Contest, Round
+from app.entries.models import Entry, EntryHolder
 from app.extensions import db
 from app.judging.models import ScoreSheet, SheetVersion
 from app.notices.models import Notice, Objection
@@ -16,6 +17,8 @@ from app.notices.settings import settings_for
 from app.notices.workdays import notice_period
 from app.results.models import JudgeAlias, ResultVersion
 from app.timeutil import local
+
+Key = tuple[str, str, str]  # (round code, public number, item name) as the scoring input has them
 
 
 def scope_name(contest: Contest, scope: str) -> str:
@@ -30,31 +33,80 @@ def previous_version(version: ResultVersion) -> ResultVersion | None:
         ResultVersion.number == version.number - 1)).scalar_one_or_none()
 
 
+def holder_names(contest_id: int) -> dict[str, str]:
+    """Public number -> the current secretary's name (public on the notice, as DECISIONS.md says)."""
+    rows = db.session.execute(
+        select(Entry.public_number, User.display_name)
+        .join(EntryHolder, (EntryHolder.entry_id == Entry.id) & EntryHolder.ended_on.is_(None))
+        .join(User, User.id == EntryHolder.user_id)
+        .where(Entry.contest_id == contest_id)).tuples().all()
+    return dict(rows)  # one query for the whole city: no lazy load per row
+
+
 def _sheet_cause(contest: Contest, scope: str, sheet_version: SheetVersion | None,
                  reason: str | None = None) -> dict[str, Any] | None:
-    """A sheet version of this scope's rounds, as the public may read it (judge by pseudonym)."""
+    """A sheet version of this scope's rounds, judge by pseudonym; the reason is for staff pages only."""
     if sheet_version is None:
         return None
     sheet: ScoreSheet = sheet_version.sheet
     codes = {r.id: r.code for r in contest.rounds}
-    if scope != "year" and codes.get(sheet.round_id) != scope[6:]:
+    # Only this contest's rounds: the year scope takes all of them, a round scope its own.
+    if sheet.round_id not in codes or (scope != "year" and codes[sheet.round_id] != scope[6:]):
         return None
     entry = db.session.get(Entry, sheet.entry_id)
     alias = db.session.execute(select(JudgeAlias.alias).where(
         JudgeAlias.contest_id == contest.id, JudgeAlias.scope == scope,
         JudgeAlias.judge_id == sheet.judge_id)).scalar_one_or_none()
     return {"public_number": entry.public_number if entry else "", "judge": alias or "",
-            "round": codes.get(sheet.round_id, ""), "version": sheet_version.number,
+            "round": codes[sheet.round_id], "version": sheet_version.number,
             "reason": sheet_version.reason if reason is None else reason}
 
 
-def causes_for(version: ResultVersion, since: datetime) -> dict[str, Any]:
-    """The corrections, accepted late sheets and 更正 objections between the previous version and this one."""
+def _keyed(input_: dict[str, Any], field: str) -> dict[Key, list[str]]:
+    """The scoring input's adjustments or vetoes by (round, contestant, item name), values sorted."""
+    found: dict[Key, list[str]] = {}
+    for rnd in input_.get("rounds", []):
+        for item in rnd.get(field, []):
+            found.setdefault((rnd["id"], item["contestant"], item["reason"]), []).append(item.get("value", ""))
+    return {key: sorted(values) for key, values in found.items()}
+
+
+def input_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Adjustments, vetoes and award bands that differ between two versions' scoring inputs.
+
+    Read from the published inputs themselves, so a change made and undone between the versions is no
+    cause, and everything is as public as the package: item names and public numbers, no free text."""
+    adjustments = []
+    before, after = _keyed(old, "adjustments"), _keyed(new, "adjustments")
+    for key in sorted(before.keys() | after.keys()):
+        if before.get(key) != after.get(key):
+            adjustments.append({"round": key[0], "public_number": key[1], "item": key[2],
+                                "before": "、".join(before.get(key, [])) or None,
+                                "after": "、".join(after.get(key, [])) or None})
+    old_vetoes, new_vetoes = set(_keyed(old, "vetoes")), set(_keyed(new, "vetoes"))
+    vetoes = [{"round": key[0], "public_number": key[1], "item": key[2],
+               "change": "confirmed" if key in new_vetoes else "revoked"}
+              for key in sorted(old_vetoes ^ new_vetoes)]
+    old_awards = {a["group"]: a["bands"] for a in old.get("awards", [])}
+    new_awards = {a["group"]: a["bands"] for a in new.get("awards", [])}
+    awards = [{"group": group, "before": old_awards.get(group, []), "after": new_awards.get(group, [])}
+              for group in sorted(old_awards.keys() | new_awards.keys())
+              if old_awards.get(group) != new_awards.get(group)]
+    return {"adjustments": adjustments, "vetoes": vetoes, "awards": awards}
+
+
+def causes_for(version: ResultVersion, since: datetime, previous: ResultVersion | None = None) -> dict[str, Any]:
+    """What led from the previous version to this one: sheet corrections, accepted late sheets, 更正
+    objections, and (given the previous version) changed adjustments, vetoes and award bands."""
     contest = db.session.get(Contest, version.contest_id)
     assert contest is not None
-    corrected = db.session.execute(select(SheetVersion).where(
-        SheetVersion.number > 1, SheetVersion.counted, SheetVersion.late.is_(False), SheetVersion.confirmed_at >= since)
-        .order_by(SheetVersion.id)).scalars().all()
+    query = (select(SheetVersion).join(ScoreSheet, ScoreSheet.id == SheetVersion.sheet_id)
+             .join(Round, Round.id == ScoreSheet.round_id)
+             .where(Round.contest_id == contest.id, SheetVersion.number > 1, SheetVersion.counted,
+                    SheetVersion.late.is_(False), SheetVersion.confirmed_at >= since))
+    if version.scope != "year":
+        query = query.where(Round.code == version.scope[6:])
+    corrected = db.session.execute(query.order_by(SheetVersion.id)).scalars().all()
     corrections = [c for c in (_sheet_cause(contest, version.scope, v) for v in corrected) if c]
     accepted = db.session.execute(select(AuditEvent).where(
         AuditEvent.action == "late_sheet_accepted", AuditEvent.at >= since).order_by(AuditEvent.id)).scalars().all()
@@ -65,21 +117,34 @@ def causes_for(version: ResultVersion, since: datetime) -> dict[str, Any]:
         ResultVersion.contest_id == version.contest_id, ResultVersion.scope == version.scope,
         ResultVersion.number < version.number, Objection.state == "corrected", Objection.handled_at >= since)
         .order_by(Objection.id)).scalars().all()
-    return {"objections": list(receipts), "corrections": corrections, "late_accepted": late}
+    changes = input_changes(previous.package["input"], version.package["input"]) if previous is not None else {}
+    return {"objections": list(receipts), "corrections": corrections, "late_accepted": late, **changes}
+
+
+def _move_open_objections(old: Notice, notice: Notice) -> None:
+    """Objections still open on the superseded notice are handled on the new one, and block finalizing it."""
+    moving = [o for o in old.objections if o.state == "open"]
+    if moving:
+        for objection in moving:
+            objection.notice = notice
+        audit.record("objections_moved", "notice", notice.id, before={"notice_id": old.id},
+                     after={"notice_id": notice.id, "receipts": [o.receipt for o in moving]})
 
 
 def start_notice(version: ResultVersion) -> Notice:
     """Open the 公示 of a just-published version (flushed, not committed) and supersede the last one.
 
     Period, contact and issuing body come from the contest's 公示 settings at this moment and are copied
-    into the notice, so a later change of the settings never alters a notice already public."""
+    into the notice, so a later change of the settings never alters a notice already public; so are the
+    secretaries' names, so a later 换届 never changes who a published notice names."""
     contest = db.session.get(Contest, version.contest_id)
     assert contest is not None
     settings = settings_for(contest.id)
     days = settings.period_days
     previous = previous_version(version)
+    old = None
     if previous is not None:
-        version.causes = causes_for(version, previous.published_at)
+        version.causes = causes_for(version, previous.published_at, previous)
         old = db.session.execute(select(Notice).where(Notice.version_id == previous.id)).scalar_one_or_none()
         if old is not None and old.state != "superseded":
             audit.record("notice_superseded", "notice", old.id, before={"state": old.state},
@@ -89,9 +154,11 @@ def start_notice(version: ResultVersion) -> Notice:
     assert published_on is not None
     starts, ends, fallback = notice_period(published_on.date(), days)
     suffix = f"（第{version.number}版）" if version.number > 1 else ""
+    numbers = {c["id"] for c in version.package["result"]["contestants"]}
+    names = {number: name for number, name in holder_names(contest.id).items() if number in numbers}
     notice = Notice(version_id=version.id, title=f"{contest.name}{scope_name(contest, version.scope)}成绩公示{suffix}",
                     period_days=days, starts_on=starts, ends_on=ends, fallback_calendar=fallback,
-                    issuing_body=settings.issuing_body, contact=settings.contact, state="open")
+                    issuing_body=settings.issuing_body, contact=settings.contact, state="open", names=names)
     version.notice_starts_on, version.notice_ends_on = starts, ends
     db.session.add(notice)
     db.session.flush()
@@ -99,4 +166,6 @@ def start_notice(version: ResultVersion) -> Notice:
                  after={"version_id": version.id, "title": notice.title, "starts_on": str(starts),
                         "ends_on": str(ends), "period_days": days, "fallback_calendar": fallback,
                         "issuing_body": notice.issuing_body, "contact": notice.contact, "causes": version.causes})
+    if old is not None:
+        _move_open_objections(old, notice)
     return notice

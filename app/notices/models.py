@@ -1,8 +1,9 @@
 """A public notice (公示) of one published result version, and the objections filed against it."""
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -32,6 +33,9 @@ class Notice(db.Model):  # type: ignore[name-defined,misc]
     contact: Mapped[str] = mapped_column(String(300), default="")
     state: Mapped[str] = mapped_column(String(16), default="open")  # open | ended | finalized | superseded
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Public number -> the secretary's name as published, so a later 换届 never changes this notice.
+    # NULL only for notices started before names were frozen: those show the current holders.
+    names: Mapped[Any] = mapped_column(JSON, nullable=True, deferred=True)
 
     objections: Mapped[list["Objection"]] = relationship(back_populates="notice", order_by="Objection.id")
 

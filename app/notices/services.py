@@ -3,6 +3,7 @@
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -10,10 +11,10 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import Contest
-from app.entries.models import Entry, EntryHolder
+from app.entries.models import Entry
 from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
-from app.notices.lifecycle import previous_version, scope_name
+from app.notices.lifecycle import holder_names, previous_version, scope_name
 from app.notices.models import Notice, Objection
 from app.results.models import ResultVersion
 from app.results.services import Row, rows_of
@@ -60,14 +61,20 @@ def get_notice(notice_id: int) -> Notice:
     return notice
 
 
-def holder_names(contest_id: int) -> dict[str, str]:
-    """Public number -> the secretary's name (public on the notice, as DECISIONS.md says)."""
-    rows = db.session.execute(
-        select(Entry.public_number, User.display_name)
-        .join(EntryHolder, (EntryHolder.entry_id == Entry.id) & EntryHolder.ended_on.is_(None))
-        .join(User, User.id == EntryHolder.user_id)
-        .where(Entry.contest_id == contest_id)).tuples().all()
-    return dict(rows)  # one query for the whole city: no lazy load per row
+def _names(notice: Notice | None, contest_id: int) -> dict[str, str]:
+    """The names frozen when the notice started; a notice from before names were frozen has the current ones."""
+    if notice is not None and notice.names is not None:
+        return dict(notice.names)
+    return holder_names(contest_id)
+
+
+def names_for_version(version_id: int) -> dict[str, str]:
+    """Public number -> the secretary's name as published with this version (its 公示's names)."""
+    version = db.session.get(ResultVersion, version_id)
+    if version is None:
+        raise NotFoundError("该版本不存在")
+    notice = db.session.execute(select(Notice).where(Notice.version_id == version_id)).scalar_one_or_none()
+    return _names(notice, version.contest_id)
 
 
 def view(notice_id: int, on: date | None = None) -> NoticeView:
@@ -79,7 +86,7 @@ def view(notice_id: int, on: date | None = None) -> NoticeView:
     groups = {g.code: g.name for g in contest.groups}
     rows = rows_of(version.package["input"], version.package["result"])
     return NoticeView(notice, version, contest, scope_name(contest, version.scope), rows,
-                      holder_names(contest.id), groups, phase_of(notice, on or today()))
+                      _names(notice, contest.id), groups, phase_of(notice, on or today()))
 
 
 def current_notices() -> list[Notice]:
@@ -229,34 +236,85 @@ class Move:
     old_rank: int | None
     new_rank: int | None
     causes: list[str]
+    old_award: str | None = None
+    new_award: str | None = None
 
     @property
     def moved(self) -> bool:
-        return (self.old_total, self.old_rank) != (self.new_total, self.new_rank)
+        """A change of total, rank or award: an award won or lost is a move even at the same rank."""
+        return ((self.old_total, self.old_rank, self.old_award)
+                != (self.new_total, self.new_rank, self.new_award))
+
+    @property
+    def has_award(self) -> bool:
+        return bool(self.old_award or self.new_award)
 
 
-def diff(notice_id: int) -> tuple[NoticeView, ResultVersion, list[Move]]:
-    """Version N against N-1: each contestant's total and rank before and after, with the causes."""
+def _signed(values: str | None) -> str:
+    if not values:
+        return "无"
+    return "、".join(v if v.startswith("-") or Decimal(v) == 0 else f"+{v}" for v in values.split("、"))
+
+
+def _cause_texts(version: ResultVersion, contest: Contest, detailed: set[str] | None) -> dict[str, list[str]]:
+    """Each contestant's causes in words. The public reads judges by pseudonym and item names only; the
+    correction reasons (free text that may name people) and objection receipts (an objector's only key to
+    their answer) are for organizers and supervisors: for the contestants in `detailed` (None: all)."""
+    causes = version.causes or {}
+    rounds = {r.code: r.name for r in contest.rounds} if version.scope == "year" else {}
+    why: dict[str, list[str]] = {}
+
+    def add(number: str, public: str, private: str | None = None) -> None:
+        shown = private is not None and (detailed is None or number in detailed)
+        why.setdefault(number, []).append(private if shown and private is not None else public)
+
+    def reason(text: str, item: dict[str, Any]) -> str | None:
+        return f"{text}：{item['reason']}" if item.get("reason") else None
+
+    for item in causes.get("corrections", []):
+        text = f"评委 {item['judge']} 评分表第 {item['version']} 版（更正）"
+        add(item["public_number"], text, reason(text, item))
+    for item in causes.get("late_accepted", []):
+        text = f"评委 {item['judge']} 迟交评分表经审核计入"
+        add(item["public_number"], text, reason(text, item))
+    receipts = causes.get("objections", [])
+    for objection in db.session.execute(select(Objection).where(Objection.receipt.in_(receipts))
+                                        .order_by(Objection.id)).scalars():
+        add(objection.public_number, "依异议复核更正", f"异议 {objection.receipt} 复核更正")
+    for item in causes.get("adjustments", []):
+        prefix = f"{rounds[item['round']]} " if item["round"] in rounds else ""
+        add(item["public_number"],
+            f"{prefix}加减分“{item['item']}”：{_signed(item['before'])} → {_signed(item['after'])}")
+    for item in causes.get("vetoes", []):
+        prefix = f"{rounds[item['round']]} " if item["round"] in rounds else ""
+        change = "生效" if item["change"] == "confirmed" else "撤销"
+        add(item["public_number"], f"{prefix}一票否决“{item['item']}”{change}")
+    return why
+
+
+def diff(notice_id: int, staff: bool = False, county_id: int | None = None
+         ) -> tuple[NoticeView, ResultVersion, list[Move]]:
+    """Version N against N-1: each contestant's total, rank and award before and after, with the causes as
+    the public may read them; with `staff`, reasons and receipts too (a county organizer: their county's)."""
     info = view(notice_id)
     old = previous_version(info.version)
     if old is None:
         raise NotFoundError("这是第 1 版，没有上一版可比较")
     before = {c["id"]: c for c in old.package["result"]["contestants"]}
-    causes = info.version.causes or {}
-    why: dict[str, list[str]] = {}
-    for item in causes.get("corrections", []):
-        why.setdefault(item["public_number"], []).append(
-            f"评委 {item['judge']} 评分表第 {item['version']} 版更正：{item['reason']}")
-    for item in causes.get("late_accepted", []):
-        why.setdefault(item["public_number"], []).append(f"评委 {item['judge']} 的迟交评分表经审核计入")
-    receipts = causes.get("objections", [])
-    for objection in db.session.execute(select(Objection).where(Objection.receipt.in_(receipts))).scalars():
-        why.setdefault(objection.public_number, []).append(f"异议 {objection.receipt} 复核更正")
+    detailed = None if county_id is None else county_numbers(info.contest.id, county_id)
+    why = _cause_texts(info.version, info.contest, detailed if staff else set())
     moves = []
     for row in info.rows:
         prior = before.get(row.public_number, {})
         moves.append(Move(row.public_number, info.names.get(row.public_number, ""), row.group, prior.get("total"),
-                          row.total, prior.get("rank"), row.rank, why.get(row.public_number, [])))
+                          row.total, prior.get("rank"), row.rank, why.get(row.public_number, []),
+                          prior.get("award"), row.award))
+    gone = sorted(set(before) - {row.public_number for row in info.rows})  # e.g. an entry withdrawn meanwhile
+    old_names = names_for_version(old.id) if gone else {}
+    for number in gone:
+        prior = before[number]
+        moves.append(Move(number, old_names.get(number, ""), prior["group"], prior.get("total"), None,
+                          prior.get("rank"), None, why.get(number, []), prior.get("award"), None))
     return info, old, moves
 
 

@@ -227,10 +227,16 @@ def test_a_correction_publishes_version_2_with_its_causes_a_new_notice_and_a_dif
     assert [(c["public_number"], c["version"], c["reason"], c["round"]) for c in version.causes["corrections"]] == [
         ("V002", 2, "复核发现录入错误", "plan")]
     assert version.causes["corrections"][0]["judge"].startswith("J0") and version.causes["late_accepted"] == []
+    judge = version.causes["corrections"][0]["judge"]
     # V002: (19 + 16 + 15.5) / 3 = 16.83
-    html = client.get(f"/public/notices/{second.id}/diff").get_data(as_text=True)
-    assert "15.50" in html and "16.83" in html and f"异议 {objection.receipt} 复核更正" in html
-    assert "复核发现录入错误" in html
+    html = client.application.test_client().get(f"/public/notices/{second.id}/diff").get_data(as_text=True)
+    assert "15.50" in html and "16.83" in html and "依异议更正：1 件" in html and "依异议复核更正" in html
+    assert f"评委 {judge} 评分表第 2 版（更正）" in html
+    # the organizer's free-text reason may name people; the receipt is the objector's key to the answer
+    assert "复核发现录入错误" not in html and objection.receipt not in html
+    staff = organizer.get(f"/organize/notices/{second.id}/diff").get_data(as_text=True)
+    assert f"评委 {judge} 评分表第 2 版（更正）：复核发现录入错误" in staff
+    assert f"异议 {objection.receipt} 复核更正" in staff and "16.83" in staff
     assert f"/public/notices/{notice.id}" not in client.get("/public/").get_data(as_text=True)
 
 
@@ -255,8 +261,14 @@ def test_an_accepted_late_sheet_is_a_cause_of_the_next_version(
     result = db.session.get(ResultVersion, second.version_id).package["result"]
     totals = {c["id"]: c["total"] for c in result["contestants"]}
     assert totals == {"V001": "18.17", "V002": "16.63"}  # V002: (15 + 16 + 15.5 + 20) / 4
+    judge = causes["late_accepted"][0]["judge"]
     html = client.get(f"/public/notices/{second.id}/diff").get_data(as_text=True)
-    assert "的迟交评分表经审核计入" in html and "16.63" in html
+    assert f"评委 {judge} 迟交评分表经审核计入</div>" in html and "16.63" in html
+    assert "离线确认时间早于窗口关闭" not in html
+    organizer = client.application.test_client()
+    login(organizer, "city")
+    staff = organizer.get(f"/organize/notices/{second.id}/diff").get_data(as_text=True)
+    assert f"评委 {judge} 迟交评分表经审核计入：离线确认时间早于窗口关闭" in staff
 
 
 def test_the_first_version_has_no_diff(client: FlaskClient, notice: Notice) -> None:

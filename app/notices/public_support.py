@@ -1,0 +1,125 @@
+"""What the public 公示 pages need besides the use cases: the scoring core as a zip, the cached notice PDF, links."""
+
+import hashlib
+import io
+import threading
+import zipfile
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from app.extensions import db
+from app.notices.models import Notice
+from app.results.models import ResultVersion
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: the same bytes on every machine and every day
+SPEC_PLACES = ("SCORING.md", "docs/SCORING.md")  # the rules, shipped with the core when the repository has them
+PDF_CACHE_SIZE = 8
+
+
+def project_root() -> Path:
+    return Path(current_app.root_path).resolve().parent
+
+
+def scoring_files(root: Path) -> list[tuple[str, Path]]:
+    """(name in the zip, file): every .py of scoring/, then SCORING.md if the repository has it; sorted by name."""
+    files = [(path.relative_to(root).as_posix(), path) for path in (root / "scoring").rglob("*.py")
+             if "__pycache__" not in path.parts]
+    spec = next((root / place for place in SPEC_PLACES if (root / place).is_file()), None)
+    if spec is not None:
+        files.append(("SCORING.md", spec))
+    return sorted(files)
+
+
+def build_zip(files: list[tuple[str, Path]]) -> bytes:
+    """A deterministic zip: fixed timestamps and permissions, names in order, deflated."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, path in files:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, whatever the server runs on
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
+
+
+@cache
+def _zip_of(root: str) -> tuple[bytes, str, tuple[str, ...]]:
+    files = scoring_files(Path(root))
+    data = build_zip(files)
+    return data, hashlib.sha256(data).hexdigest(), tuple(name for name, _ in files)
+
+
+def scoring_zip() -> tuple[bytes, str, tuple[str, ...]]:
+    """The scoring core as served at /public/scoring.zip: (bytes, SHA-256, names), built once per process."""
+    return _zip_of(str(project_root()))
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for print; PUBLIC_BASE_URL (scheme://host:port) overrides the request's host, as on
+    the judges' cards, because the gateway's public address is not the one the intranet server sees."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return str(base).rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def latest_notice(notice: Notice) -> tuple[Notice, int] | None:
+    """The newest notice of the same contest and scope, with its version number, when it is not this one."""
+    version = db.session.get(ResultVersion, notice.version_id)
+    if version is None:
+        return None
+    newest = db.session.execute(
+        select(Notice, ResultVersion.number).join(ResultVersion, ResultVersion.id == Notice.version_id)
+        .where(ResultVersion.contest_id == version.contest_id, ResultVersion.scope == version.scope)
+        .order_by(ResultVersion.number.desc()).limit(1)).tuples().first()
+    if newest is None or newest[0].id == notice.id:
+        return None
+    return newest[0], newest[1]
+
+
+def pdf_key(notice: Notice, url: str, latest: tuple[Notice, int] | None) -> tuple[object, ...]:
+    """Everything a notice's PDF shows that can differ between two requests. The version's hash and the
+    notice's creation time keep a reused id (a database reloaded under a running process) from matching."""
+    version = db.session.get(ResultVersion, notice.version_id)
+    return (notice.id, version.package_hash if version else "", notice.created_at, notice.state, notice.contact,
+            notice.issuing_body, notice.starts_on, notice.ends_on, url, latest[1] if latest else None)
+
+
+class PdfCache:
+    """Rendered notice PDFs in process memory, least recently used out first. WeasyPrint takes seconds for
+    a city's ranking and the PDF is public; what changes a notice's PDF is part of the key."""
+
+    def __init__(self, size: int = PDF_CACHE_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...], render: Callable[[], bytes]) -> bytes:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        pdf = render()  # outside the lock: two first requests may both render, neither waits on the other
+        with self._lock:
+            self._items[key] = pdf
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return pdf
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+pdf_cache = PdfCache()
