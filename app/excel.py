@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -18,6 +19,28 @@ def safe_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def number_format(places: int) -> str:
+    """Excel's format for exactly `places` decimals: 0 → "0", 2 → "0.00"."""
+    return "0." + "0" * places if places > 0 else "0"
+
+
+def places_of(*values: Decimal) -> int:
+    """Decimals needed to show every value exactly: a step of 0.5 → 1, 0.25 → 2, 1 → 0."""
+    return max((max(0, -int(v.normalize().as_tuple().exponent)) for v in values), default=0)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A decimal written as an Excel number shown with exactly `places` decimals.
+
+    Under the General format a published "81.50" would show as 81.5; the format keeps the figure as
+    published while the cell stays a number (sortable, summable).
+    """
+
+    value: Decimal
+    places: int
 
 
 @dataclass(frozen=True)
@@ -45,6 +68,14 @@ def workbook(sheets: Sequence[SheetSpec]) -> bytes:
     return buffer.getvalue()
 
 
+def _append(sheet: Any, line: int, row: Sequence[object]) -> None:
+    """Append row number `line` (passed in: sheet.max_row scans every cell, far too slow per row)."""
+    sheet.append([v.value if isinstance(v, Number) else safe_cell(v) for v in row])
+    for column, value in enumerate(row, start=1):
+        if isinstance(value, Number):
+            sheet.cell(row=line, column=column).number_format = number_format(value.places)
+
+
 def _fill(sheet: Any, spec: SheetSpec) -> None:
     for line in spec.caption:
         sheet.append([safe_cell(line)])
@@ -55,8 +86,8 @@ def _fill(sheet: Any, spec: SheetSpec) -> None:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F2F2F2")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for row in spec.rows:
-        sheet.append([safe_cell(v) for v in row])
+    for number, row in enumerate(spec.rows, start=header_row + 1):
+        _append(sheet, number, row)
     for index, width in enumerate(spec.widths or [14] * len(spec.headers), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{header_row + 1}"

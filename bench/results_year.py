@@ -3,12 +3,14 @@
 Run: .venv/bin/python bench/results_year.py   (throwaway SQLite copy of the demo; ~40 s of set-up)
 Target (issue 7): compute and publish the whole demo year in under 5 s. Baseline in the same run: the
 scoring core alone on the same input (`scoring.recompute`), to show what the web shell adds.
+Between runs one sheet gets a corrected version 2, so each run publishes a new version.
 """
 
 import statistics
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -20,6 +22,8 @@ from app.accounts.models import User  # noqa: E402
 from app.demo import scoring as demo_scoring  # noqa: E402
 from app.demo import services as demo  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.judging.models import ScoreSheet  # noqa: E402
+from app.judging.sheets import StoreOptions, store_version  # noqa: E402
 from app.results import services as results  # noqa: E402
 from scoring import recompute  # noqa: E402
 
@@ -40,7 +44,9 @@ def main() -> None:
                 demo_scoring._ensure_panels(contest, rnd, admin)
                 demo_scoring._insert_sheets(contest, rnd)
             publish_runs, core_runs, marks = [], [], 0
-            for _ in range(3):
+            for run in range(3):
+                if run:  # a correction between runs, as in real life: an unchanged result is not published again
+                    _correct_one_sheet(admin, run)
                 started = time.perf_counter()
                 view = results.preview(contest.id, "year")
                 assert not view.problems and view.package_hash, view.problems
@@ -54,6 +60,18 @@ def main() -> None:
     print(f"year: {marks} marks; preview + sign-off + publish median {statistics.median(publish_runs):.2f} s "
           f"(runs {', '.join(f'{r:.2f}' for r in publish_runs)}); scoring core alone median "
           f"{statistics.median(core_runs):.2f} s")
+
+
+def _correct_one_sheet(admin: User, run: int) -> None:
+    """Version 2 of one sheet with one mark a step lower (a judge's correction), committed."""
+    sheet = db.session.execute(select(ScoreSheet).order_by(ScoreSheet.id).offset(run).limit(1)).scalar_one()
+    latest = sheet.versions[-1]
+    marks = {m.criterion_id: m.value for m in latest.marks}
+    first = min(marks)
+    marks[first] -= Decimal("0.5")
+    store_version(sheet, sheet.round_id, sheet.entry_id, sheet.judge_id, marks, "", StoreOptions(
+        client_token=f"bench-correction-{run}", source="phone", entered_by_id=admin.id))
+    db.session.commit()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,10 @@ from app.entries.models import Entry, EntryHolder
 from app.errors import NotFoundError
 from app.extensions import db
 from app.judging.models import Mark, ScoreSheet, SheetVersion
+from app.notices.models import Notice
+from app.notices.services import phase_of, today
 from app.results.models import JudgeAlias, ResultVersion
+from app.timeutil import chinese_date
 from scoring import format_decimal
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -70,6 +73,34 @@ class Standing:
 
 
 @dataclass(frozen=True)
+class NoticeStatus:
+    """Where the published version stands: still in its 公示 (may change after objections) or final."""
+
+    phase: str  # open | ended | finalized | superseded (app.notices.services.phase_of)
+    ends_on: date
+
+    @property
+    def final(self) -> bool:
+        return self.phase == "finalized"
+
+    @property
+    def label(self) -> str:
+        return {"open": "公示中", "ended": "公示期已满，待终结", "finalized": "已终结",
+                "superseded": "已被新版本取代"}.get(self.phase, self.phase)
+
+    @property
+    def text(self) -> str:
+        ends = chinese_date(self.ends_on)
+        if self.phase == "open":
+            return f"公示期至 {ends}，期间如有异议经复核更正，成绩可能变动"
+        if self.phase == "ended":
+            return f"公示期已于 {ends} 结束，尚未终结，异议复核仍可能使成绩变动"
+        if self.phase == "finalized":
+            return "成绩已终结，为最终结果"
+        return "本版本已被更正后的新版本取代"
+
+
+@dataclass(frozen=True)
 class RoundFeedback:
     code: str
     name: str
@@ -79,6 +110,7 @@ class RoundFeedback:
     standing: Standing
     criteria: list[CriterionLine]
     judges: list[JudgeLine]
+    notice: NoticeStatus | None
 
 
 @dataclass(frozen=True)
@@ -91,6 +123,7 @@ class Feedback:
     rounds: list[RoundFeedback]
     year: Standing | None
     year_version: ResultVersion | None
+    year_notice: NoticeStatus | None
 
     @property
     def published(self) -> bool:
@@ -116,6 +149,12 @@ def latest_version(contest_id: int, scope: str) -> ResultVersion | None:
     return db.session.execute(select(ResultVersion).where(
         ResultVersion.contest_id == contest_id, ResultVersion.scope == scope)
         .order_by(ResultVersion.number.desc()).limit(1)).scalar_one_or_none()
+
+
+def notice_status(version: ResultVersion) -> NoticeStatus | None:
+    """The 公示 state of a published version, as of today in Asia/Shanghai."""
+    notice = db.session.execute(select(Notice).where(Notice.version_id == version.id)).scalar_one_or_none()
+    return None if notice is None else NoticeStatus(phase_of(notice, today()), notice.ends_on)
 
 
 def _mean(values: list[Decimal]) -> Decimal | None:
@@ -220,7 +259,8 @@ def _round_feedback(version: ResultVersion, rnd: Round, entry: Entry) -> RoundFe
     return RoundFeedback(
         code=rnd.code, name=rnd.name, version=version.number, package_hash=version.package_hash,
         published_at=version.published_at, standing=standing,
-        criteria=_criteria(package, rnd, entry.public_number, group_ids), judges=_judges(version, rnd, entry))
+        criteria=_criteria(package, rnd, entry.public_number, group_ids), judges=_judges(version, rnd, entry),
+        notice=notice_status(version))
 
 
 def feedback_for(user: User, entry_id: int) -> Feedback:
@@ -241,7 +281,14 @@ def feedback_for(user: User, entry_id: int) -> Feedback:
         top = top.parent
     return Feedback(entry_id=entry.id, public_number=entry.public_number, unit=entry.unit_name, group_name=top.name,
                     contest_name=contest.name, rounds=rounds, year=year,
-                    year_version=year_version if year is not None else None)
+                    year_version=year_version if year is not None else None,
+                    year_notice=notice_status(year_version) if year is not None and year_version else None)
+
+
+@dataclass(frozen=True)
+class PublishedRound:
+    name: str
+    notice: NoticeStatus | None
 
 
 @dataclass(frozen=True)
@@ -250,15 +297,19 @@ class EntrySummary:
     public_number: str
     unit: str
     group_name: str
-    published_rounds: list[str]
+    published_rounds: list[PublishedRound]
 
 
 def overview(user: User) -> list[EntrySummary]:
-    """The secretary's entries with the names of their rounds already published."""
+    """The secretary's entries with their rounds already published and where each stands (公示 or final)."""
     summaries = []
     for entry in my_entries(user):
         contest = db.session.get(Contest, entry.contest_id)
         assert contest is not None
-        published = [r.name for r in contest.rounds if latest_version(contest.id, f"round:{r.code}") is not None]
+        published = []
+        for rnd in contest.rounds:
+            version = latest_version(contest.id, f"round:{rnd.code}")
+            if version is not None:
+                published.append(PublishedRound(rnd.name, notice_status(version)))
         summaries.append(EntrySummary(entry.id, entry.public_number, entry.unit_name, entry.group.name, published))
     return summaries

@@ -1,17 +1,21 @@
 """Report files: Excel workbooks (ranking, score matrix, appraisal) and the 评分汇总表 PDF."""
 
+import re
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from app.accounts.models import User
 from app.errors import NotFoundError
-from app.excel import SheetSpec, workbook
+from app.excel import Number, SheetSpec, workbook
 from app.pdf import render_pdf
 from app.reports.columns import Column, fixed_row, header_row
 from app.reports.figures import appraisal_sheets, appraisal_view
-from app.reports.services import Published, criterion_legend, load, note_of, ranking_sheets, scope_label, score_matrix
+from app.reports.matrix import criterion_legend, score_matrix
+from app.reports.services import Published, load, note_of, ranking_sheets, scope_label
 from app.timeutil import format_local, utcnow
 
+SOURCES = {"phone": "手机", "paper": "纸质录入", "offline": "离线"}
 SUMMARY_COLUMNS = [Column("名次", 4, True), Column("编号", 6), Column("姓名", 10), Column("单位", 28),
                    Column("表数", 4, True), Column("最高分", 7, True), Column("最低分", 7, True),
                    Column("得分", 7, True), Column("奖项", 10)]
@@ -35,14 +39,20 @@ def ranking_xlsx(actor: User, contest_id: int, scope: str, number: int) -> bytes
 
 
 def matrix_xlsx(actor: User, contest_id: int, scope: str, number: int) -> bytes:
-    """One row per judge × contestant: each criterion's mark, the sheet total and the sheet's version."""
+    """One row per judge × contestant: each criterion's mark, the sheet total and the sheet's version,
+    the marks as the version's package counted them (a county organizer: their county)."""
     published = load(actor, contest_id, scope, number)
-    criteria, lines = score_matrix(published)
-    headers = ["轮次", "编号", "单位", "评委", *criteria, "评分表合计", "版本", "来源"]
-    rows = ([m.round_name, m.public_number, m.unit, m.judge, *m.marks, m.total, m.version,
-             {"phone": "手机", "paper": "纸质录入", "offline": "离线"}.get(m.source, m.source)] for m in lines)
-    caption = _caption(published, "评分明细（内部，评委实名）") + criterion_legend(published)
-    return workbook([SheetSpec("评分明细", headers, rows, [10, 8, 30, 10] + [8] * len(criteria) + [10, 6, 8],
+    matrix = score_matrix(published)
+    headers = ["轮次", "编号", "单位", "评委", *matrix.criteria, "评分表合计", "版本", "来源"]
+    rows = ([m.round_name, m.public_number, m.unit, m.judge,
+             *(None if v is None else Number(v, p) for v, p in zip(m.marks, m.mark_places, strict=True)),
+             Number(m.total, m.total_places), "—" if m.version is None else m.version,
+             SOURCES.get(m.source, m.source)] for m in matrix.lines)
+    caption = _caption(published, "评分明细（内部，评委实名）") + criterion_legend(published) + [
+        f"分值取自第 {published.version.number} 版审计包，即发布时计入的分值；“版本”为发布时计入的评分表版本"
+        "（按确认时间、迟交表受理时间和分值对应）"
+        + (f"；{matrix.unmatched} 行找不到分值相同的评分表版本，记为“—”" if matrix.unmatched else "")]
+    return workbook([SheetSpec("评分明细", headers, rows, [10, 8, 30, 10] + [8] * len(matrix.criteria) + [10, 6, 8],
                                caption)])
 
 
@@ -52,7 +62,7 @@ def appraisal_xlsx(actor: User, contest_id: int, scope: str | None, number: int 
     published, figures = view.published, view.figures
     sheets = [SheetSpec(title, headers, lines, [24, 9, 9, 10] + [8] * (len(headers) - 6) + [34, 34],
                         _caption(published, "县区、乡镇考核数据"))
-              for title, headers, lines in appraisal_sheets(figures)]
+              for title, headers, lines in appraisal_sheets(figures, int(published.input.get("places", 2)))]
     return workbook(sheets or [SheetSpec("考核", ["县区"], [], None, _caption(published, "县区、乡镇考核数据"))])
 
 
@@ -68,6 +78,23 @@ def _sheet_totals(published: Published, round_code: str) -> dict[str, list[Decim
     for (contestant, _judge), total in totals.items():
         by_contestant[contestant].append(total)
     return by_contestant
+
+
+def panel_rule(panel: dict[str, Any], places: int, adjusted: bool = False) -> str:
+    """The round's panel settings (SCORING.md rule 3) in words, for the 评分汇总表."""
+    trim, trim_from = int(panel.get("trim", 0)), int(panel.get("trim_from", 0))
+    if panel["method"] == "trimmed_mean" and trim > 0:
+        rule = (f"评委不少于 {trim_from} 人时去掉最高分和最低分各 {trim} 个后取平均，"
+                f"不足 {trim_from} 人时取全部评委平均分")
+    else:
+        rule = "取全部评委平均分"
+    rounding = f"保留 {places} 位小数，四舍五入" if places > 0 else "取整数，四舍五入"
+    parts = [rule, f"每名参赛者至少 {panel['min_judges']} 位评委评分", rounding]
+    if panel.get("normalize") == "zscore":
+        parts.insert(0, "各评委所评合计先按 z 分数标准化")
+    if adjusted:
+        parts.append("得分含加减分（不低于 0）")
+    return "；".join(parts)
 
 
 def _points(value: Decimal | None, places: int) -> str:
@@ -92,12 +119,12 @@ def summary_pdf(actor: User, contest_id: int, scope: str, number: int, group: st
             place.holder if place else "", row.name, str(len(sheets)), _points(max(sheets, default=None), places),
             _points(min(sheets, default=None), places), row.rounds.get(code) or "缺", note_of(row)]))
     judges = max((len(v) for v in totals.values()), default=0)
-    panel = next(r["panel"] for r in published.input["rounds"] if r["id"] == code)
-    rule = ("去掉一个最高分、去掉一个最低分后取平均" if panel["method"] == "trimmed_mean" else "取各评委评分平均") + \
-        f"，保留 {places} 位小数，四舍五入"
+    round_input = next(r for r in published.input["rounds"] if r["id"] == code)
+    members = {c["id"] for c in published.input["contestants"] if c["group"] == group}
+    rule = panel_rule(round_input["panel"], places, any(a["contestant"] in members for a in round_input["adjustments"]))
+    digest = version.package_hash if re.fullmatch(r"[0-9a-f]{64}", version.package_hash) else ""
     return render_pdf("score_summary.html", title=f"{scope_label(published.contest, version.scope)}评分汇总表",
                       contest=published.contest.name, group=published.group_names.get(group, group),
-                      version=version.number, hash=version.package_hash, header=header_row(SUMMARY_COLUMNS),
-                      lines=lines, rule=rule,
-                      judge_slots=max(judges, 5), printed=format_local(utcnow()),
-                      published=format_local(version.published_at))
+                      version=version.number, hash=version.package_hash, footer_hash=digest,
+                      header=header_row(SUMMARY_COLUMNS), lines=lines, rule=rule, judge_slots=max(judges, 5),
+                      printed=format_local(utcnow()), published=format_local(version.published_at))

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from app.accounts.models import User
 from app.contests.models import Contest
 from app.errors import NotFoundError
+from app.excel import Number
 from app.places.models import County
 from app.reports.services import Place, Published, check_county, default_version, judge_names, latest_by_scope, load
 from app.results.models import ResultVersion
@@ -92,19 +93,19 @@ def appraisal(published: Published, county_id: int | None = None) -> list[Apprai
     return result
 
 
-def appraisal_sheets(figures: list[Appraisal]) -> list[tuple[str, list[str], list[list[object]]]]:
+def appraisal_sheets(figures: list[Appraisal], places: int) -> list[tuple[str, list[str], list[list[object]]]]:
     sheets = []
     for item in figures:
         headers = ["参赛人数", "排名人数", "平均总分"] + item.bands + ["最好", "最弱"]
         for label, units in (("县区", item.counties), ("乡镇", item.townships)):
             sheets.append((f"{item.group_name}-按{label}", [label] + headers,
-                           [[u.name, u.contestants, u.ranked, _maybe_number(u.average)]
+                           [[u.name, u.contestants, u.ranked, _maybe_number(u.average, places)]
                             + [u.awards[b] for b in item.bands] + [u.best, u.weakest] for u in units]))
     return sheets
 
 
-def _maybe_number(text: str) -> object:
-    return text if text == "—" else Decimal(text)
+def _maybe_number(text: str, places: int) -> object:
+    return text if text == "—" else Number(Decimal(text), places)
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,18 @@
-"""Reports from published result versions: which version, whose rows, the ranking and the score matrix."""
+"""Reports from published result versions: which version, whose rows, the ranking, judges behind pseudonyms."""
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.contests.models import Contest
 from app.entries.models import Entry, EntryHolder
 from app.errors import NotFoundError
+from app.excel import Number
 from app.extensions import db
 from app.judges.models import Judge
-from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.places.models import County, Township
 from app.results.models import JudgeAlias, ResultVersion
 from app.results.services import Row, get_contest, rows_of
@@ -145,6 +143,7 @@ def ranking_sheets(published: Published) -> list[tuple[str, list[str], list[list
     codes = published.round_codes
     names = published.round_names()
     multi = len(codes) > 1
+    places = int(published.input.get("places", 2))
     headers = ["名次", "并列", "编号", "姓名", "单位", "县区"] + ([names.get(c, c) for c in codes] if multi else []) + \
         ["总分", "奖项/备注"]
     sheets = []
@@ -154,81 +153,15 @@ def ranking_sheets(published: Published) -> list[tuple[str, list[str], list[list
             place = published.places.get(row.public_number)
             lines.append([row.rank if row.rank is not None else "—", "并列" if row.tied else "", row.public_number,
                           place.holder if place else "", row.name, place.county if place else ""]
-                         + ([_number(row.rounds.get(c)) for c in codes] if multi else [])
-                         + [_number(row.total), note_of(row)])
+                         + ([_number(row.rounds.get(c), places) for c in codes] if multi else [])
+                         + [_number(row.total, places), note_of(row)])
         sheets.append((published.group_names.get(group, group), headers, lines))
     return sheets
 
 
-def _number(text: str | None) -> object:
-    """Published decimal text as an exact Excel number; missing stays "缺"."""
-    return "缺" if text is None else Decimal(text)
-
-
-@dataclass(frozen=True)
-class MatrixLine:
-    round_name: str
-    judge: str
-    public_number: str
-    unit: str
-    version: int
-    source: str
-    marks: list[Decimal | None]
-    total: Decimal
-
-
-def score_matrix(published: Published) -> tuple[list[str], list[MatrixLine]]:
-    """Judge × contestant × criterion from the sheet versions counted when the version was published
-    (the latest counted version of each sheet confirmed by then), with judges' real names."""
-    rounds = [r for r in published.contest.rounds if r.code in published.round_codes]
-    width = max((len(r.criteria) for r in rounds), default=0)
-    visible = {p.entry_id: number for number, p in published.places.items()
-               if number in {row.public_number for row in published.rows}}
-    units = {row.public_number: row.name for row in published.rows}
-    lines: list[MatrixLine] = []
-    for rnd in rounds:
-        found: list[MatrixLine] = []
-        versions = _counted_versions(rnd.id, published.version.published_at, set(visible))
-        marks = _marks([v.id for v, _, _ in versions])
-        positions = {c.id: i for i, c in enumerate(rnd.criteria)}
-        for version, entry_id, judge in versions:
-            values: list[Decimal | None] = [None] * width
-            for criterion_id, value in marks.get(version.id, []):
-                values[positions[criterion_id]] = value
-            number = visible[entry_id]
-            found.append(MatrixLine(rnd.name, judge, number, units.get(number, ""), version.number, version.source,
-                                    values, version.total))
-        lines.extend(sorted(found, key=lambda m: (m.public_number, m.judge)))
-    return [f"指标{i}" for i in range(1, width + 1)], lines
-
-
-def criterion_legend(published: Published) -> list[str]:
-    return [f"{r.name}：" + "；".join(f"指标{i} {c.name}（满分 {c.max_points.normalize():f}）"
-                                     for i, c in enumerate(r.criteria, start=1))
-            for r in published.contest.rounds if r.code in published.round_codes]
-
-
-def _counted_versions(round_id: int, until: datetime, entry_ids: set[int]) -> list[tuple[SheetVersion, int, str]]:
-    latest = (select(SheetVersion.sheet_id, func.max(SheetVersion.number).label("number"))
-              .where(SheetVersion.counted, SheetVersion.confirmed_at <= until)
-              .group_by(SheetVersion.sheet_id).subquery())
-    rows = db.session.execute(
-        select(SheetVersion, ScoreSheet.entry_id, User.display_name)
-        .join(ScoreSheet, ScoreSheet.id == SheetVersion.sheet_id)
-        .join(latest, and_(latest.c.sheet_id == SheetVersion.sheet_id, latest.c.number == SheetVersion.number))
-        .join(Judge, Judge.id == ScoreSheet.judge_id).join(User, User.id == Judge.user_id)
-        .where(ScoreSheet.round_id == round_id)).tuples().all()
-    return [(v, entry_id, name) for v, entry_id, name in rows if entry_id in entry_ids]
-
-
-def _marks(version_ids: list[int]) -> dict[int, list[tuple[int, Decimal]]]:
-    marks: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for start in range(0, len(version_ids), 5000):
-        chunk = version_ids[start:start + 5000]
-        for version_id, criterion_id, value in db.session.execute(select(
-                Mark.version_id, Mark.criterion_id, Mark.value).where(Mark.version_id.in_(chunk))).tuples():
-            marks[version_id].append((criterion_id, value))
-    return marks
+def _number(text: str | None, places: int) -> object:
+    """Published decimal text as an Excel number shown with the contest's places; missing stays "缺"."""
+    return "缺" if text is None else Number(Decimal(text), places)
 
 
 def judge_names(contest_id: int, scope: str) -> dict[str, str]:
@@ -237,3 +170,11 @@ def judge_names(contest_id: int, scope: str) -> dict[str, str]:
                               .join(Judge, Judge.id == JudgeAlias.judge_id).join(User, User.id == Judge.user_id)
                               .where(JudgeAlias.contest_id == contest_id, JudgeAlias.scope == scope)).tuples()
     return dict(rows.all())
+
+
+def judge_aliases(contest_id: int, scope: str) -> dict[str, tuple[int, str]]:
+    """Pseudonym → (judge id, real name) of the scope's judges (organizers and supervisors only)."""
+    rows = db.session.execute(select(JudgeAlias.alias, Judge.id, User.display_name)
+                              .join(Judge, Judge.id == JudgeAlias.judge_id).join(User, User.id == Judge.user_id)
+                              .where(JudgeAlias.contest_id == contest_id, JudgeAlias.scope == scope)).tuples()
+    return {alias: (judge_id, name) for alias, judge_id, name in rows}

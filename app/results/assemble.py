@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import and_, func, select, type_coerce
 from sqlalchemy.types import NullType
 
+from app.absences.services import absent_entry_ids
 from app.adjustments.services import scoring_adjustments, scoring_vetoes
 from app.contests.models import Contest, Group, Round
 from app.entries.models import Entry
@@ -80,10 +81,10 @@ def _aliases(contest_id: int, scope: Scope, judge_ids: set[int]) -> dict[int, st
 
 
 def _counted_marks(round_ids: list[int]) -> list[tuple[int, int, int, int, Decimal]]:
-    """(round, entry, judge, criterion, value) of each sheet's latest counted version, in a stable order.
+    """(round, entry, judge, criterion, value) of each sheet's latest counted version, in no set order.
 
     One Core query (no ORM objects): the year has ~150,000 marks and this runs at preview, sign-off
-    and publication alike.
+    and publication alike. `build` puts them in the public order.
     """
     latest = (select(SheetVersion.sheet_id, func.max(SheetVersion.number).label("number"))
               .where(SheetVersion.counted).group_by(SheetVersion.sheet_id).subquery())
@@ -94,8 +95,7 @@ def _counted_marks(round_ids: list[int]) -> list[tuple[int, int, int, int, Decim
              .join(SheetVersion, SheetVersion.sheet_id == ScoreSheet.id)
              .join(latest, and_(latest.c.sheet_id == SheetVersion.sheet_id, latest.c.number == SheetVersion.number))
              .join(Mark, Mark.version_id == SheetVersion.id)
-             .where(ScoreSheet.round_id.in_(round_ids))
-             .order_by(ScoreSheet.round_id, ScoreSheet.entry_id, ScoreSheet.judge_id, Mark.criterion_id))
+             .where(ScoreSheet.round_id.in_(round_ids)))
     connection = db.session.connection()
     convert = Mark.__table__.c.value.type.result_processor(connection.dialect, None) or (lambda value: value)
     values: dict[object, Decimal] = {}
@@ -121,14 +121,41 @@ def _contestants(contest: Contest) -> list[tuple[int, str, str, str]]:
             for eid, number, gid, county, township, village in rows]
 
 
+def _sample(numbers: list[str]) -> str:
+    """Up to eight public numbers in order, with … when there are more."""
+    ordered = sorted(set(numbers))
+    return "、".join(ordered[:8]) + ("…" if len(ordered) > 8 else "")
+
+
 def _problems(rnd: Round, numbers: dict[int, str], counted: set[tuple[int, int]]) -> list[str]:
+    """What blocks a round: no panel, contestants without judges, no or missing sheets, open or late sheets.
+
+    A contestant recorded absent (app.absences) is expected to have no sheets: they go into the input
+    without marks, which SCORING.md reads as absent from the round (its absent_round rule applies).
+    """
     problems = []
-    expected = db.session.connection().execute(select(Assignment.entry_id, Assignment.judge_id).where(
-        Assignment.round_id == rnd.id)).tuples().all()
-    missing = [(e, j) for e, j in expected if (e, j) not in counted]
-    if missing:
-        sample = "、".join(sorted({numbers.get(e, "?") for e, _ in missing})[:8])
-        problems.append(f"{rnd.name}：还缺 {len(missing)} 张评分表（{sample}…）")
+    absent = absent_entry_ids(rnd.id)
+    scored_absent = sorted({numbers[e] for e, _ in counted if e in absent})
+    if scored_absent:  # a sheet entered after the absence (on paper, say): one of the two must go
+        problems.append(f"{rnd.name}：{'、'.join(scored_absent)} 已登记缺席，却有评分表（请撤销缺席登记或处理评分表）")
+    # An entry deactivated after the panel was formed is out of the contest: its sheets are not expected.
+    expected = [(e, j) for e, j in db.session.connection().execute(select(Assignment.entry_id, Assignment.judge_id)
+                                                                   .where(Assignment.round_id == rnd.id)).tuples()
+                if e in numbers and e not in absent]
+    everyone_absent = bool(numbers) and set(numbers) <= absent
+    if not expected and not everyone_absent:
+        problems.append(f"{rnd.name}：尚未分组（没有评委组，也就没有评分任务）")
+    elif expected:
+        assigned = {e for e, _ in expected}
+        unassigned = [number for entry, number in numbers.items() if entry not in assigned and entry not in absent]
+        if unassigned:
+            problems.append(f"{rnd.name}：{len(unassigned)} 名参赛人在本轮未分配评委（{_sample(unassigned)}）")
+        if not counted:
+            problems.append(f"{rnd.name}：尚无评分表（应有 {len(expected)} 张）")
+        else:
+            missing = [e for e, j in expected if (e, j) not in counted]
+            if missing:
+                problems.append(f"{rnd.name}：还缺 {len(missing)} 张评分表（{_sample([numbers[e] for e in missing])}）")
     open_sheets = db.session.execute(select(func.count(ScoreSheet.id)).where(
         ScoreSheet.round_id == rnd.id,
         (ScoreSheet.state == "reopened") | (ScoreSheet.correction_requested_at.is_not(None)))).scalar_one()
@@ -148,6 +175,9 @@ def build(contest: Contest, scope: Scope) -> Assembled:
     rounds = scope.rounds(contest)
     marks_rows = _counted_marks([r.id for r in rounds])
     aliases = _aliases(contest.id, scope, {judge for _, _, judge, _, _ in marks_rows})
+    # Marks go out by contestant, pseudonym and criterion: an order by internal judge id would let the
+    # package's J-numbers be matched to judges by their registration order.
+    alias_order = {judge: int(alias[1:]) for judge, alias in aliases.items()}
     by_round: dict[int, list[tuple[int, int, int, int, Decimal]]] = {r.id: [] for r in rounds}
     for row in marks_rows:
         by_round[row[0]].append(row)
@@ -162,13 +192,15 @@ def build(contest: Contest, scope: Scope) -> Assembled:
     if awards:
         assembled.input["awards"] = awards
     for rnd in rounds:
-        criterion_ids = {c.id: f"C{i}" for i, c in enumerate(rnd.criteria, start=1)}
-        rows = by_round[rnd.id]
+        positions = {c.id: i for i, c in enumerate(rnd.criteria, start=1)}
+        criterion_ids = {cid: f"C{i}" for cid, i in positions.items()}
+        rows = sorted((row for row in by_round[rnd.id] if row[1] in numbers and row[3] in positions),
+                      key=lambda row: (numbers[row[1]], alias_order[row[2]], positions[row[3]]))
         assembled.problems.extend(_problems(rnd, numbers, {(entry, judge) for _, entry, judge, _, _ in rows}))
         marks = [
             {"judge": aliases[judge], "contestant": numbers[entry], "criterion": criterion_ids[cid],
              "value": texts.get(value) or texts.setdefault(value, text(value))}
-            for _, entry, judge, cid, value in rows if entry in numbers and cid in criterion_ids
+            for _, entry, judge, cid, value in rows
         ]
         panel: dict[str, Any] = {"method": rnd.panel_method, "min_judges": rnd.min_judges, "normalize": rnd.normalize}
         if rnd.panel_method == "trimmed_mean":

@@ -4,8 +4,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.accounts.models import User
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -37,6 +38,8 @@ class SignOff(db.Model):  # type: ignore[name-defined,misc]
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(String(300), default="")
 
+    supervisor: Mapped[User] = relationship()
+
 
 class ResultVersion(db.Model):  # type: ignore[name-defined,misc]
     """Version N of a published result: the audit package as published; never changed afterwards."""
@@ -58,6 +61,9 @@ class ResultVersion(db.Model):  # type: ignore[name-defined,misc]
     notice_ends_on: Mapped[date | None] = mapped_column()
     finalized_at: Mapped[datetime | None] = mapped_column()
     finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    published_by: Mapped[User] = relationship(foreign_keys=[published_by_id])
+    signoff: Mapped[SignOff] = relationship()
 
 
 class AwardBand(db.Model):  # type: ignore[name-defined,misc]

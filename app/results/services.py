@@ -1,17 +1,20 @@
 """Result use cases: preview a scope, a supervisor signs its hash, an organizer publishes version N."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.adjustments.rules import scoring_text
 from app.audit import services as audit
 from app.contests.models import Contest
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
 from app.notices.lifecycle import start_notice
 from app.results.assemble import Scope, build, parse_scope
+from app.results.compare import Comparison, compare
 from app.results.models import ResultVersion, SignOff
 from app.timeutil import utcnow
 from scoring import InputError, package_hash, recompute
@@ -34,6 +37,14 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Extras:
+    """What the scoring input holds beside the marks for one contestant: adjustments and vetoes."""
+
+    adjustments: list[tuple[str, str]] = field(default_factory=list)  # (round name, signed sum) when not zero
+    vetoes: list[str] = field(default_factory=list)  # veto item names
+
+
+@dataclass(frozen=True)
 class Preview:
     contest: Contest
     scope: Scope
@@ -44,14 +55,23 @@ class Preview:
     rows: list[Row]
     signoff: SignOff | None
     versions: list[ResultVersion]
+    group_names: dict[str, str]
+    extras: dict[str, Extras]
+    comparison: Comparison | None  # against the latest published version, when the result differs
 
     @property
     def signed(self) -> bool:
         return self.signoff is not None and self.signoff.package_hash == self.package_hash
 
     @property
+    def published_as(self) -> ResultVersion | None:
+        """The latest published version when it is exactly the current result."""
+        latest = self.versions[-1] if self.versions else None
+        return latest if latest is not None and latest.package_hash == self.package_hash else None
+
+    @property
     def publishable(self) -> bool:
-        return self.result is not None and not self.problems and self.signed
+        return self.result is not None and not self.problems and self.signed and self.published_as is None
 
 
 def get_contest(contest_id: int) -> Contest:
@@ -67,6 +87,27 @@ def rows_of(input_: dict[str, Any], result: dict[str, Any]) -> list[Row]:
     rows = [Row(c["id"], names.get(c["id"], ""), c["group"], c["rounds"], c["total"], c["rank"], c["tied"],
                 c["vetoed"], c["absent"], c.get("award")) for c in result["contestants"]]
     return sorted(rows, key=lambda r: (r.group, r.rank is None, r.rank or 0, r.public_number))
+
+
+def extras_of(input_: dict[str, Any], round_names: dict[str, str]) -> dict[str, Extras]:
+    """Each contestant's adjustments summed per round (as signed points) and veto item names, by public number."""
+    places = input_["places"]
+    sums: dict[str, dict[str, Decimal]] = {}
+    vetoes: dict[str, list[str]] = {}
+    for rnd in input_["rounds"]:
+        for adjustment in rnd["adjustments"]:
+            per_round = sums.setdefault(adjustment["contestant"], {})
+            per_round[rnd["id"]] = per_round.get(rnd["id"], Decimal(0)) + Decimal(adjustment["value"])
+        for veto in rnd["vetoes"]:
+            names = vetoes.setdefault(veto["contestant"], [])
+            if veto["reason"] not in names:
+                names.append(veto["reason"])
+    extras = {}
+    for number in sums.keys() | vetoes.keys():
+        shown = [(round_names.get(code, code), ("+" if value > 0 else "") + scoring_text(value, places))
+                 for code, value in sums.get(number, {}).items() if value != 0]
+        extras[number] = Extras(shown, vetoes.get(number, []))
+    return extras
 
 
 def preview(contest_id: int, scope_key: str) -> Preview:
@@ -89,8 +130,14 @@ def preview(contest_id: int, scope_key: str) -> Preview:
     versions = list(db.session.execute(select(ResultVersion).where(
         ResultVersion.contest_id == contest.id, ResultVersion.scope == scope.key)
         .order_by(ResultVersion.number)).scalars())
+    comparison = None
+    if result is not None and versions and versions[-1].package_hash != digest:
+        names = {c["id"]: c.get("name", "") for c in assembled.input["contestants"]}
+        comparison = compare(versions[-1].package["result"], result, names, versions[-1].number)
     return Preview(contest, scope, assembled.input, result, digest, problems,
-                   rows_of(assembled.input, result) if result else [], signoff, versions)
+                   rows_of(assembled.input, result) if result else [], signoff, versions,
+                   {g.code: g.name for g in contest.groups if g.parent_id is None},
+                   extras_of(assembled.input, {r.code: r.name for r in scope.rounds(contest)}), comparison)
 
 
 def sign_off(supervisor: User, contest_id: int, scope_key: str, expected_hash: str, note: str) -> SignOff:
@@ -100,6 +147,8 @@ def sign_off(supervisor: User, contest_id: int, scope_key: str, expected_hash: s
         raise DomainError("结果尚不完整，不能签核：" + "；".join(current.problems[:3]))
     if expected_hash != current.package_hash:
         raise DomainError("结果在您查看后已发生变化，请刷新页面核对新的结果后再签核")
+    if current.published_as is not None:
+        raise DomainError(f"结果与第 {current.published_as.number} 版相同，该版已发布，无需再签核")
     signoff = SignOff(contest_id=contest_id, scope=current.scope.key, package_hash=current.package_hash,
                       supervisor_id=supervisor.id, note=note.strip()[:300])
     db.session.add(signoff)
@@ -117,6 +166,8 @@ def publish(actor: User, contest_id: int, scope_key: str, expected_hash: str) ->
         raise DomainError("结果尚不完整，不能发布：" + "；".join(current.problems[:3]))
     if expected_hash != current.package_hash:
         raise DomainError("结果在您查看后已发生变化，请刷新页面核对")
+    if current.published_as is not None:
+        raise DomainError(f"结果与第 {current.published_as.number} 版相同，无需重新发布")
     if not current.signed or current.signoff is None:
         raise DomainError("发布前须由监督员签核本结果（审计包哈希须一致）")
     number = (db.session.execute(select(func.max(ResultVersion.number)).where(

@@ -1,4 +1,8 @@
-"""Results pages: organizers preview and publish (/organize/results/), supervisors sign off (/supervise/results/)."""
+"""Results pages: organizers preview and publish (/organize/results/), supervisors sign off (/supervise/results/).
+
+Results are computed and published by the city: a county organizer sees only the index (the menu
+links it), which sends them to the published 公示 and reports, never the city's unpublished preview.
+"""
 
 import json
 
@@ -30,7 +34,7 @@ def index() -> str:
 
 
 @bp.get("/<int:contest_id>/awards")
-@access("organizer")
+@access("organizer", city_only=True)
 def awards_page(contest_id: int) -> str:
     contest = services.get_contest(contest_id)
     return render_template("results/awards.html", contest=contest, bands=awards.bands_of(contest),
@@ -53,7 +57,7 @@ def awards_save(contest_id: int, group_id: int) -> BaseResponse:
 
 
 @bp.get("/<int:contest_id>/<scope>")
-@access("organizer")
+@access("organizer", city_only=True)
 def preview(contest_id: int, scope: str) -> str:
     return render_template("results/preview.html", view=services.preview(contest_id, scope), audience="organize")
 
@@ -67,7 +71,7 @@ def publish(contest_id: int, scope: str) -> BaseResponse:
 
 
 @bp.get("/<int:contest_id>/<scope>/v<int:number>/package.json")
-@access("organizer")
+@access("organizer", city_only=True)
 def package(contest_id: int, scope: str, number: int) -> Response:
     return _package_response(contest_id, scope, number)
 

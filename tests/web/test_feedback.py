@@ -3,6 +3,7 @@
 import json
 import re
 import subprocess
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,9 +21,12 @@ from app.feedback.services import CriterionLine
 from app.judges.models import Judge
 from app.judging.models import ScoreSheet
 from app.judging.sheets import StoreOptions, store_version
+from app.notices.models import Notice
+from app.notices.services import today
 from app.panels.services import PanelSpec, create_manual
 from app.results import services as results
-from app.results.models import JudgeAlias
+from app.results.models import JudgeAlias, ResultVersion
+from app.timeutil import chinese_date
 from tests.conftest import login
 from tests.factories import World, make_user
 
@@ -181,16 +185,21 @@ def test_the_pdf_before_publication_says_so_and_shows_no_figures(client: FlaskCl
     assert "成绩尚未发布" in text and "34.33" not in text
 
 
-def test_a_correction_shows_only_once_a_new_version_is_published(client: FlaskClient, published: World) -> None:
-    rnd = published.contest.rounds[0]
-    judge = db.session.execute(select(Judge).where(Judge.user_id == published.users["judge"].id)).scalar_one()
-    sheet = db.session.execute(select(ScoreSheet).where(ScoreSheet.entry_id == published.entries["pingding"].id,
+def correct_v001(world: World) -> None:
+    """评委甲 corrects V001's sheet: 20 and 16 instead of 18 and 16, with a new comment."""
+    rnd = world.contest.rounds[0]
+    judge = db.session.execute(select(Judge).where(Judge.user_id == world.users["judge"].id)).scalar_one()
+    sheet = db.session.execute(select(ScoreSheet).where(ScoreSheet.entry_id == world.entries["pingding"].id,
                                                         ScoreSheet.judge_id == judge.id)).scalar_one()
     sheet.correction_reason = "录入错误"
     c1, c2 = (c.id for c in rnd.criteria)
     store_version(sheet, rnd.id, sheet.entry_id, judge.id, {c1: Decimal("20"), c2: Decimal("16")}, "更正后的点评",
                   StoreOptions(client_token="t-correction", source="phone", entered_by_id=judge.user_id))
     db.session.commit()
+
+
+def test_a_correction_shows_only_once_a_new_version_is_published(client: FlaskClient, published: World) -> None:
+    correct_v001(published)
     html = page(client, published)
     assert "34.33" in html and "思路清晰，目标明确" in html
     assert "35.00" not in html and "更正后的点评" not in html
@@ -220,7 +229,7 @@ def test_only_secretaries_may_open_feedback_pages(client: FlaskClient, published
 def test_the_index_lists_own_entries_with_what_is_published(client: FlaskClient, published: World) -> None:
     login(client, "sec")
     html = client.get("/me/feedback/").get_data(as_text=True)
-    assert "已发布：年初比规划" in html
+    assert "已发布" in html and "年初比规划 · 公示中" in html
     assert f"/me/feedback/{published.entries['pingding'].id}" in html
     assert f"/me/feedback/{published.entries['yuxian'].id}" not in html
 
@@ -239,11 +248,7 @@ def test_the_home_page_links_to_the_feedback(client: FlaskClient, published: Wor
     assert f'href="/me/feedback/{published.entries["pingding"].id}"' in html
 
 
-def test_the_year_total_shows_once_the_year_is_published(client: FlaskClient, published: World) -> None:
-    publish(published, "year")
-    html = page(client, published)
-    # 30 x 34.33 / (30 + 30 + 40) = 10.299 -> 10.30; V002 8.901 -> 8.90; average 9.60
-    assert "全年总成绩" in html and "10.30" in html and "9.60" in html
+# The year total and its notice: tests/web/test_feedback_rounds.py (the year needs every round scored).
 
 
 def pdf_text(data: bytes) -> str:
@@ -280,6 +285,64 @@ def test_the_pdf_chart_is_drawn_in_the_accent_colour(client: FlaskClient, publis
 def test_the_svg_chart_escapes_names_and_scales_bars_to_the_maximum() -> None:
     svg = str(criteria_svg([CriterionLine("<思路>", Decimal(20), Decimal(10), Decimal(20), 2)]))
     assert "&lt;思路&gt;" in svg and "<思路>" not in svg
-    assert 'width="165.0" height="12" fill="#b71c1c"' in svg  # 10 of 20 over 330 px
-    assert 'width="330.0" height="12" fill="#9e9e9e"' in svg
+    assert 'width="105.0" height="8" fill="#b71c1c"' in svg  # 10 of 20 over 210 px
+    assert 'width="210.0" height="8" fill="#9e9e9e"' in svg
     assert ">10.00</text>" in svg and ">20.00</text>" in svg
+
+
+# --- where the published result stands: 公示 or final -------------------------------------------------
+
+def plan_notice() -> Notice:
+    return db.session.execute(select(Notice).join(ResultVersion, ResultVersion.id == Notice.version_id)
+                              .where(ResultVersion.scope == "round:plan")
+                              .order_by(ResultVersion.number.desc())).scalars().first()
+
+
+def words(html: str) -> str:
+    return " ".join(plain(html).split())
+
+
+def test_a_round_in_its_notice_period_says_until_when_it_may_still_change(client: FlaskClient,
+                                                                          published: World) -> None:
+    ends = chinese_date(plan_notice().ends_on)
+    assert f"公示中 公示期至 {ends}，期间如有异议经复核更正，成绩可能变动" in words(page(client, published))
+    html = client.get("/me/feedback/").get_data(as_text=True)
+    assert '<span class="badge rounded-pill text-bg-warning text-wrap">年初比规划 · 公示中</span>' in html
+    text = pdf_text(client.get(f"/me/feedback/{published.entries['pingding'].id}.pdf").data).replace(" ", "")
+    assert f"公示中公示期至{ends}，期间如有异议经复核更正，成绩可能变动" in text
+
+
+def test_a_notice_past_its_end_but_not_finalized_says_it_may_still_change(client: FlaskClient,
+                                                                         published: World) -> None:
+    notice = plan_notice()
+    notice.ends_on = today() - timedelta(days=1)
+    db.session.commit()
+    text = words(page(client, published))
+    assert (f"公示期已满，待终结 公示期已于 {chinese_date(notice.ends_on)} 结束，尚未终结，异议复核仍可能使成绩变动"
+            in text)
+    assert "已终结 " not in text
+
+
+def test_a_finalized_round_says_its_result_is_final(client: FlaskClient, published: World) -> None:
+    plan_notice().state = "finalized"
+    db.session.commit()
+    text = words(page(client, published))
+    assert "已终结 成绩已终结，为最终结果" in text and "公示期" not in text
+    index = client.get("/me/feedback/").get_data(as_text=True)
+    assert '<span class="badge rounded-pill text-bg-success text-wrap">年初比规划 · 已终结</span>' in index
+    pdf = pdf_text(client.get(f"/me/feedback/{published.entries['pingding'].id}.pdf").data).replace(" ", "")
+    assert "已终结成绩已终结，为最终结果" in pdf and "公示期" not in pdf
+
+
+def test_a_corrected_version_shows_its_own_notice_not_the_superseded_one(client: FlaskClient,
+                                                                         published: World) -> None:
+    first = plan_notice()
+    first.ends_on = today() - timedelta(days=1)
+    db.session.commit()
+    correct_v001(published)
+    assert publish(published) == 2
+    second = plan_notice()
+    assert second.id != first.id and db.session.get(Notice, first.id).state == "superseded"
+    text = words(page(client, published))
+    assert "第 2 版 · 发布于" in text and f"公示中 公示期至 {chinese_date(second.ends_on)}" in text
+    assert "公示期已满" not in text and "取代" not in text
