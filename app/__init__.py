@@ -73,6 +73,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.absences.views import bp as absences_bp
     from app.accounts import loader  # noqa: F401  (registers the user loader)
     from app.accounts.views import bp as accounts_bp
     from app.adjustments.views import bp as adjustments_bp
@@ -105,7 +106,7 @@ def register_blueprints(app: Flask) -> None:
         accounts_bp, organize_bp, contests_bp, people_bp, judges_bp, panels_bp, desk_bp, judging_bp, judge_signin_bp,
         paper_bp, me_bp, supervise_bp, paper_supervise_bp, public_bp, verify_bp, screen_bp, health_bp, adjustments_bp,
         veto_review_bp, materials_bp, results_bp, results_supervise_bp, feedback_bp,
-        notices_bp, public_notices_bp, supervise_notices_bp, reports_bp, reports_supervise_bp,
+        notices_bp, public_notices_bp, supervise_notices_bp, reports_bp, reports_supervise_bp, absences_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -2,10 +2,11 @@
 
 from sqlalchemy import and_, select
 
+from app.absences.services import ABSENT_FOR_JUDGES, is_absent
 from app.accounts.models import User
 from app.contests.models import Round
 from app.entries.models import Entry
-from app.errors import ForbiddenError, NotFoundError
+from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
 from app.panels.models import Assignment
@@ -22,8 +23,11 @@ def judge_of(user: User, contest_id: int) -> Judge:
     return judge
 
 
-def assigned(user: User, round_id: int, entry_id: int) -> tuple[Judge, Round, Entry]:
-    """The judge, round and entry when the sheet is theirs to score; 404 for unknown ids, 403 otherwise."""
+def assigned(user: User, round_id: int, entry_id: int, *, to_score: bool = False) -> tuple[Judge, Round, Entry]:
+    """The judge, round and entry when the sheet is theirs to score; 404 for unknown ids, 403 otherwise.
+
+    `to_score` (storing a sheet) also refuses a contestant recorded absent from the round; reading a sheet
+    stays possible, so a judge who opens one sees what they had and is refused only when confirming."""
     rnd = db.session.get(Round, round_id)
     entry = db.session.get(Entry, entry_id)
     if rnd is None or entry is None or entry.contest_id != rnd.contest_id:
@@ -38,4 +42,6 @@ def assigned(user: User, round_id: int, entry_id: int) -> tuple[Judge, Round, En
     judge, assignment_id = row
     if assignment_id is None:
         raise ForbiddenError("该参赛人未分配给您评分，或您须回避")
+    if to_score and is_absent(round_id, entry_id):
+        raise DomainError(ABSENT_FOR_JUDGES)
     return judge, rnd, entry

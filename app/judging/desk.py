@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from app.accounts.models import User
 from app.contests.models import Round
@@ -12,7 +12,7 @@ from app.errors import NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
 from app.judging.models import DeskReport, ScoreSheet, ScoringWindow, SheetVersion
-from app.panels.models import ContestSession, SessionSlot
+from app.panels.models import Assignment, ContestSession, SessionSlot
 
 
 @dataclass(frozen=True)
@@ -25,34 +25,117 @@ class Attention:
     why: str
     entry: str  # V001 平定县冠山镇西关村
 
+    @property
+    def awaits_reopen(self) -> bool:
+        return self.sheet.state == "submitted" and self.sheet.correction_requested_at is not None
+
+    @property
+    def awaits_acceptance(self) -> bool:
+        return self.version is not None and self.version.late and not self.version.counted
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """A judge's 反馈问题 as the desk and the progress page show it."""
+
+    report: DeskReport
+    judge: str
+    public_number: str  # the contestant it is about, if the judge named one
+    resolved_by: str
+
 
 @dataclass(frozen=True)
 class Desk:
     round: Round
+    county_id: int | None  # a county organizer's desk shows their county only, and no city actions
     windows: list[ScoringWindow]
     sessions: list[ContestSession]
     slots: list[SessionSlot]
     attention: list[Attention]
-    reports: list[DeskReport]
+    reports: list[ReportLine]
+    all_reports: bool
     entry_labels: dict[int, str]
-    judge_names: dict[int, str]
     session_names: dict[int, str]
 
+    @property
+    def city(self) -> bool:
+        return self.county_id is None
 
-def desk(round_id: int) -> Desk:
+
+def _scoped_reports(query: Select, county_id: int | None) -> Select:  # type: ignore[type-arg]
+    """A county organizer sees reports about their county's contestants, and reports naming no contestant
+    from judges who score someone of their county in that round. The query must have joined the report's
+    entry (outer)."""
+    if county_id is None:
+        return query
+    scored = aliased(Entry)
+    scores_here = exists(select(Assignment.id).join(scored, scored.id == Assignment.entry_id).where(
+        Assignment.round_id == DeskReport.round_id, Assignment.judge_id == DeskReport.judge_id,
+        scored.county_id == county_id))
+    return query.where(or_(Entry.county_id == county_id, and_(DeskReport.entry_id.is_(None), scores_here)))
+
+
+def report_in_scope(report: DeskReport, county_id: int | None) -> bool:
+    query = select(DeskReport.id).outerjoin(Entry, Entry.id == DeskReport.entry_id).where(DeskReport.id == report.id)
+    return db.session.execute(_scoped_reports(query, county_id)).first() is not None
+
+
+def reports(round_id: int, county_id: int | None, include_resolved: bool = False, limit: int = 50) -> list[ReportLine]:
+    """The round's reports, newest first; handled ones only when asked for."""
+    resolver = aliased(User)
+    query = (select(DeskReport, User.display_name, Entry.public_number, resolver.display_name)
+             .join(Judge, Judge.id == DeskReport.judge_id).join(User, User.id == Judge.user_id)
+             .outerjoin(Entry, Entry.id == DeskReport.entry_id)
+             .outerjoin(resolver, resolver.id == DeskReport.resolved_by_id)
+             .where(DeskReport.round_id == round_id).order_by(DeskReport.id.desc()).limit(limit))
+    if not include_resolved:
+        query = query.where(DeskReport.resolved_at.is_(None))
+    return [ReportLine(report, judge, number or "", resolved_by or "") for report, judge, number, resolved_by
+            in db.session.execute(_scoped_reports(query, county_id)).tuples()]
+
+
+def _labels(entry_ids: set[int]) -> dict[int, str]:
+    entries = db.session.execute(select(Entry).where(Entry.id.in_(entry_ids)).options(
+        selectinload(Entry.county), selectinload(Entry.township), selectinload(Entry.village))).scalars()
+    return {e.id: f"{e.public_number} {e.unit_name}" for e in entries}
+
+
+def _attention(round_id: int, county_id: int | None) -> list[tuple[ScoreSheet, str]]:
+    """Sheets that may need someone: a correction asked, a late arrival, a deviation the judge confirmed."""
+    flagged = exists(select(SheetVersion.id).where(SheetVersion.sheet_id == ScoreSheet.id,
+                                                   SheetVersion.deviation_flag))
+    query = (select(ScoreSheet, User.display_name).join(Judge, Judge.id == ScoreSheet.judge_id)
+             .join(User, User.id == Judge.user_id).join(Entry, Entry.id == ScoreSheet.entry_id)
+             .where(ScoreSheet.round_id == round_id, or_(
+                 ScoreSheet.state == "late", ScoreSheet.correction_requested_at.is_not(None), flagged))
+             .options(selectinload(ScoreSheet.versions)).order_by(Entry.public_number, User.display_name))
+    if county_id is not None:
+        query = query.where(Entry.county_id == county_id)
+    return list(db.session.execute(query).tuples())
+
+
+def desk(round_id: int, county_id: int | None = None, all_reports: bool = False) -> Desk:
     rnd = db.session.get(Round, round_id)
     if rnd is None:
         raise NotFoundError("轮次不存在")
-    windows = list(db.session.execute(select(ScoringWindow).where(
-        ScoringWindow.round_id == round_id, ScoringWindow.closed_at.is_(None)).order_by(ScoringWindow.id)).scalars())
+    window_query = (select(ScoringWindow).outerjoin(Entry, Entry.id == ScoringWindow.entry_id)
+                    .where(ScoringWindow.round_id == round_id, ScoringWindow.closed_at.is_(None))
+                    .order_by(ScoringWindow.id))
+    if county_id is not None:  # another county's contestant on stage is not theirs to see
+        window_query = window_query.where(or_(ScoringWindow.entry_id.is_(None), Entry.county_id == county_id))
+    windows = list(db.session.execute(window_query).scalars())
     sessions = list(db.session.execute(select(ContestSession).where(ContestSession.round_id == round_id)
                                        .order_by(ContestSession.held_on, ContestSession.starts_at)).scalars())
-    slots = list(db.session.execute(select(SessionSlot).where(SessionSlot.round_id == round_id).options(
-        selectinload(SessionSlot.entry)).order_by(SessionSlot.session_id, SessionSlot.position)).scalars())
-    sheets = db.session.execute(select(ScoreSheet, User.display_name).join(Judge, Judge.id == ScoreSheet.judge_id)
-                                .join(User, User.id == Judge.user_id).where(ScoreSheet.round_id == round_id)
-                                .options(selectinload(ScoreSheet.versions))).tuples().all()
-    labels = {slot.entry_id: f"{slot.entry.public_number} {slot.entry.unit_name}" for slot in slots}
+    # The slots feed the "open scoring for the one on stage" form, a city action.
+    slots = [] if county_id is not None else list(db.session.execute(
+        select(SessionSlot).join(ContestSession, ContestSession.id == SessionSlot.session_id)
+        .where(SessionSlot.round_id == round_id)
+        .options(*(selectinload(SessionSlot.entry).selectinload(place)
+                   for place in (Entry.county, Entry.township, Entry.village)))
+        .order_by(ContestSession.held_on, ContestSession.starts_at, SessionSlot.session_id, SessionSlot.position)
+    ).scalars())
+    sheets = _attention(round_id, county_id)
+    labels = _labels({s.entry_id for s, _ in sheets} | {w.entry_id for w in windows if w.entry_id is not None})
     attention = []
     for sheet, judge_name in sheets:
         last = sheet.versions[-1] if sheet.versions else None
@@ -60,21 +143,11 @@ def desk(round_id: int) -> Desk:
         if sheet.correction_requested_at is not None and sheet.state == "submitted":
             why = f"评委申请更正：{sheet.correction_reason}"
         elif last is not None and last.late and not last.counted:
-            why = "迟交（离线确认后在评分关闭后送达），待审核"
+            why = "离线确认，评分关闭后送达；接受后才计入"
         elif last is not None and last.deviation_flag:
             why = "分差过大（评委已确认）"
         if why:
-            if sheet.entry_id not in labels:
-                entry = db.session.get(Entry, sheet.entry_id)
-                labels[sheet.entry_id] = f"{entry.public_number} {entry.unit_name}" if entry else ""
-            attention.append(Attention(sheet, last, judge_name, why, labels[sheet.entry_id]))
-    reports = list(db.session.execute(select(DeskReport).where(DeskReport.round_id == round_id)
-                                      .order_by(DeskReport.id.desc()).limit(20)).scalars())
-    judge_names = dict(db.session.execute(select(Judge.id, User.display_name).join(User, User.id == Judge.user_id)
-                                          .where(Judge.id.in_({r.judge_id for r in reports}))).tuples().all())
-    for window in windows:
-        if window.entry_id is not None and window.entry_id not in labels:
-            entry = db.session.get(Entry, window.entry_id)
-            labels[window.entry_id] = f"{entry.public_number} {entry.unit_name}" if entry else ""
-    return Desk(rnd, windows, sessions, slots, attention, reports, labels, judge_names,
+            attention.append(Attention(sheet, last, judge_name, why, labels.get(sheet.entry_id, "")))
+    return Desk(rnd, county_id, windows, sessions, slots, attention,
+                reports(round_id, county_id, include_resolved=all_reports), all_reports, labels,
                 {s.id: s.name for s in sessions})

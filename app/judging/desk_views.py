@@ -20,7 +20,8 @@ def _back(round_id: int) -> Response:
 @bp.get("/round/<int:round_id>")
 @access("organizer")
 def round_desk(round_id: int) -> str:
-    return render_template("judging/desk.html", desk=desk(round_id))
+    return render_template("judging/desk.html", desk=desk(round_id, current_user.county_id,
+                                                          all_reports=request.args.get("reports") == "all"))
 
 
 @bp.get("/sheets")
@@ -67,6 +68,18 @@ def accept_late(round_id: int, version_id: int) -> Response:
     corrections.accept_late(current_user, version_id, request.form.get("reason", ""))
     flash("迟交评分表已接受并计入。", "success")
     return _back(round_id)
+
+
+@bp.post("/report/<int:report_id>/resolve")
+@access("organizer")
+def resolve_report(report_id: int) -> Response:
+    report = corrections.resolve_report(current_user, report_id)
+    flash("已标记为已处理。", "success")
+    back = request.form.get("back") or ""
+    # Only back to one of our own organizer pages (the desk or the progress page), never elsewhere.
+    if back.startswith("/organize/") and not back.startswith("//"):
+        return redirect(back)
+    return _back(report.round_id) if report.round_id else redirect(url_for("organize.home"))
 
 
 @bp.errorhandler(DomainError)

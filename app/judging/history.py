@@ -11,8 +11,17 @@ from app.entries.models import Entry
 from app.errors import NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
-from app.judging.models import SHEET_STATES, ScoreSheet, SheetVersion
+from app.judging.models import SHEET_STATES, ScoreSheet, SheetReopening, SheetVersion
 from app.organize.services import current_contest
+
+
+@dataclass(frozen=True)
+class ReopeningLine:
+    """Why a version was replaced: the judge's request (who, when, why) and the organizer's reopening."""
+
+    reopening: SheetReopening
+    requested_by: str
+    reopened_by: str
 
 
 @dataclass(frozen=True)
@@ -20,6 +29,7 @@ class VersionLine:
     version: SheetVersion
     entered_by: str
     marks: list[tuple[str, str]]  # criterion name, value
+    reopening: ReopeningLine | None  # the reopening this version answered (None for the first)
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,12 @@ class SheetHistory:
     judge: str
     state_label: str
     versions: list[VersionLine]
+    pending: ReopeningLine | None  # reopened, the judge has not submitted again yet
+
+    @property
+    def correction_asked(self) -> bool:
+        """The judge asked for a correction that no organizer has acted on yet."""
+        return self.sheet.state == "submitted" and self.sheet.correction_requested_at is not None
 
 
 def sheet_history(sheet_id: int, county_id: int | None = None) -> SheetHistory:
@@ -45,12 +61,22 @@ def sheet_history(sheet_id: int, county_id: int | None = None) -> SheetHistory:
     judge = db.session.get(Judge, sheet.judge_id)
     assert rnd is not None and judge is not None
     names = {c.id: c.name for c in rnd.criteria}
-    people = dict(db.session.execute(select(User.id, User.display_name).where(
-        User.id.in_({v.entered_by_id for v in sheet.versions}))).tuples().all())
+    reopenings = list(db.session.execute(select(SheetReopening).where(SheetReopening.sheet_id == sheet.id)
+                                         .order_by(SheetReopening.id)).scalars())
+    people = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(
+        {v.entered_by_id for v in sheet.versions} | {r.reopened_by_id for r in reopenings}
+        | {r.requested_by_id for r in reopenings if r.requested_by_id}))).tuples().all())
+    # Reopening n replaced version n: the version after it answers it.
+    answered = {r.version_number + 1: ReopeningLine(r, people.get(r.requested_by_id or 0, ""),
+                                                    people.get(r.reopened_by_id, "")) for r in reopenings}
     lines = [VersionLine(v, people.get(v.entered_by_id, ""),
                          [(names.get(m.criterion_id, "?"), f"{m.value.normalize():f}") for m in
-                          sorted(v.marks, key=lambda m: m.criterion_id)]) for v in sheet.versions]
-    return SheetHistory(sheet, rnd, entry, judge.user.display_name, SHEET_STATES.get(sheet.state, sheet.state), lines)
+                          sorted(v.marks, key=lambda m: m.criterion_id)], answered.get(v.number))
+             for v in sheet.versions]
+    next_number = (sheet.versions[-1].number if sheet.versions else 0) + 1
+    pending = answered.get(next_number) if sheet.state == "reopened" else None
+    return SheetHistory(sheet, rnd, entry, judge.user.display_name, SHEET_STATES.get(sheet.state, sheet.state), lines,
+                        pending)
 
 
 @dataclass(frozen=True)

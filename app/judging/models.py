@@ -11,7 +11,8 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 POINTS = Numeric(12, 4)
-SHEET_STATES = {"open": "未评", "draft": "草稿", "submitted": "已提交", "reopened": "待更正"}
+REASON_TEXT = 500  # a version's reason holds both the judge's request and the organizer's reopen reason
+SHEET_STATES = {"open": "未评", "draft": "草稿", "submitted": "已提交", "reopened": "待更正", "late": "迟交待审"}
 
 
 class ScoreSheet(db.Model):  # type: ignore[name-defined,misc]
@@ -28,7 +29,9 @@ class ScoreSheet(db.Model):  # type: ignore[name-defined,misc]
     # A draft is the judge's work in progress, not a mark: it is replaced freely until confirmed.
     draft: Mapped[Any] = mapped_column(JSON, nullable=True)
     correction_requested_at: Mapped[datetime | None] = mapped_column()
-    correction_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # While a correction is asked: the judge's reason. Once reopened: the reason the next version carries
+    # (评委申请：…；组织者重新开放：…); each part, with who and when, is kept in SheetReopening.
+    correction_reason: Mapped[str] = mapped_column(String(REASON_TEXT), default="", server_default="")
 
     versions: Mapped[list["SheetVersion"]] = relationship(
         back_populates="sheet", order_by="SheetVersion.number", cascade="all, delete-orphan"
@@ -53,10 +56,25 @@ class SheetVersion(db.Model):  # type: ignore[name-defined,misc]
     deviation_flag: Mapped[bool] = mapped_column(default=False)
     late: Mapped[bool] = mapped_column(default=False)
     counted: Mapped[bool] = mapped_column(default=True)  # a late sheet counts once an organizer accepts it
-    reason: Mapped[str] = mapped_column(String(200), default="")  # why this version replaced the last
+    reason: Mapped[str] = mapped_column(String(REASON_TEXT), default="")  # why this version replaced the last
 
     sheet: Mapped[ScoreSheet] = relationship(back_populates="versions")
     marks: Mapped[list["Mark"]] = relationship(back_populates="version", cascade="all, delete-orphan")
+
+
+class SheetReopening(db.Model):  # type: ignore[name-defined,misc]
+    """An organizer reopened a submitted sheet: the judge's request (if any) and the organizer's reason, both kept."""
+
+    __tablename__ = "sheet_reopening"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheet.id"), index=True)
+    version_number: Mapped[int] = mapped_column()  # the version reopened; the next one replaces it
+    requested_at: Mapped[datetime | None] = mapped_column()
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    request_reason: Mapped[str] = mapped_column(String(200), default="")
+    reopened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reopened_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    reason: Mapped[str] = mapped_column(String(200))
 
 
 class Mark(db.Model):  # type: ignore[name-defined,misc]
@@ -97,3 +115,4 @@ class DeskReport(db.Model):  # type: ignore[name-defined,misc]
     message: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column()
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -2,16 +2,18 @@
 
 import secrets
 from dataclasses import dataclass
+from datetime import date, time
 from decimal import Decimal
 
 from sqlalchemy import and_, select
 
+from app.absences.services import absent_entry_ids
 from app.accounts.models import User
 from app.contests.models import Criterion, Round
 from app.entries.models import Entry
 from app.extensions import db
 from app.judges.models import Judge
-from app.judging.models import SHEET_STATES, ScoreSheet, SheetVersion
+from app.judging.models import SHEET_STATES, ScoreSheet, SheetReopening, SheetVersion
 from app.judging.windows import is_open, on_stage
 from app.panels.models import Assignment, SessionSlot
 
@@ -27,6 +29,7 @@ class ToScore:
     state_label: str
     on_stage: bool
     correction_asked: bool
+    absent: bool = False  # recorded absent from the round (缺席): nothing to score
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ class RoundList:
     @property
     def done(self) -> int:
         return sum(1 for i in self.items if i.state == "submitted")
+
+    @property
+    def expected(self) -> int:
+        return sum(1 for i in self.items if not i.absent)
 
 
 def my_rounds(user: User) -> list[RoundList]:
@@ -50,22 +57,33 @@ def my_rounds(user: User) -> list[RoundList]:
                                     ScoreSheet.judge_id == Assignment.judge_id, ScoreSheet.entry_id == Entry.id))
         .where(Assignment.judge_id.in_(judges))
     ).tuples().all()
-    by_round: dict[int, list[ToScore]] = {}
+    by_round: dict[int, list[tuple[tuple[object, ...], ToScore]]] = {}
     stage: dict[int, set[int]] = {}
+    absent: dict[int, set[int]] = {}
     for round_id, entry, slot, sheet in rows:
         if round_id not in stage:
             stage[round_id] = on_stage(round_id)
+            absent[round_id] = absent_entry_ids(round_id)
         state = sheet.state if sheet is not None else "open"
-        by_round.setdefault(round_id, []).append(ToScore(
+        by_round.setdefault(round_id, []).append((_running_order(slot, entry.public_number), ToScore(
             entry_id=entry.id, public_number=entry.public_number, unit=entry.unit_name,
             position=slot.position if slot else None, session=slot.session.name if slot else "",
             state=state, state_label=SHEET_STATES.get(state, state), on_stage=entry.id in stage[round_id],
-            correction_asked=bool(sheet and sheet.correction_requested_at)))
+            correction_asked=bool(sheet and sheet.correction_requested_at), absent=entry.id in absent[round_id])))
     result = []
-    for round_id, items in by_round.items():
-        items.sort(key=lambda i: (i.session, i.position is None, i.position or 0, i.public_number))
+    for round_id, keyed in by_round.items():
+        items = [item for _, item in sorted(keyed, key=lambda pair: pair[0])]
         result.append(RoundList(db.session.get(Round, round_id), items))  # type: ignore[arg-type]
     return sorted(result, key=lambda r: r.round.position)
+
+
+def _running_order(slot: SessionSlot | None, public_number: str) -> tuple[object, ...]:
+    """Sessions by day and start time (names like 第三场 do not sort), then place; unplaced ones last."""
+    if slot is None:
+        return (True, date.max, time.max, 0, True, 0, public_number)
+    session = slot.session
+    return (False, session.held_on, session.starts_at, session.id, slot.position is None, slot.position or 0,
+            public_number)
 
 
 @dataclass(frozen=True)
@@ -116,5 +134,12 @@ def sheet_page(rnd: Round, entry: Entry, judge: Judge, typed: dict[int, str] | N
         max_total=_text(rnd.max_total), window_open=is_open(rnd.id, entry.id),
         client_token=secrets.token_urlsafe(18), versions=versions,
         correction_asked=bool(sheet and sheet.correction_requested_at),
-        reopen_reason=sheet.correction_reason if sheet else "",
+        reopen_reason=_reopen_reason(sheet) if sheet and sheet.state == "reopened" else "",
     )
+
+
+def _reopen_reason(sheet: ScoreSheet) -> str:
+    """The organizer's own words from the latest reopening (the sheet's reason also quotes the judge)."""
+    reason = db.session.execute(select(SheetReopening.reason).where(SheetReopening.sheet_id == sheet.id)
+                                .order_by(SheetReopening.id.desc()).limit(1)).scalar()
+    return reason or sheet.correction_reason

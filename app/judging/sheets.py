@@ -31,6 +31,7 @@ from scoring import deviation_flag
 
 COMMENT_LIMIT = 500
 DEVIATION_MESSAGE = "您的评分与其他评委差异较大，请确认是否无误"
+REUSED_ID_MESSAGE = "提交标识已用于另一份评分，请刷新页面后重新评分"
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ class Outcome:
     version: SheetVersion | None
     duplicate: bool = False
     needs_deviation_check: bool = False
-    late: bool = False  # a plain value: read after the commit without touching the database again
+    late: bool = False  # plain values: read after the commit without touching the database again
+    flagged: bool = False  # stored with the deviation flag (a sheet confirmed offline is not asked again)
 
 
 def parse_marks(rnd: Round, raw: Mapping[int, str]) -> dict[int, Decimal]:
@@ -117,11 +119,11 @@ def submit(user: User, sub: Submission) -> Outcome:
     inside the writing transaction, so concurrent submissions still store one version."""
     if not 8 <= len(sub.client_token) <= 64:
         raise DomainError("提交缺少有效的客户端标识，请刷新页面后重试")
-    judge, rnd, entry = assigned(user, sub.round_id, sub.entry_id)
+    judge, rnd, entry = assigned(user, sub.round_id, sub.entry_id, to_score=True)  # to_score: refuses 缺席
     sheet = _sheet(rnd.id, entry.id, judge.id)  # before the token: see the write phase below
     previous = _existing(sub.client_token)
     if previous is not None:
-        return _as_retry(previous, judge.id, rnd.id, entry.id)
+        return _as_retry(previous, sub, judge.id)
     _refuse_if_locked(sheet)
     marks = parse_marks(rnd, sub.marks)
     comment = sub.comment.strip()
@@ -132,7 +134,9 @@ def submit(user: User, sub: Submission) -> Outcome:
         raise DomainError("该参赛人的评分尚未开放或已经关闭，不能提交")
     total = sum(marks.values(), Decimal(0))
     flagged = _flag(rnd, total, sheet.id if sheet else None, entry.id)
-    if flagged and not sub.acknowledge_deviation:
+    # A judge on the phone is asked to look again; a sheet confirmed offline was confirmed with the PIN
+    # without that question being possible, so it is stored as is with the flag for the organizer.
+    if flagged and not sub.acknowledge_deviation and sub.confirmed_offline_at is None:
         return Outcome(None, needs_deviation_check=True)
     round_id, entry_id, judge_id, number = rnd.id, entry.id, judge.id, entry.public_number
     start_write_phase()
@@ -141,7 +145,7 @@ def submit(user: User, sub: Submission) -> Outcome:
     sheet = _sheet(round_id, entry_id, judge_id)
     previous = _existing(sub.client_token)  # a twin request may have stored it meanwhile
     if previous is not None:
-        return _as_retry(previous, judge_id, round_id, entry_id)
+        return _as_retry(previous, sub, judge_id)
     _refuse_if_locked(sheet)
     check_pin(judge, sub.pin)  # re-reads the PIN counters under the lock
     try:
@@ -154,9 +158,9 @@ def submit(user: User, sub: Submission) -> Outcome:
         db.session.rollback()
         again = _existing(sub.client_token)
         if again is not None:
-            return _as_retry(again, judge_id, round_id, entry_id)
+            return _as_retry(again, sub, judge_id)
         raise DomainError("该评分表刚刚已由另一次提交保存，请刷新页面查看") from None
-    outcome = Outcome(version, late=version.late)
+    outcome = Outcome(version, late=version.late, flagged=flagged)
     _pause_for_crash_test()
     db.session.commit()
     return outcome
@@ -237,15 +241,35 @@ def _pause_for_crash_test() -> None:
         time.sleep(float(current_app.config.get("CRASH_TEST_PAUSE_SECONDS", 30)))
 
 
-def _as_retry(version: SheetVersion, judge_id: int, round_id: int, entry_id: int) -> Outcome:
+def _as_retry(version: SheetVersion, sub: Submission, judge_id: int) -> Outcome:
+    """A token seen before: the same sheet sent again is a duplicate; anything else sent under it is refused,
+    never reported as stored (the marks the judge sees would not be the marks kept)."""
     sheet = version.sheet
-    if (sheet.judge_id, sheet.round_id, sheet.entry_id) != (judge_id, round_id, entry_id):
+    if (sheet.judge_id, sheet.round_id, sheet.entry_id) != (judge_id, sub.round_id, sub.entry_id):
         raise DomainError("提交标识与评分表不符，请刷新页面后重试")
-    return Outcome(version, duplicate=True, late=version.late)
+    if not _same_content(version, sub):
+        raise DomainError(REUSED_ID_MESSAGE)
+    return Outcome(version, duplicate=True, late=version.late, flagged=version.deviation_flag)
 
 
-def save_draft(user: User, round_id: int, entry_id: int, marks: Mapping[int, str], comment: str) -> ScoreSheet:
-    """Keep the judge's unfinished sheet on the server too; drafts are not marks and are not audited."""
+def _same_content(version: SheetVersion, sub: Submission) -> bool:
+    """The marks compared as numbers (18.5 is 18.50) and the comment as stored (stripped)."""
+    stored = {mark.criterion_id: mark.value for mark in version.marks}
+    try:
+        typed = {cid: Decimal(str(text).strip()) for cid, text in sub.marks.items()}
+    except InvalidOperation:
+        return False
+    if not all(value.is_finite() for value in typed.values()):
+        return False
+    return typed == stored and sub.comment.strip() == version.comment
+
+
+def save_draft(user: User, round_id: int, entry_id: int, marks: Mapping[int, str], comment: str,
+               edited_at: int | None = None) -> ScoreSheet:
+    """Keep the judge's unfinished sheet on the server too; drafts are not marks and are not audited.
+
+    `edited_at` is the phone's clock (ms) at the last edit: the phone compares it with its own copy to keep
+    the newer of the two, so a draft that arrives late never replaces a newer one here either."""
     judge, rnd, entry = assigned(user, round_id, entry_id)
     sheet = db.session.execute(select(ScoreSheet).where(
         ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry.id, ScoreSheet.judge_id == judge.id)
@@ -257,8 +281,23 @@ def save_draft(user: User, round_id: int, entry_id: int, marks: Mapping[int, str
         raise DomainError("该评分表已提交，草稿不再保存")
     elif sheet.state == "open":
         sheet.state = "draft"
+    at = edited_at if edited_at is not None else int(time.time() * 1000)
+    if draft_time(sheet) > at:
+        db.session.rollback()
+        return sheet
     valid = {c.id for c in rnd.criteria}
     sheet.draft = {"marks": {str(k): str(v)[:12] for k, v in marks.items() if k in valid},
-                   "comment": comment[:COMMENT_LIMIT]}
+                   "comment": comment[:COMMENT_LIMIT], "at": at}
     db.session.commit()
     return sheet
+
+
+def draft_time(sheet: ScoreSheet | None) -> int:
+    """When the server's draft was last edited (phone clock, ms); 0 for none or a draft saved before times."""
+    draft = (sheet.draft if sheet is not None else None) or {}
+    at = draft.get("at") if isinstance(draft, dict) else None
+    return at if isinstance(at, int) else 0
+
+
+def draft_time_of(judge_id: int, round_id: int, entry_id: int) -> int:
+    return draft_time(_sheet(round_id, entry_id, judge_id))

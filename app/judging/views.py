@@ -1,22 +1,35 @@
 """The judge's phone (/judge/): contestants in running order, the score sheet, PIN confirmation."""
 
+import hashlib
+import json
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.wrappers import Response
 
 from app.db_setup import read_first
-from app.errors import DomainError
+from app.errors import DomainError, render_error
 from app.extensions import limiter
 from app.judging import corrections, pages, sheets
 from app.judging.access import assigned
 from app.judging.forms import ReasonForm, ReportForm
 from app.materials.services import material_for
-from app.security import access
+from app.security import access, declaration_of
 
 bp = Blueprint("judging", __name__, url_prefix="/judge")
+
+SIGNED_OUT = "登录已失效，请重新扫码登录"
+CSRF_EXPIRED = "页面已过期或缺少安全令牌（CSRF），请刷新页面后重新提交。"
+# What the service worker keeps for a judge without signal (static/js/sw.js); pages are cached as visited.
+OFFLINE_ASSETS = ("vendor/bootstrap/bootstrap.min.css", "vendor/bootstrap-icons/bootstrap-icons.min.css",
+                  "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2", "css/app.css", "vendor/htmx/htmx.min.js",
+                  "vendor/bootstrap/bootstrap.bundle.min.js", "js/app.js", "js/queue.js", "js/sheet.js",
+                  "img/favicon.svg")
 
 
 def _judge_key() -> str:
@@ -36,6 +49,43 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
+def _from_script() -> bool:
+    """A fetch from the phone's scripts or an htmx poll: answered in JSON, never with the login page."""
+    return _wants_json() or request.headers.get("HX-Request") == "true"
+
+
+def _signed_out() -> tuple[Response, int]:
+    # The phone keeps its unsent sheets and asks the judge to sign in again (static/js/queue.js).
+    return jsonify({"stored": False, "error": SIGNED_OUT, "code": "signed_out"}), 401
+
+
+@bp.before_request
+def answer_scripts_of_signed_out_judges() -> Any:
+    """A redirect to the login page would be followed by fetch and htmx and shown as if it were the answer."""
+    if current_user.is_authenticated or not _from_script():
+        return None
+    declaration = declaration_of(request.endpoint or "")
+    if declaration is not None and declaration.allows(current_user):
+        return None  # a public endpoint
+    return _signed_out()
+
+
+@bp.errorhandler(CSRFError)
+def csrf_refused(error: CSRFError) -> Any:
+    """Checked before the view runs: a session that has ended shows up here first (no CSRF secret left)."""
+    if not _from_script():
+        return render_error(400, CSRF_EXPIRED)
+    if not current_user.is_authenticated:
+        return _signed_out()
+    return jsonify({"stored": False, "error": CSRF_EXPIRED, "code": "csrf"}), 400
+
+
+def _edited_at() -> int | None:
+    """The phone's clock at the draft's last edit, in ms (sheet.js); None when missing or malformed."""
+    text = request.form.get("draft_at", "")
+    return int(text) if text.isdigit() and len(text) <= 15 else None
+
+
 @bp.get("/")
 @access("judge")
 def home() -> str:
@@ -49,19 +99,54 @@ def home_list() -> str:
     return render_template("judging/_list.html", rounds=pages.my_rounds(current_user))
 
 
+@bp.get("/session")
+@access("judge")
+def session_state() -> Response:
+    """For the phone's scripts before sending: still signed in (else 401 above), as whom, and a fresh token."""
+    return jsonify({"user_id": current_user.id, "csrf_token": generate_csrf()})
+
+
+@bp.get("/sw.js")
+@access("judge")
+def service_worker() -> Response:
+    """The service worker, served under /judge/ so that its scope covers the judge's pages (static/js/sw.js).
+
+    Judges only, like everything under /judge/: browsers fetch a worker's script with the session cookie."""
+    text, version = _service_worker_script()
+    settings = {"version": version, "assets": [url_for("static", filename=name) for name in OFFLINE_ASSETS]}
+    body = f"self.JUDGE_SW = {json.dumps(settings)};\n{text}"
+    response = Response(body, mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = url_for("judging.home")
+    return response
+
+
+@cache
+def _service_worker_script() -> tuple[str, str]:
+    """The script and a hash of it and of the assets: a deploy that changes any of them installs a new worker,
+    which fetches the assets again (they are served from its cache first)."""
+    static = Path(current_app.static_folder or "static")
+    text = (static / "js" / "sw.js").read_text(encoding="utf-8")
+    digest = hashlib.sha256(text.encode())
+    for name in OFFLINE_ASSETS:
+        digest.update((static / name).read_bytes())
+    return text, digest.hexdigest()[:16]
+
+
 @bp.get("/r/<int:round_id>/e/<int:entry_id>")
 @access("judge")
 def sheet(round_id: int, entry_id: int) -> str:
     judge, rnd, entry = assigned(current_user, round_id, entry_id)
     return render_template("judging/sheet.html", page=pages.sheet_page(rnd, entry, judge),
-                           reason_form=ReasonForm(), material=material_for(round_id, entry_id))
+                           reason_form=ReasonForm(), material=material_for(round_id, entry_id),
+                           draft_at=sheets.draft_time_of(judge.id, rnd.id, entry.id))
 
 
 @bp.post("/r/<int:round_id>/e/<int:entry_id>/draft")
 @access("judge")
 @limiter.limit("120 per minute", key_func=_judge_key)
 def draft(round_id: int, entry_id: int) -> Any:
-    sheets.save_draft(current_user, round_id, entry_id, _typed_marks(), request.form.get("comment", ""))
+    sheets.save_draft(current_user, round_id, entry_id, _typed_marks(), request.form.get("comment", ""),
+                      _edited_at())
     return jsonify({"saved": True})
 
 
@@ -77,7 +162,7 @@ def review(round_id: int, entry_id: int) -> Any:
         flash(error.message, "danger")
         return render_template("judging/sheet.html", page=pages.sheet_page(rnd, entry, judge, typed, comment),
                                reason_form=ReasonForm(), material=material_for(round_id, entry_id)), 400
-    sheets.save_draft(current_user, round_id, entry_id, typed, comment)  # "返回修改" finds them again
+    sheets.save_draft(current_user, round_id, entry_id, typed, comment, _edited_at())  # "返回修改" finds them
     return render_template("judging/review.html", page=pages.sheet_page(rnd, entry, judge, typed, comment),
                            marks=marks, total=sum(marks.values()), deviation=False,
                            client_token=request.form.get("client_token", ""))
@@ -89,25 +174,29 @@ def review(round_id: int, entry_id: int) -> Any:
 @read_first
 def confirm(round_id: int, entry_id: int) -> Any:
     """Step 2 of 2: the PIN confirms the sheet; the server checks everything again."""
-    offline = request.form.get("confirmed_offline_at") or None
-    submission = sheets.Submission(
-        round_id=round_id, entry_id=entry_id, marks=_typed_marks(), comment=request.form.get("comment", ""),
-        client_token=request.form.get("client_token", ""), pin=request.form.get("pin", ""),
-        acknowledge_deviation=request.form.get("acknowledge_deviation") == "1",
-        confirmed_offline_at=_parse_time(offline),
-    )
+    queued = request.form.get("queued") == "1"  # sent from the phone's queue: no flash for a page not shown
     try:
+        submission = sheets.Submission(
+            round_id=round_id, entry_id=entry_id, marks=_typed_marks(), comment=request.form.get("comment", ""),
+            client_token=request.form.get("client_token", ""), pin=request.form.get("pin", ""),
+            acknowledge_deviation=request.form.get("acknowledge_deviation") == "1",
+            confirmed_offline_at=_parse_time(request.form.get("confirmed_offline_at") or None),
+        )
         outcome = sheets.submit(current_user, submission)
     except DomainError as error:
         if _wants_json():
             return jsonify({"stored": False, "error": error.message}), error.status
         raise
+    stored = outcome.version is not None
     if _wants_json():
-        if outcome.version is not None:  # the phone goes back to the list, which shows this message
+        if stored and not queued:  # the phone goes back to the list, which shows this message
             flash(_stored_message(outcome), "warning" if outcome.late else "success")
-        return jsonify({"stored": outcome.version is not None, "duplicate": outcome.duplicate,
-                        "late": outcome.late, "deviation": outcome.needs_deviation_check,
-                        "message": sheets.DEVIATION_MESSAGE if outcome.needs_deviation_check else ""})
+        answer = {"stored": stored, "duplicate": outcome.duplicate, "late": outcome.late,
+                  "deviation": outcome.needs_deviation_check,
+                  "message": sheets.DEVIATION_MESSAGE if outcome.needs_deviation_check else ""}
+        if outcome.flagged:  # stored as is (confirmed offline): the phone tells the judge it was flagged
+            answer["deviation_flag"] = True
+        return jsonify(answer)
     if outcome.needs_deviation_check:
         judge, rnd, entry = assigned(current_user, round_id, entry_id)
         marks = sheets.parse_marks(rnd, submission.marks)
@@ -121,7 +210,7 @@ def confirm(round_id: int, entry_id: int) -> Any:
 def _stored_message(outcome: sheets.Outcome) -> str:
     if outcome.late:
         return "评分已保存，但提交时评分窗口已关闭：作为迟交评分表，由组织者审核后计入。"
-    return "该评分表此前已提交成功，未重复保存。" if outcome.duplicate else "评分表已提交并锁定。"
+    return "该评分表已提交成功（重复的提交未再次保存）" if outcome.duplicate else "评分表已提交并锁定。"
 
 
 def _parse_time(text: str | None) -> datetime | None:

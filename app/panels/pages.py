@@ -8,20 +8,19 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.accounts.models import User
 from app.contests.models import Contest, Round
 from app.entries.models import Entry
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
 from app.judges.models import JUDGE_FIELDS, Judge
-from app.judging.models import DeskReport
+from app.judging.desk import ReportLine, reports
 from app.organize.services import current_contest
 from app.panels.forms import DrawForm, ManualPanelForm, PanelForm, RecusalForm, SessionForm
 from app.panels.models import Assignment, ContestSession, Panel, Recusal, SessionSlot
 from app.panels.services import PanelSpec, get_panel, get_round, reproduce
 from app.panels.sessions import get_session, running_order, session_counts, unplaced_entries
 from app.places.models import County
-from app.timeutil import chinese_date, format_local
+from app.timeutil import chinese_date
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ class ProgressPage:
     round: Round
     sessions: list[ContestSession]
     counties: list[County]
-    reports: list[tuple[str, str, str]]  # when, judge, message: the judges' "反馈问题"
+    reports: list[ReportLine]  # the judges' "反馈问题" not yet handled
 
 
 def progress_page(round_id: int) -> ProgressPage:
@@ -72,11 +71,7 @@ def progress_page(round_id: int) -> ProgressPage:
     sessions = list(db.session.execute(select(ContestSession).where(ContestSession.round_id == round_id)
                                        .order_by(ContestSession.held_on, ContestSession.starts_at)).scalars())
     counties = list(db.session.execute(select(County).order_by(County.code)).scalars())
-    reports = [(format_local(when), name, message) for when, name, message in db.session.execute(
-        select(DeskReport.created_at, User.display_name, DeskReport.message)
-        .join(Judge, Judge.id == DeskReport.judge_id).join(User, User.id == Judge.user_id)
-        .where(DeskReport.round_id == round_id).order_by(DeskReport.id.desc()).limit(10)).tuples()]
-    return ProgressPage(rnd, sessions, counties, reports)
+    return ProgressPage(rnd, sessions, counties, reports(round_id, current_user.county_id, limit=10))
 
 
 def _fill_scope_choices(form: PanelForm, page: RoundPage) -> None:

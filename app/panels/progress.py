@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, select
 
+from app.absences.services import absent_entries
 from app.accounts.models import User
 from app.entries.models import Entry
 from app.extensions import db
@@ -19,11 +20,17 @@ class JudgeProgress:
     unit: str
     expected: int = 0
     submitted: int = 0
-    owed: list[str] = field(default_factory=list)  # public numbers still to score
+    unscored: list[str] = field(default_factory=list)  # public numbers not yet submitted
+    late: list[tuple[str, int]] = field(default_factory=list)  # (public number, sheet id) arrived late, to accept
 
     @property
     def complete(self) -> bool:
         return self.expected == self.submitted
+
+    @property
+    def owed(self) -> list[str]:
+        """Everything not yet counted, as one list (the Excel export)."""
+        return self.unscored + [f"{number}（迟交待审）" for number, _ in self.late]
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,10 @@ class RoundProgress:
     judges: list[JudgeProgress]
 
     @property
+    def late(self) -> int:
+        return sum(len(j.late) for j in self.judges)
+
+    @property
     def percent(self) -> int:
         return 100 if self.expected == 0 else self.submitted * 100 // self.expected
 
@@ -40,12 +51,12 @@ class RoundProgress:
 def round_progress(round_id: int, county_id: int | None = None, session_id: int | None = None) -> RoundProgress:
     """Three queries whatever the size of the round: assignments with sheet states, judges, nothing per row."""
     query = (
-        select(Assignment.judge_id, Entry.public_number, ScoreSheet.state)
+        select(Assignment.judge_id, Entry.public_number, ScoreSheet.state, ScoreSheet.id)
         .join(Entry, Entry.id == Assignment.entry_id)
         .outerjoin(ScoreSheet, and_(ScoreSheet.round_id == Assignment.round_id,
                                     ScoreSheet.judge_id == Assignment.judge_id,
                                     ScoreSheet.entry_id == Assignment.entry_id))
-        .where(Assignment.round_id == round_id)
+        .where(Assignment.round_id == round_id, Assignment.entry_id.not_in(absent_entries(round_id)))  # 缺席: none due
         .order_by(Entry.public_number)
     )
     if county_id is not None:
@@ -55,7 +66,7 @@ def round_progress(round_id: int, county_id: int | None = None, session_id: int 
                                              SessionSlot.round_id == Assignment.round_id)).where(
             SessionSlot.session_id == session_id)
     rows = db.session.execute(query).tuples().all()
-    judge_ids = {judge_id for judge_id, _, _ in rows}
+    judge_ids = {judge_id for judge_id, _, _, _ in rows}
     judges = {
         j_id: JudgeProgress(j_id, name, unit)
         for j_id, name, unit in db.session.execute(
@@ -63,13 +74,15 @@ def round_progress(round_id: int, county_id: int | None = None, session_id: int 
             .where(Judge.id.in_(judge_ids))).tuples()
     }
     submitted = 0
-    for judge_id, public_number, state in rows:
+    for judge_id, public_number, state, sheet_id in rows:
         progress = judges[judge_id]
         progress.expected += 1
         if state == "submitted":
             progress.submitted += 1
             submitted += 1
+        elif state == "late":  # stored, but counts only once an organizer accepts it on the desk
+            progress.late.append((public_number, sheet_id))
         else:
-            progress.owed.append(public_number)
+            progress.unscored.append(public_number)
     ordered = sorted(judges.values(), key=lambda p: (p.complete, p.name))
     return RoundProgress(expected=len(rows), submitted=submitted, judges=ordered)

@@ -1,127 +1,324 @@
-// The judge's score sheet: −/+ by the step, a live total, drafts kept on the phone and on the server,
-// and a confirmed sheet that could not reach the server kept as "未同步" and sent when the network returns.
+// The judge's score sheet: −/+ snap to the step, a live total of the valid marks, drafts kept on the phone
+// and on the server (the newer of the two wins), and confirmation: the server's review page when it can be
+// reached, else the summary and the PIN right here, the sheet then waiting in the phone's outbox (queue.js)
+// as "未同步" until the server has stored it.
 (function () {
   "use strict";
-  var PENDING = "pending-sheets";
+  var Q = window.JudgeQueue;
 
-  function decimals(text) { var i = String(text).indexOf("."); return i < 0 ? 0 : String(text).length - i - 1; }
-  function csrf() { var f = document.querySelector("input[name=csrf_token]"); return f ? f.value : ""; }
+  function csrfField(form) { return form.querySelector("input[name=csrf_token]"); }
   function setState(text, kind) {
     var el = document.getElementById("sync-state");
     if (el) { el.textContent = text; el.className = "small text-" + (kind || "secondary"); }
   }
 
+  // Marks are decimal text; sums and steps are done in integers of 10^-scale, so 0.1 + 0.2 is 0.3.
+  function normal(text) {  // full-width digits and point from a Chinese keyboard
+    return String(text).trim().replace(/[０-９]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xFEE0); })
+      .replace(/[．。]/g, ".");
+  }
+  function trimZeros(text) { return text.indexOf(".") < 0 ? text : text.replace(/0+$/, "").replace(/\.$/, ""); }
+  function decimals(text) { var i = text.indexOf("."); return i < 0 ? 0 : text.length - i - 1; }
+  function units(text, scale) {
+    var negative = text.charAt(0) === "-", parts = (negative ? text.slice(1) : text).split(".");
+    var fraction = (parts[1] || "") + new Array(scale + 1).join("0");
+    var n = Number(parts[0] + fraction.slice(0, scale));
+    return negative ? -n : n;
+  }
+  function format(n, scale) {  // as the server's points filter shows them: 72, 18.5
+    var digits = String(Math.abs(n));
+    while (digits.length <= scale) digits = "0" + digits;
+    var text = scale ? digits.slice(0, digits.length - scale) + "." + digits.slice(digits.length - scale) : digits;
+    return (n < 0 ? "-" : "") + (scale ? trimZeros(text) : text);
+  }
+
+  // One criterion's mark: {state: "empty" | "bad" | "ok", value, scale, text, message}.
+  function check(card, input) {
+    var text = normal(input.value), min = card.dataset.min, max = card.dataset.max, step = card.dataset.step;
+    if (text === "") return { state: "empty" };
+    if (!/^-?\d+(\.\d+)?$/.test(text)) return { state: "bad", message: "“" + text.slice(0, 12) + "”不是有效的数字" };
+    text = trimZeros(text);
+    var scale = Math.max(decimals(min), decimals(max), decimals(step), decimals(text));
+    if (scale > 8) return { state: "bad", message: "分数须为 " + step + " 的整数倍" };
+    var v = units(text, scale), lo = units(min, scale), hi = units(max, scale), st = units(step, scale);
+    if (v < lo || v > hi) return { state: "bad", message: "分数须在 " + min + "–" + max + " 之间", value: v, scale: scale };
+    if ((v - lo) % st !== 0) return { state: "bad", message: "分数须为 " + step + " 的整数倍", value: v, scale: scale };
+    return { state: "ok", value: v, scale: scale, text: format(v, scale) };
+  }
+
   function sheetForm(form) {
-    var inputs = form.querySelectorAll(".mark-input");
-    var key = form.dataset.storageKey;
+    var cards = Array.prototype.slice.call(form.querySelectorAll(".criterion"));
+    var inputs = cards.map(function (card) { return card.querySelector(".mark-input"); });
+    var comment = form.querySelector("[name=comment]");
+    var key = form.dataset.storageKey, drafted = form.querySelector("[name=draft_at]");
+    var token = form.querySelector("[name=client_token]"), submit = form.querySelector("button[type=submit]");
+
+    // Marks each field, shows the total of the valid marks when all are there; returns what it found.
     function total() {
-      var sum = 0, scale = 0, complete = true;
-      inputs.forEach(function (input) {
-        var v = input.value.trim();
-        if (v === "" || isNaN(Number(v))) { complete = false; return; }
-        scale = Math.max(scale, decimals(v));
+      var found = { complete: true, bad: 0, empty: 0, sum: 0, scale: 0, first: null, lines: [] };
+      var checks = cards.map(function (card, i) {
+        var result = check(card, inputs[i]), error = card.querySelector(".mark-error");
+        var bad = result.state === "bad";
+        inputs[i].classList.toggle("is-invalid", bad);
+        inputs[i].setAttribute("aria-invalid", bad ? "true" : "false");
+        if (error) { error.hidden = !bad; error.textContent = bad ? result.message : ""; }
+        if (result.state !== "ok") {
+          found.complete = false;
+          found[result.state] += 1;
+          if (!found.first) found.first = inputs[i];
+        }
+        found.scale = Math.max(found.scale, result.scale || 0);
+        return result;
       });
-      var factor = Math.pow(10, scale);
-      inputs.forEach(function (input) { var v = input.value.trim(); if (v !== "" && !isNaN(Number(v))) sum += Math.round(Number(v) * factor); });
-      document.getElementById("sheet-total").textContent = complete ? (sum / factor).toFixed(scale) : "–";
+      checks.forEach(function (result, i) {
+        if (result.state !== "ok") return;
+        found.sum += units(result.text, found.scale);
+        found.lines.push([cards[i].dataset.name, result.text]);
+      });
+      found.text = format(found.sum, found.scale);
+      document.getElementById("sheet-total").textContent = found.complete ? found.text : "–";
+      var note = document.getElementById("sheet-total-note");
+      note.className = "small text-" + (found.bad ? "danger" : "secondary");
+      note.textContent = found.bad ? found.bad + " 项分数无效（已标红），未计入合计" :
+        (found.empty && found.empty < inputs.length ? "还有 " + found.empty + " 项未填" : "");
+      return found;
     }
-    function snapshot() {
-      var data = new FormData(form);
-      var plain = {};
-      data.forEach(function (value, name) { if (name !== "csrf_token") plain[name] = value; });
+
+    function snapshot(at) {
+      var plain = { _at: at };
+      inputs.forEach(function (input) { plain[input.name] = input.value; });
+      plain.comment = comment ? comment.value : "";
       return plain;
     }
     var timer = null;
-    function saveSoon() {
-      localStorage.setItem(key, JSON.stringify(snapshot()));
-      setState("草稿已保存在本机", "secondary");
+    function saveSoon(at) {
+      at = at || Date.now();
+      drafted.value = String(at);
+      try {
+        localStorage.setItem(key, JSON.stringify(snapshot(at)));
+        setState("草稿已保存在本机", "secondary");
+      } catch (e) { setState("本机存储已满：草稿只能保存到服务器", "warning"); }
       clearTimeout(timer);
       timer = setTimeout(function () {
         var body = new FormData(form);
-        fetch(form.dataset.draftUrl, { method: "POST", body: body, headers: { "X-CSRFToken": csrf(), "Accept": "application/json" } })
-          .then(function (r) { setState(r.ok ? "草稿已同步到服务器" : "草稿未能同步（服务器拒绝）", r.ok ? "success" : "danger"); })
+        var headers = { "X-CSRFToken": csrfField(form).value, "Accept": "application/json" };
+        fetch(form.dataset.draftUrl, { method: "POST", body: body, credentials: "same-origin", headers: headers })
+          .then(Q.answer)
+          .then(function (res) {
+            if (res.status === 200) { setState("草稿已同步到服务器", "success"); return; }
+            if (res.status === 401) { Q.setSignedOut(true); setState("登录已失效：草稿保存在本机", "warning"); return; }
+            if (res.json && res.json.code === "csrf") {  // a page kept from earlier: take a fresh token for next time
+              Q.session().then(function (who) { if (who && who.csrf_token) csrfField(form).value = who.csrf_token; });
+            }
+            setState("草稿未能同步到服务器，已保存在本机", "warning");
+          })
           .catch(function () { setState("网络中断：草稿保存在本机，未同步", "warning"); });
       }, 1500);
     }
-    var stored = localStorage.getItem(key);
-    if (stored) {
-      try {
-        var saved = JSON.parse(stored);
-        inputs.forEach(function (input) { if (!input.value && saved[input.name]) input.value = saved[input.name]; });
-        var comment = form.querySelector("[name=comment]");
-        if (comment && !comment.value && saved.comment) comment.value = saved.comment;
-      } catch (e) { localStorage.removeItem(key); }
+
+    // The phone's copy and the server's: the newer one wins (both carry the phone's clock at the last edit).
+    var serverAt = Number(form.dataset.serverDraftAt) || 0, local = null;
+    try { local = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { local = null; }
+    if (local && local._at > serverAt) {
+      var changed = false;
+      inputs.concat(comment ? [comment] : []).forEach(function (field) {
+        if (typeof local[field.name] === "string" && local[field.name] !== field.value) {
+          field.value = local[field.name];
+          changed = true;
+        }
+      });
+      if (changed) { saveSoon(local._at); setState("已恢复本机上较新的草稿", "info"); }
+    } else if (local && !local._at) {  // a draft kept before drafts had times: fill the empty fields only
+      inputs.forEach(function (input) { if (!input.value && local[input.name]) input.value = local[input.name]; });
     }
-    form.querySelectorAll(".step-btn").forEach(function (button) {
-      button.addEventListener("click", function () {
-        var card = button.closest(".criterion");
-        var input = card.querySelector(".mark-input");
-        var step = Number(card.dataset.step), min = Number(card.dataset.min), max = Number(card.dataset.max);
-        var scale = Math.max(decimals(card.dataset.step), decimals(input.value || "0"));
-        var current = input.value.trim() === "" ? (Number(button.dataset.delta) > 0 ? min - step : max + step) : Number(input.value);
-        var next = Math.min(max, Math.max(min, current + step * Number(button.dataset.delta)));
-        input.value = String(Number(next.toFixed(scale)));
-        total(); saveSoon();
+    if (Q.isUsed(token.value)) token.value = Q.newToken();  // a page kept from before that token was sent
+
+    form.querySelectorAll(".step-btn").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var card = b.closest(".criterion"), input = card.querySelector(".mark-input"), delta = Number(b.dataset.delta);
+        var result = check(card, input), min = card.dataset.min, max = card.dataset.max, step = card.dataset.step;
+        var scale = result.scale !== undefined ? result.scale : Math.max(decimals(min), decimals(max), decimals(step));
+        var lo = units(min, scale), hi = units(max, scale), st = units(step, scale), next;
+        if (result.value === undefined) {
+          next = delta > 0 ? lo : hi;  // an empty field starts from the bottom (+) or the top (−)
+        } else {  // to the next mark on the step: 18.3 goes up to 18.5 and down to 18.0
+          var k = (result.value - lo) / st;
+          next = lo + (delta > 0 ? Math.floor(k) + 1 : Math.ceil(k) - 1) * st;
+        }
+        input.value = format(Math.min(hi, Math.max(lo, next)), scale);
+        total();
+        saveSoon();
+      });
+    });
+    inputs.forEach(function (input, i) {
+      input.addEventListener("keydown", function (event) {  // Enter goes to the next field, never submits
+        if (event.key !== "Enter") return;
+        event.preventDefault();
+        var next = inputs[i + 1] || comment;
+        if (next) next.focus();
+      });
+      input.addEventListener("change", function () {
+        var text = normal(input.value);
+        if (text !== input.value) { input.value = text; total(); saveSoon(); }
       });
     });
     form.addEventListener("input", function () { total(); saveSoon(); });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var found = total();
+      if (!found.complete) {
+        setState(found.bad ? "有分数无效，请按标红的提示修改" : "请先填写全部评分项", "danger");
+        if (found.first) found.first.focus();
+        return;
+      }
+      submit.disabled = true;
+      setState("正在连接服务器…", "secondary");
+      Q.session(6000).then(function (who) {
+        submit.disabled = false;
+        if (who && !who.signedOut) {  // online: the server's review page, with a token that is surely valid
+          csrfField(form).value = who.csrf_token;
+          HTMLFormElement.prototype.submit.call(form);
+          return;
+        }
+        offlineReview(found, Boolean(who && who.signedOut));
+      });
+    });
     total();
+
+    var section = document.getElementById("offline-review"), queuedBox = document.getElementById("queued-sheet");
+    function showQueued(item) {
+      form.hidden = true;
+      section.hidden = true;
+      document.getElementById("queued-total").textContent = item.total;
+      queuedBox.hidden = false;
+    }
+    function offlineReview(found, signedOut) {
+      var rows = document.getElementById("offline-marks");
+      rows.textContent = "";
+      found.lines.forEach(function (line) {
+        var tr = rows.appendChild(document.createElement("tr"));
+        tr.appendChild(document.createElement("td")).textContent = line[0];
+        var td = tr.appendChild(document.createElement("td"));
+        td.className = "num";
+        td.textContent = line[1];
+      });
+      document.getElementById("offline-total").textContent = found.text;
+      var said = document.getElementById("offline-comment");
+      said.hidden = !(comment && comment.value.trim());
+      said.textContent = comment ? "点评：" + comment.value.trim() : "";
+      if (signedOut) {
+        document.getElementById("offline-why").textContent = "登录已失效，需要重新扫码登录。确认后评分表保存在本手机，" +
+          "显示“未同步”；重新登录后自动发送，服务器届时核对 PIN。";
+      }
+      section.dataset.total = found.text;
+      section.lines = found.lines;
+      form.hidden = true;
+      section.hidden = false;
+      window.scrollTo(0, 0);
+      document.getElementById("offline-pin").focus();
+    }
+    document.getElementById("offline-back").addEventListener("click", function () {
+      section.hidden = true;
+      form.hidden = false;
+    });
+    document.getElementById("offline-confirm").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var pin = document.getElementById("offline-pin"), error = document.getElementById("offline-pin-error");
+      var confirmButton = event.target.querySelector("button[type=submit]");
+      var valid = /^\d{6}$/.test(pin.value.trim());
+      error.hidden = valid;
+      pin.classList.toggle("is-invalid", !valid);
+      if (!valid || confirmButton.disabled) { pin.focus(); return; }
+      confirmButton.disabled = true;
+      var fields = { client_token: token.value, pin: pin.value.trim(), comment: comment ? comment.value : "",
+                     confirmed_offline_at: new Date().toISOString() };
+      inputs.forEach(function (input) { fields[input.name] = trimZeros(normal(input.value)); });
+      var item = { token: token.value, url: form.dataset.confirmUrl, sheetUrl: location.pathname, key: key,
+                   label: form.dataset.label, total: section.dataset.total, lines: section.lines, fields: fields };
+      if (!Q.add(item)) {
+        confirmButton.disabled = false;
+        error.textContent = "本机存储已满，无法保存这份评分：请联网后再提交，或清理浏览器中的其他网站数据。";
+        error.hidden = false;
+        return;
+      }
+      showQueued(item);
+      Q.flush();
+    });
+
+    // While the outbox sends it: say so here once the server has it, or when it refused it.
+    document.addEventListener("judge-stored", function (event) {
+      if (queuedBox.hidden || event.detail.key !== key) return;
+      queuedBox.firstElementChild.className = "alert alert-success";
+      queuedBox.firstElementChild.textContent = "本评分表已送达服务器并锁定（合计 " + event.detail.total + " 分）。";
+    });
+    document.addEventListener("judge-refused", function (event) {
+      if (queuedBox.hidden || event.detail.key !== key) return;
+      queuedBox.firstElementChild.className = "alert alert-danger";
+      queuedBox.firstElementChild.textContent = "未能提交：请看上方“未能提交”中服务器的答复。";
+    });
+    var waiting = Q.find(token.value) || Q.read().filter(function (i) {
+      return i.key === key && i.state === "queued" && Q.mine(i);
+    })[0];
+    if (waiting && waiting.state === "queued") showQueued(waiting);
     form.dataset.ready = "1";  // the −/+ buttons work from here on (tests wait for it too)
   }
 
+  // The server's review page (online): the PIN confirms; an answer that never comes leaves it in the outbox.
   function confirmForm(form) {
+    var submit = form.querySelector("button[type=submit]");
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var body = new FormData(form);
-      var plain = {};
-      body.forEach(function (value, name) { plain[name] = value; });
+      if (submit.disabled) return;  // a double tap sends once
+      submit.disabled = true;
       setState("正在提交…", "secondary");
-      fetch(form.action, { method: "POST", body: body, headers: { "X-CSRFToken": csrf(), "Accept": "application/json" } })
-        .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
+      var body = new FormData(form), fields = {};
+      body.forEach(function (value, name) { if (name !== "csrf_token") fields[name] = value; });
+      Q.rememberToken(fields.client_token);
+      fetch(form.action, { method: "POST", body: body, credentials: "same-origin",
+                           headers: { "X-CSRFToken": csrfField(form).value, "Accept": "application/json" } })
+        .then(Q.answer)
         .then(function (res) {
-          if (res.data.deviation) { form.submit(); return; }  // the server shows the look-again page
-          if (!res.ok) { setState(res.data.error || "提交被拒绝", "danger"); return; }
-          localStorage.removeItem(form.dataset.storageKey);
-          window.location.href = "/judge/";
+          var data = res.json;
+          if (data && data.stored === true) {
+            Q.stored(form.dataset.storageKey);
+            Q.keepPages([form.dataset.sheetUrl]);
+            window.location.href = document.getElementById("judge-queue").dataset.homeUrl;
+            return;
+          }
+          if (data && data.deviation) { HTMLFormElement.prototype.submit.call(form); return; }  // look-again page
+          if (data && data.stored === false && data.code !== "csrf" && res.status < 500 && res.status !== 401 &&
+              res.status !== 429) {
+            setState(data.error || "提交被拒绝", "danger");
+            submit.disabled = false;
+            return;
+          }
+          if (res.status === 401) Q.setSignedOut(true);
+          keep(form, fields);  // signed out, an expired page, a busy server: no answer to act on
         })
-        .catch(function () {
-          // Offline: keep the confirmed sheet with the time it was confirmed, send it when the network returns.
-          plain.confirmed_offline_at = new Date().toISOString();
-          var pending = JSON.parse(localStorage.getItem(PENDING) || "[]");
-          pending.push({ url: form.action, fields: plain });
-          localStorage.setItem(PENDING, JSON.stringify(pending));
-          setState("未同步：网络中断，评分已确认并保存在本机，网络恢复后自动发送", "warning");
-        });
+        .catch(function () { keep(form, fields); });
     });
   }
-
-  function flushPending() {
-    var pending = JSON.parse(localStorage.getItem(PENDING) || "[]");
-    if (!pending.length || !navigator.onLine) return;
-    var left = [];
-    var chain = Promise.resolve();
-    pending.forEach(function (item) {
-      chain = chain.then(function () {
-        var body = new FormData();
-        Object.keys(item.fields).forEach(function (k) { body.append(k, item.fields[k]); });
-        body.set("csrf_token", csrf());
-        return fetch(item.url, { method: "POST", body: body, headers: { "X-CSRFToken": csrf(), "Accept": "application/json" } })
-          .then(function (r) { if (r.status >= 500) left.push(item); })
-          .catch(function () { left.push(item); });
-      });
+  function keep(form, fields) {
+    fields.confirmed_offline_at = new Date().toISOString();
+    var lines = Array.prototype.map.call(document.querySelectorAll("main table tbody tr"), function (tr) {
+      return [tr.cells[0].textContent, tr.cells[1].textContent];
     });
-    chain.then(function () {
-      localStorage.setItem(PENDING, JSON.stringify(left));
-      setState(left.length ? "仍有 " + left.length + " 张评分表未同步" : "离线评分表已全部同步", left.length ? "warning" : "success");
-    });
+    var ok = Q.add({ token: fields.client_token, url: form.action, sheetUrl: form.dataset.sheetUrl,
+                     key: form.dataset.storageKey, label: form.dataset.label, total: form.dataset.total,
+                     lines: lines, fields: fields });
+    setState(ok ? "未同步：评分已确认并保存在本机，联网后自动发送" : "本机存储已满，无法保存：请联网后再提交",
+             ok ? "warning" : "danger");
+    if (ok) Q.flush();
+    else form.querySelector("button[type=submit]").disabled = false;
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    var locked = document.getElementById("sheet-locked");
+    if (locked) localStorage.removeItem(locked.dataset.storageKey);  // the server's sheet is final now
     var sheet = document.getElementById("sheet-form");
     if (sheet) sheetForm(sheet);
     var confirm = document.getElementById("confirm-form");
     if (confirm) confirmForm(confirm);
-    flushPending();
-    window.addEventListener("online", flushPending);
   });
 })();

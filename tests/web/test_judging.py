@@ -177,7 +177,7 @@ def test_a_correction_adds_a_version_and_keeps_the_first(client: FlaskClient, ha
     assert body["stored"] is True
     db.session.expire_all()
     assert [(v.number, v.total) for v in versions()] == [(1, Decimal("35.5")), (2, Decimal("37.5"))]
-    assert versions()[1].reason == "评委申请，核实属实"
+    assert versions()[1].reason == "评委申请：第二项看错；组织者重新开放：评委申请，核实属实"
     actions = db.session.execute(select(AuditEvent.action).where(AuditEvent.object_type == "score_sheet")
                                  .order_by(AuditEvent.id)).scalars().all()
     assert actions == ["sheet_submitted", "correction_requested", "sheet_reopened", "sheet_submitted"]
@@ -233,7 +233,8 @@ def test_organizers_and_supervisors_see_every_version_of_a_sheet(client: FlaskCl
                    data={"reason": "核实属实", "csrf_token": org_token})
     confirm(client, hall, ("18.5", "19"), "token-hist0002")
     html = organizer.get(f"/organize/desk/sheet/{sheet.id}").get_data(as_text=True)
-    assert "第 1 版" in html and "第 2 版" in html and "更正理由：核实属实" in html and "35.5" in html
+    assert "第 1 版" in html and "第 2 版" in html and "35.5" in html
+    assert "评委申请更正（评委甲，" in html and "）：看错" in html and "组织者重新开放（市组织者，" in html
     listing = organizer.get(f"/organize/desk/sheets?round={round_id}&number=v001").get_data(as_text=True)
     assert "V001" in listing and "judge" in listing
     supervisor = client.application.test_client()

@@ -31,11 +31,13 @@ def _interloper(monkeypatch: pytest.MonkeyPatch, world: World, token: str) -> No
         with db.engine.begin() as conn:
             sheet = conn.execute(select(ScoreSheet.id)).scalar_one()
             version = conn.execute(insert(SheetVersion).values(
-                sheet_id=sheet, number=1, client_token=token, total=Decimal(30), comment="", source="phone",
+                sheet_id=sheet, number=1, client_token=token, total=Decimal("35.5"), comment="思路清晰",
+                source="phone",
                 entered_by_id=world.users["judge"].id, deviation_flag=False, late=False, counted=True, reason="",
             ).returning(SheetVersion.id)).scalar_one()
-            conn.execute(insert(Mark), [{"version_id": version, "criterion_id": c, "value": Decimal(15)}
-                                        for c in criteria])
+            # the same marks as this request sends: a twin, not another sheet under the same token
+            conn.execute(insert(Mark), [{"version_id": version, "criterion_id": c, "value": Decimal(v)}
+                                        for c, v in zip(criteria, ("18.5", "17"), strict=True)])
             conn.execute(update(ScoreSheet).where(ScoreSheet.id == sheet).values(state="submitted", draft=None))
 
     replaced: Callable[[], None] = then_another_tab
@@ -50,7 +52,7 @@ def test_a_second_tab_that_confirms_meanwhile_wins_and_this_one_is_refused(
     status, body = confirm(client, hall, ("18.5", "17"), "this-tab-token")
     assert status == 400 and "已提交并锁定" in str(body["error"])
     db.session.expire_all()
-    assert [(v.client_token, v.total) for v in versions()] == [("other-tab-token", Decimal(30))]
+    assert [(v.client_token, v.total) for v in versions()] == [("other-tab-token", Decimal("35.5"))]
 
 
 def test_a_twin_with_the_same_token_that_stores_meanwhile_makes_this_a_duplicate(

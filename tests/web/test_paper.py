@@ -297,7 +297,7 @@ def test_a_counted_sheet_is_locked_until_reopened_then_a_new_pair_makes_version_
     status, html = post_entry(second, hall, ("19", "17"))
     assert "合计 36 分" in html
     assert [(v.number, v.total, v.reason) for v in versions()] == [
-        (1, Decimal("35.5"), ""), (2, Decimal("36"), "评委现场改分，纸质表已重签")]
+        (1, Decimal("35.5"), ""), (2, Decimal("36"), "组织者重新开放：评委现场改分，纸质表已重签")]
     assert [(e.feeds_version, e.attempt) for e in entries()] == [(1, 1), (1, 2), (2, 1), (2, 2)]
 
 

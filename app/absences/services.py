@@ -1,0 +1,173 @@
+"""Recording and withdrawing absences (缺席登记), and the questions other capabilities ask about them."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.absences.models import REASON_LIMIT, RoundAbsence
+from app.accounts.models import User
+from app.audit import services as audit
+from app.contests.models import Contest, Round
+from app.contests.services import ABSENT_ROUND
+from app.entries.models import Entry
+from app.errors import DomainError, NotFoundError
+from app.extensions import db
+from app.judging.models import ScoreSheet, SheetVersion
+from app.places.models import County, Township, Village
+from app.timeutil import utcnow
+
+ABSENT_FOR_JUDGES = "该参赛人本轮已登记缺席，无需评分"
+HAS_SHEETS = "该参赛人本轮已有评分，不能登记缺席"
+HAS_LATE_SHEETS = "该参赛人本轮有迟交评分表待审核，不能登记缺席"
+ALREADY_ABSENT = "该参赛人本轮已登记缺席"
+NO_SUCH_ENTRY = "本比武没有这个编号的参赛人"
+
+
+def absent_entries(round_id: int) -> Select[tuple[int]]:
+    """The contestants with an absence in effect in the round, as a subquery for other queries."""
+    return select(RoundAbsence.entry_id).where(RoundAbsence.round_id == round_id, RoundAbsence.in_effect.is_(True))
+
+
+def absent_entry_ids(round_id: int) -> set[int]:
+    """The contestants with an absence in effect in the round."""
+    return set(db.session.execute(absent_entries(round_id)).scalars())
+
+
+def is_absent(round_id: int, entry_id: int) -> bool:
+    return db.session.execute(select(exists().where(
+        RoundAbsence.round_id == round_id, RoundAbsence.entry_id == entry_id,
+        RoundAbsence.in_effect.is_(True)))).scalar_one()
+
+
+def get_round(round_id: int) -> Round:
+    rnd = db.session.get(Round, round_id)
+    if rnd is None:
+        raise NotFoundError("轮次不存在")
+    return rnd
+
+
+def _in_scope(actor: User, entry: Entry) -> bool:
+    return actor.county_id is None or entry.county_id == actor.county_id
+
+
+def _fields(absence: RoundAbsence) -> dict[str, Any]:
+    return {"round": absence.round_id, "entry": absence.entry_id, "public_number": absence.entry.public_number,
+            "reason": absence.reason, "in_effect": bool(absence.in_effect)}
+
+
+def _entry_by_number(actor: User, rnd: Round, public_number: str) -> Entry:
+    """The round's active contestant by public number; another county's is unknown to a county organizer."""
+    # Case-insensitive: a number typed as v001 on a phone is V001.
+    entry = db.session.execute(select(Entry).where(
+        Entry.contest_id == rnd.contest_id, func.upper(Entry.public_number) == public_number.strip().upper())
+    ).scalar_one_or_none()
+    if entry is None or not entry.active or not _in_scope(actor, entry):
+        raise NotFoundError(NO_SUCH_ENTRY)
+    return entry
+
+
+def _refuse_if_scored(round_id: int, entry_id: int) -> None:
+    """A contestant a judge has already scored was there: their sheets decide, not an absence."""
+    counted = set(db.session.execute(select(SheetVersion.counted).join(ScoreSheet).where(
+        ScoreSheet.round_id == round_id, ScoreSheet.entry_id == entry_id).distinct()).scalars())
+    if True in counted:
+        raise DomainError(HAS_SHEETS)
+    if counted:  # only late versions, which an organizer may still accept
+        raise DomainError(HAS_LATE_SHEETS)
+
+
+def record_absence(actor: User, round_id: int, public_number: str, reason: str) -> RoundAbsence:
+    """Record that a contestant stays away from a round; allowed after publication too (a correction)."""
+    rnd = get_round(round_id)
+    entry = _entry_by_number(actor, rnd, public_number)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("请填写缺席原因")
+    if len(reason) > REASON_LIMIT:
+        raise DomainError(f"缺席原因不能超过 {REASON_LIMIT} 字")
+    if is_absent(rnd.id, entry.id):
+        raise DomainError(ALREADY_ABSENT)
+    _refuse_if_scored(rnd.id, entry.id)
+    absence = RoundAbsence(round_id=rnd.id, entry=entry, reason=reason, recorded_by_id=actor.id)
+    db.session.add(absence)
+    try:
+        db.session.flush()
+    except IntegrityError:  # another organizer recorded the same absence a moment ago
+        db.session.rollback()
+        raise DomainError(ALREADY_ABSENT) from None
+    audit.record("absence_recorded", "round_absence", absence.id, after=_fields(absence))
+    db.session.commit()
+    return absence
+
+
+def withdraw_absence(actor: User, absence_id: int) -> RoundAbsence:
+    """Withdraw an absence: the row stays as history, and the contestant's sheets are expected again."""
+    absence = db.session.get(RoundAbsence, absence_id)
+    if absence is None or not _in_scope(actor, absence.entry):
+        raise NotFoundError("缺席登记不存在")
+    if not absence.in_effect:
+        raise DomainError("该缺席登记已撤销")
+    before = _fields(absence)
+    absence.in_effect = None  # NULL, not False: see the unique constraint on the model
+    absence.withdrawn_at, absence.withdrawn_by_id = utcnow(), actor.id
+    audit.record("absence_withdrawn", "round_absence", absence.id, before=before, after=_fields(absence))
+    db.session.commit()
+    return absence
+
+
+@dataclass(frozen=True)
+class Choice:
+    public_number: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class RoundAbsences:
+    round: Round
+    current: list[RoundAbsence]
+    withdrawn: list[RoundAbsence]
+    choices: list[Choice]  # the actor's contestants who may still be recorded absent
+    rule: str  # the contest's absent_round, in words
+
+
+def round_absences(actor: User, round_id: int) -> RoundAbsences:
+    """A round's absences in the actor's scope, newest first, and the contestants to choose from."""
+    rnd = get_round(round_id)
+    query = (select(RoundAbsence).join(Entry, Entry.id == RoundAbsence.entry_id)
+             .where(RoundAbsence.round_id == rnd.id)
+             .options(selectinload(RoundAbsence.entry).selectinload(Entry.county),
+                      selectinload(RoundAbsence.entry).selectinload(Entry.township),
+                      selectinload(RoundAbsence.entry).selectinload(Entry.village),
+                      selectinload(RoundAbsence.recorded_by), selectinload(RoundAbsence.withdrawn_by))
+             .order_by(RoundAbsence.id.desc()))
+    if actor.county_id is not None:
+        query = query.where(Entry.county_id == actor.county_id)
+    rows = list(db.session.execute(query).scalars())
+    current = [a for a in rows if a.in_effect]
+    absent = {a.entry_id for a in current}
+    # Plain rows, not ORM entries: a city contest has 651 contestants and only names are needed.
+    entries = (select(Entry.id, Entry.public_number, County.name, Township.name, Village.name)
+               .join(County, County.id == Entry.county_id).join(Township, Township.id == Entry.township_id)
+               .outerjoin(Village, Village.id == Entry.village_id)
+               .where(Entry.contest_id == rnd.contest_id, Entry.active).order_by(Entry.public_number))
+    if actor.county_id is not None:
+        entries = entries.where(Entry.county_id == actor.county_id)
+    choices = [Choice(number, county + township + (village or ""))
+               for eid, number, county, township, village in db.session.execute(entries).tuples()
+               if eid not in absent]
+    return RoundAbsences(rnd, current, [a for a in rows if not a.in_effect], choices,
+                         ABSENT_ROUND.get(rnd.contest.absent_round, rnd.contest.absent_round))
+
+
+def contests(actor: User) -> tuple[list[Contest], dict[int, int]]:
+    """Contests with their rounds, newest first, and the absences in effect per round in the actor's scope."""
+    found = list(db.session.execute(select(Contest).options(selectinload(Contest.rounds))
+                                    .order_by(Contest.year.desc(), Contest.id.desc())).scalars())
+    query = (select(RoundAbsence.round_id, func.count()).join(Entry, Entry.id == RoundAbsence.entry_id)
+             .where(RoundAbsence.in_effect.is_(True)).group_by(RoundAbsence.round_id))
+    if actor.county_id is not None:
+        query = query.where(Entry.county_id == actor.county_id)
+    return found, {round_id: count for round_id, count in db.session.execute(query).tuples()}
