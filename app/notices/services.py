@@ -332,7 +332,8 @@ def pdf_context(notice_id: int) -> dict[str, Any]:
     info = view(notice_id)
     groups = []
     for code, name in info.groups.items():
-        lines = [{"rank": r.rank or "", "number": r.public_number, "name": info.names.get(r.public_number, ""),
+        lines = [{"rank": f"{r.rank}=" if r.rank and r.tied else (r.rank or ""), "tied": r.tied,
+                  "number": r.public_number, "name": info.names.get(r.public_number, ""),
                   "unit": r.name, "total": r.total, "award": r.award or "",
                   "note": "缺席" if r.absent else ("否决" if r.vetoed else "")}
                  for r in info.rows if r.group == code]

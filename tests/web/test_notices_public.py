@@ -307,6 +307,17 @@ def test_the_pdf_is_rendered_once_per_state_and_contact(
     assert client.get(url).data == b"%PDF-fake-3" and renders[2]["qr"] is None and renders[2]["state"] == "finalized"
 
 
+def test_the_pdf_marks_ties_like_the_page(client: FlaskClient, scored: World) -> None:
+    correct_v002(scored, ("18", "17.5", "19"))  # V002 now ties V001 at 18.17
+    item = publish(client.application.test_client(), scored)
+    public_support.pdf_cache.clear()
+    data = client.get(f"/public/notices/{item.id}/notice.pdf").data
+    words = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout
+    lines = [line.split() for line in words.decode().splitlines()]
+    assert [line[:2] for line in lines if line[1:2] in (["V001"], ["V002"])] == [["1=", "V001"], ["1=", "V002"]]
+    assert "名次后的“=”表示并列。" in words.decode()
+
+
 def test_the_pdf_links_use_the_public_base_url(
     client: FlaskClient, notice: Notice, renders: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
