@@ -1,4 +1,4 @@
-"""Forms for recording adjustments, proposing vetoes and deciding them: shape and lengths only."""
+"""Forms for recording adjustments, proposing vetoes or their withdrawal and deciding them: shape and lengths only."""
 
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
@@ -17,6 +17,11 @@ class AdjustmentForm(FlaskForm):
 class VetoForm(FlaskForm):
     item_id = ChoiceField("一票否决事项", coerce=int, validators=[InputRequired("请选择一票否决事项")])
     reason = TextAreaField("否决事由", validators=[DataRequired("请填写否决事由"),
+                                                  Length(max=300, message="不超过300字")])
+
+
+class VetoWithdrawalForm(FlaskForm):
+    reason = TextAreaField("撤销理由", validators=[DataRequired("请填写撤销理由"),
                                                   Length(max=300, message="不超过300字")])
 
 

@@ -1,9 +1,9 @@
-"""Adjustment records (versioned, never updated) and veto records (proposed, then decided by a supervisor)."""
+"""Adjustment records and veto records: both versioned, never rewritten; a veto version counts once confirmed."""
 
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -13,7 +13,8 @@ from app.entries.models import Entry
 from app.extensions import db
 from app.timeutil import utcnow
 
-VETO_STATES = {"proposed": "待确认", "confirmed": "已生效", "rejected": "已驳回", "withdrawn": "已撤回"}
+# The supervisor's decision on a veto version; "retracted": the organizers took the proposal back undecided.
+VETO_STATES = {"proposed": "待确认", "confirmed": "已确认", "rejected": "已驳回", "retracted": "已撤回"}
 
 
 class AdjustmentRecord(db.Model):  # type: ignore[name-defined,misc]
@@ -51,13 +52,20 @@ class AdjustmentRecord(db.Model):  # type: ignore[name-defined,misc]
 
 
 class VetoRecord(db.Model):  # type: ignore[name-defined,misc]
-    """A veto proposed by an organizer; in effect only once a supervisor confirms it."""
+    """One version for (round, contestant, veto item): a veto, or (withdrawn) its withdrawal, with its reason.
+
+    What a version says never changes; only the supervisor's decision is recorded on it. The latest
+    confirmed version gives the effect: a veto is in force unless that version is a withdrawal.
+    """
 
     __tablename__ = "veto_record"
+    __table_args__ = (UniqueConstraint("round_id", "entry_id", "item_id", "version", name="uq_veto_version"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id"), index=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("veto_item.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    withdrawn: Mapped[bool] = mapped_column(default=False, server_default=false())  # a withdrawal of the veto
     reason: Mapped[str] = mapped_column(String(300))
     state: Mapped[str] = mapped_column(String(16), default="proposed", index=True)
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
@@ -75,3 +83,7 @@ class VetoRecord(db.Model):  # type: ignore[name-defined,misc]
     @property
     def state_label(self) -> str:
         return VETO_STATES.get(self.state, self.state)
+
+    @property
+    def kind_label(self) -> str:
+        return "撤销否决申请" if self.withdrawn else "一票否决"

@@ -9,19 +9,18 @@ from app.accounts.models import User
 from app.adjustments import vetoes
 from app.adjustments.models import AdjustmentRecord, VetoRecord
 from app.adjustments.services import current, get_round, history, scoped_entry
+from app.adjustments.vetoes import VetoStatus
 from app.contests.models import Contest, Round
 from app.entries.models import Entry
 from app.extensions import db
 from app.places.models import Township, Village
-
-SHOWN_VETO_STATES = ("proposed", "confirmed")
 
 
 @dataclass
 class ContestantRow:
     entry: Entry
     adjustments: list[AdjustmentRecord] = field(default_factory=list)
-    vetoes: list[VetoRecord] = field(default_factory=list)
+    vetoes: list[VetoStatus] = field(default_factory=list)
 
 
 def contests() -> list[Contest]:
@@ -31,7 +30,7 @@ def contests() -> list[Contest]:
 
 
 def round_rows(actor: User, round_id: int, q: str = "") -> tuple[Round, list[ContestantRow]]:
-    """The round's contestants in the actor's scope, with current adjustments and open or effective vetoes."""
+    """The round's contestants in the actor's scope, with current adjustments, vetoes in force and proposals waiting."""
     rnd = get_round(round_id)
     query = (select(Entry).where(Entry.contest_id == rnd.contest_id, Entry.active)
              .options(selectinload(Entry.county), selectinload(Entry.township), selectinload(Entry.village),
@@ -49,9 +48,9 @@ def round_rows(actor: User, round_id: int, q: str = "") -> tuple[Round, list[Con
     for record in current(rnd.id):
         if record.entry_id in rows:
             rows[record.entry_id].adjustments.append(record)
-    for veto in vetoes.vetoes_of(rnd.id):
-        if veto.entry_id in rows and veto.state in SHOWN_VETO_STATES:
-            rows[veto.entry_id].vetoes.append(veto)
+    for entry_id, shown in vetoes.statuses(vetoes.vetoes_of(rnd.id)).items():
+        if entry_id in rows:
+            rows[entry_id].vetoes = shown
     return rnd, list(rows.values())
 
 
@@ -61,11 +60,13 @@ class EntryPage:
     entry: Entry
     current: list[AdjustmentRecord]
     history: list[AdjustmentRecord]
-    vetoes: list[VetoRecord]
+    vetoes: list[VetoStatus]  # items with a veto in force or a proposal waiting
+    veto_history: list[VetoRecord]  # every version, newest first
 
 
 def entry_page(actor: User, round_id: int, entry_id: int) -> EntryPage:
     rnd = get_round(round_id)
     entry = scoped_entry(actor, rnd, entry_id)
+    versions = vetoes.vetoes_of(rnd.id, [entry.id])
     return EntryPage(rnd, entry, current(rnd.id, [entry.id]), history(rnd.id, [entry.id]),
-                     vetoes.vetoes_of(rnd.id, [entry.id]))
+                     vetoes.statuses(versions).get(entry.id, []), versions)

@@ -191,9 +191,27 @@ def scoring_adjustments(round_id: int) -> list[dict[str, str]]:
             for r in rows]
 
 
+def veto_effects(versions: Iterable[VetoRecord]) -> dict[tuple[int, int], VetoRecord]:
+    """The latest confirmed version per (contestant, item): a veto in force, or the withdrawal that ended it."""
+    latest: dict[tuple[int, int], VetoRecord] = {}
+    for veto in versions:
+        key = (veto.entry_id, veto.item_id)
+        if veto.state == "confirmed" and (key not in latest or veto.version > latest[key].version):
+            latest[key] = veto
+    return latest
+
+
+def vetoes_in_force(round_id: int, entry_ids: Iterable[int] | None = None) -> list[VetoRecord]:
+    """The round's vetoes in force: a pending proposal (veto or withdrawal) changes nothing until confirmed."""
+    query = select(VetoRecord).where(VetoRecord.round_id == round_id, VetoRecord.state == "confirmed")
+    if entry_ids is not None:
+        query = query.where(VetoRecord.entry_id.in_(list(entry_ids)))
+    query = query.options(selectinload(VetoRecord.entry), selectinload(VetoRecord.item))
+    effects = veto_effects(db.session.execute(query).scalars())
+    return sorted((v for v in effects.values() if not v.withdrawn), key=lambda v: v.id)
+
+
 def scoring_vetoes(round_id: int) -> list[dict[str, str]]:
-    """SCORING.md's `vetoes` of a round: confirmed vetoes only, by public number then item."""
-    vetoes = db.session.execute(select(VetoRecord).join(Entry, Entry.id == VetoRecord.entry_id).where(
-        VetoRecord.round_id == round_id, VetoRecord.state == "confirmed")
-        .order_by(Entry.public_number, VetoRecord.item_id, VetoRecord.id)).scalars()
+    """SCORING.md's `vetoes` of a round: the vetoes in force, by public number then item."""
+    vetoes = sorted(vetoes_in_force(round_id), key=lambda v: (v.entry.public_number, v.item_id))
     return [{"contestant": v.entry.public_number, "reason": v.item.name} for v in vetoes]

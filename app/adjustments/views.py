@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.adjustments import pages, services, vetoes
-from app.adjustments.forms import AdjustmentForm, DecisionForm, VetoForm, WithdrawForm
+from app.adjustments.forms import AdjustmentForm, DecisionForm, VetoForm, VetoWithdrawalForm, WithdrawForm
 from app.adjustments.models import VETO_STATES
 from app.errors import DomainError
 from app.security import access
@@ -35,7 +35,12 @@ def _forms(page: pages.EntryPage, **given: Any) -> dict[str, Any]:
     adjustment_form = given.get("adjustment_form") or AdjustmentForm(formdata=None)
     veto_form = given.get("veto_form") or VetoForm(formdata=None)
     _choices(page, adjustment_form, veto_form)
-    return {"adjustment_form": adjustment_form, "veto_form": veto_form, "withdraw_form": WithdrawForm(formdata=None)}
+    # Offer only the items with neither a veto in force nor a proposal waiting (the service refuses those).
+    busy = {status.item.id for status in page.vetoes}
+    veto_form.item_id.choices = [(i.id, i.name) for i in page.round.veto_items if i.id not in busy]
+    return {"adjustment_form": adjustment_form, "veto_form": veto_form, "withdraw_form": WithdrawForm(formdata=None),
+            "withdrawal_form": given.get("withdrawal_form") or VetoWithdrawalForm(formdata=None),
+            "withdrawal_of": given.get("withdrawal_of")}
 
 
 def _choices(page: pages.EntryPage, adjustment_form: AdjustmentForm, veto_form: VetoForm) -> None:
@@ -123,26 +128,44 @@ def veto_propose(round_id: int, entry_id: int) -> Any:
     return _back(round_id, entry_id, "已提出一票否决，须经监督员确认后生效。")
 
 
-@bp.post("/vetoes/<int:veto_id>/withdraw")
+@bp.post("/vetoes/<int:veto_id>/retract")
 @access("organizer")
-def veto_withdraw(veto_id: int) -> Response:
-    veto = vetoes.withdraw_veto(current_user, veto_id)
-    return _back(veto.round_id, veto.entry_id, "已撤回该一票否决。")
+def veto_retract(veto_id: int) -> Response:
+    veto = vetoes.retract(current_user, veto_id)
+    return _back(veto.round_id, veto.entry_id, f"已撤回该{veto.kind_label}。")
+
+
+@bp.post("/vetoes/<int:veto_id>/withdrawal")
+@access("organizer")
+def veto_withdrawal(veto_id: int) -> Any:
+    """Ask to withdraw a veto in force (the id of the version in force): a supervisor must confirm it."""
+    veto = vetoes.get_veto(veto_id)
+    form = VetoWithdrawalForm()
+    if not form.validate_on_submit():
+        return _entry_page(veto.round_id, veto.entry_id, 400, withdrawal_form=form, withdrawal_of=veto.id)
+    try:
+        vetoes.propose_withdrawal(current_user, veto_id, form.reason.data or "")
+    except DomainError as error:
+        flash(error.message, "danger")
+        return _entry_page(veto.round_id, veto.entry_id, 400, withdrawal_form=form, withdrawal_of=veto.id)
+    return _back(veto.round_id, veto.entry_id, "已申请撤销该一票否决，须经监督员确认后生效；确认前否决仍然有效。")
 
 
 @review_bp.get("/")
 @access("supervisor")
 def review() -> str:
-    waiting, decided = vetoes.for_review()
-    return render_template("adjustments/review.html", waiting=waiting, decided=decided)
+    return render_template("adjustments/review.html", review=vetoes.for_review())
 
 
 def _decide(veto_id: int, confirm: bool) -> Response:
     form = DecisionForm()
     if not form.validate_on_submit():
         raise DomainError("意见不超过300字")
-    vetoes.decide_veto(current_user, veto_id, confirm, form.note.data or "")
-    flash("已确认该一票否决，即时生效。" if confirm else "已驳回该一票否决。", "success")
+    veto = vetoes.decide_veto(current_user, veto_id, confirm, form.note.data or "")
+    if veto.withdrawn:
+        flash("已确认撤销该一票否决，即时生效。" if confirm else "已驳回该撤销否决申请，否决仍然有效。", "success")
+    else:
+        flash("已确认该一票否决，即时生效。" if confirm else "已驳回该一票否决。", "success")
     return redirect(url_for("veto_review.review"))
 
 

@@ -239,12 +239,14 @@ def test_a_veto_needs_a_reason_of_at_most_300_characters(client: FlaskClient, it
     assert count(VetoRecord) == 1
 
 
-def test_an_organizer_withdraws_an_undecided_veto(client: FlaskClient, items: World) -> None:
+def test_an_organizer_retracts_an_undecided_veto(client: FlaskClient, items: World) -> None:
     veto = proposed(items)
     token = login(client, "pdorg")
-    response = client.post(f"/organize/adjustments/vetoes/{veto.id}/withdraw", data={"csrf_token": token})
+    response = client.post(f"/organize/adjustments/vetoes/{veto.id}/retract", data={"csrf_token": token})
     assert response.status_code == 302
     db.session.refresh(veto)
-    assert veto.state == "withdrawn"
-    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "veto_withdrawn")).scalar_one()
-    assert (event.before["state"], event.after["state"]) == ("proposed", "withdrawn")
+    assert veto.state == "retracted"
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "veto_proposal_retracted")).scalar_one()
+    assert (event.before["state"], event.after["state"]) == ("proposed", "retracted")
+    again = client.post(f"/organize/adjustments/vetoes/{veto.id}/retract", data={"csrf_token": token})
+    assert again.status_code == 400 and "该一票否决已撤回，不能撤回" in again.get_data(as_text=True)
