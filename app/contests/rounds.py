@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import func, select
+
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import PANEL_METHODS, ROUND_MODES, AdjustmentItem, Criterion, Round, VetoItem
@@ -255,9 +257,19 @@ def add_adjustment(actor: User, round_id: int, data: AdjustmentInput) -> Adjustm
     return item
 
 
+def _records_of(table: str, item_id: int) -> int:
+    """How many adjustment or veto records use an item. By table name: app.adjustments imports this
+    package, so importing its models here would make a cycle."""
+    records = db.metadata.tables[table]
+    return int(db.session.execute(select(func.count()).select_from(records)
+                                  .where(records.c.item_id == item_id)).scalar_one())
+
+
 def remove_adjustment(actor: User, item_id: int) -> Round:
     require_city(actor)
     item: AdjustmentItem = _item(AdjustmentItem, item_id, "加减分项")
+    if used := _records_of("adjustment_record", item_id):
+        raise DomainError(f"加减分项“{item.name}”已有 {used} 条记录，不能删除（记录和审计包要引用它）")
     rnd = get_round(item.round_id)
     before = {"round": rnd.id, "name": item.name, "kind": item.kind, "rule_text": item.rule_text}
     rnd.adjustment_items.remove(item)
@@ -282,6 +294,8 @@ def add_veto(actor: User, round_id: int, name: str, description: str) -> VetoIte
 def remove_veto(actor: User, item_id: int) -> Round:
     require_city(actor)
     item: VetoItem = _item(VetoItem, item_id, "一票否决事项")
+    if used := _records_of("veto_record", item_id):
+        raise DomainError(f"一票否决事项“{item.name}”已有 {used} 条记录，不能删除（记录和审计包要引用它）")
     rnd = get_round(item.round_id)
     before = {"round": rnd.id, "name": item.name, "description": item.description}
     rnd.veto_items.remove(item)

@@ -250,3 +250,17 @@ def test_an_organizer_retracts_an_undecided_veto(client: FlaskClient, items: Wor
     assert (event.before["state"], event.after["state"]) == ("proposed", "retracted")
     again = client.post(f"/organize/adjustments/vetoes/{veto.id}/retract", data={"csrf_token": token})
     assert again.status_code == 400 and "该一票否决已撤回，不能撤回" in again.get_data(as_text=True)
+
+
+def test_an_item_in_use_cannot_be_removed_and_nothing_changes(client: FlaskClient, items: World) -> None:
+    token = login(client, "city")
+    round_id, entry_id, overtime, _, veto_item = ids(items)
+    assert record(client, token, round_id, entry_id, overtime, "45") == 302
+    assert propose(client, token, items) == 302
+    refused = client.post(f"/organize/contests/rounds/adjustments/{overtime}/remove", data={"csrf_token": token})
+    assert refused.status_code == 400
+    assert "加减分项“路演超时”已有 1 条记录，不能删除" in refused.get_data(as_text=True)
+    refused = client.post(f"/organize/contests/rounds/vetoes/{veto_item}/remove", data={"csrf_token": token})
+    assert refused.status_code == 400
+    assert "一票否决事项“弄虚作假”已有 1 条记录，不能删除" in refused.get_data(as_text=True)
+    assert (count(AdjustmentItem), count(VetoItem)) == (2, 1)
