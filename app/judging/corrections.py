@@ -5,6 +5,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import Round
+from app.entries.models import Entry
 from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
@@ -78,9 +79,15 @@ def accept_late(actor: User, version_id: int, reason: str) -> SheetVersion:
     if not version.late or version.counted:
         raise DomainError("该版本不是待审的迟交评分表")
     why = _reason(reason)
+    sheet = version.sheet
+    entry = db.session.get(Entry, sheet.entry_id)
+    # Which sheet, contestant, judge and version became counted: the audit alone must say what changed.
+    which = {"sheet_id": sheet.id, "entry": entry.public_number if entry else "", "judge_id": sheet.judge_id,
+             "version": version.number}
     version.counted = True
-    version.sheet.state = "submitted"
-    audit.record("late_sheet_accepted", "sheet_version", version.id, after={"reason": why})
+    sheet.state = "submitted"
+    audit.record("late_sheet_accepted", "sheet_version", version.id, before=which | {"counted": False},
+                 after=which | {"counted": True, "reason": why})
     db.session.commit()
     return version
 

@@ -1,6 +1,7 @@
 """The organizers' desk for a round: scoring windows, sheets that need attention, judges' reports."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import aliased, selectinload
@@ -12,6 +13,7 @@ from app.errors import NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
 from app.judging.models import DeskReport, ScoreSheet, ScoringWindow, SheetVersion
+from app.judging.windows import closed_after
 from app.panels.models import Assignment, ContestSession, SessionSlot
 
 
@@ -24,6 +26,8 @@ class Attention:
     judge: str
     why: str
     entry: str  # V001 平定县冠山镇西关村
+    # A late sheet: when scoring that was open at the phone's claimed confirmation time closed (None: unknown).
+    window_closed_at: datetime | None = None
 
     @property
     def awaits_reopen(self) -> bool:
@@ -147,7 +151,9 @@ def desk(round_id: int, county_id: int | None = None, all_reports: bool = False)
         elif last is not None and last.deviation_flag:
             why = "分差过大（评委已确认）"
         if why:
-            attention.append(Attention(sheet, last, judge_name, why, labels.get(sheet.entry_id, "")))
+            closed = (closed_after(round_id, sheet.entry_id, last.confirmed_offline_at)
+                      if last is not None and last.late and last.confirmed_offline_at else None)
+            attention.append(Attention(sheet, last, judge_name, why, labels.get(sheet.entry_id, ""), closed))
     return Desk(rnd, county_id, windows, sessions, slots, attention,
                 reports(round_id, county_id, include_resolved=all_reports), all_reports, labels,
                 {s.id: s.name for s in sessions})

@@ -1,6 +1,7 @@
 """The full history of score sheets, for organizers and supervisors: every version, who, when, why."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,6 +13,7 @@ from app.errors import NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
 from app.judging.models import SHEET_STATES, ScoreSheet, SheetReopening, SheetVersion
+from app.judging.windows import closed_after
 from app.organize.services import current_contest
 
 
@@ -30,6 +32,8 @@ class VersionLine:
     entered_by: str
     marks: list[tuple[str, str]]  # criterion name, value
     reopening: ReopeningLine | None  # the reopening this version answered (None for the first)
+    # Confirmed offline and late: when scoring that was open at the claimed time closed.
+    window_closed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,9 @@ def sheet_history(sheet_id: int, county_id: int | None = None) -> SheetHistory:
                                                     people.get(r.reopened_by_id, "")) for r in reopenings}
     lines = [VersionLine(v, people.get(v.entered_by_id, ""),
                          [(names.get(m.criterion_id, "?"), f"{m.value.normalize():f}") for m in
-                          sorted(v.marks, key=lambda m: m.criterion_id)], answered.get(v.number))
+                          sorted(v.marks, key=lambda m: m.criterion_id)], answered.get(v.number),
+                         closed_after(sheet.round_id, sheet.entry_id, v.confirmed_offline_at)
+                         if v.late and v.confirmed_offline_at else None)
              for v in sheet.versions]
     next_number = (sheet.versions[-1].number if sheet.versions else 0) + 1
     pending = answered.get(next_number) if sheet.state == "reopened" else None

@@ -57,6 +57,8 @@ class SheetVersion(db.Model):  # type: ignore[name-defined,misc]
     late: Mapped[bool] = mapped_column(default=False)
     counted: Mapped[bool] = mapped_column(default=True)  # a late sheet counts once an organizer accepts it
     reason: Mapped[str] = mapped_column(String(REASON_TEXT), default="")  # why this version replaced the last
+    # The phone's claimed time of an offline confirmation (UTC), checked against the scoring windows on arrival.
+    confirmed_offline_at: Mapped[datetime | None] = mapped_column()
 
     sheet: Mapped[ScoreSheet] = relationship(back_populates="versions")
     marks: Mapped[list["Mark"]] = relationship(back_populates="version", cascade="all, delete-orphan")

@@ -8,7 +8,7 @@ a second tab stores one version. Unique constraints in the database back every r
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -26,12 +26,17 @@ from app.extensions import db
 from app.judges.services import check_pin
 from app.judging.access import assigned
 from app.judging.models import Mark, ScoreSheet, SheetVersion
-from app.judging.windows import is_open
+from app.judging.windows import ever_opened, is_open, open_at
+from app.timeutil import utcnow
 from scoring import deviation_flag
 
 COMMENT_LIMIT = 500
 DEVIATION_MESSAGE = "您的评分与其他评委差异较大，请确认是否无误"
 REUSED_ID_MESSAGE = "提交标识已用于另一份评分，请刷新页面后重新评分"
+CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may run a little fast; more than this is not a real time
+FUTURE_MESSAGE = "离线确认时间晚于当前时间，不能提交"
+NEVER_OPENED_MESSAGE = "尚未开放评分"
+OUTSIDE_MESSAGE = "离线确认时间不在评分开放期间，不能提交"
 
 
 @dataclass(frozen=True)
@@ -130,13 +135,17 @@ def submit(user: User, sub: Submission) -> Outcome:
     if len(comment) > COMMENT_LIMIT:
         raise DomainError(f"点评不能超过 {COMMENT_LIMIT} 字")
     window_open = is_open(rnd.id, entry.id)
-    if not window_open and sub.confirmed_offline_at is None:
+    if sub.confirmed_offline_at is not None:
+        check_offline_claim(rnd.id, entry.id, sub.confirmed_offline_at)
+    elif not window_open:
         raise DomainError("该参赛人的评分尚未开放或已经关闭，不能提交")
+    late = not window_open
     total = sum(marks.values(), Decimal(0))
     flagged = _flag(rnd, total, sheet.id if sheet else None, entry.id)
-    # A judge on the phone is asked to look again; a sheet confirmed offline was confirmed with the PIN
-    # without that question being possible, so it is stored as is with the flag for the organizer.
-    if flagged and not sub.acknowledge_deviation and sub.confirmed_offline_at is None:
+    # A judge on the phone is asked to look again; a sheet confirmed offline that arrives after scoring
+    # closed was confirmed with the PIN without that question being possible, so it is stored as is with
+    # the flag for the organizer. While scoring is open the question is asked, whatever the phone claims.
+    if flagged and not sub.acknowledge_deviation and not late:
         return Outcome(None, needs_deviation_check=True)
     round_id, entry_id, judge_id, number = rnd.id, entry.id, judge.id, entry.public_number
     start_write_phase()
@@ -151,7 +160,7 @@ def submit(user: User, sub: Submission) -> Outcome:
     try:
         version = store_version(sheet, round_id, entry_id, judge_id, marks, comment, StoreOptions(
             client_token=sub.client_token, source="offline" if sub.confirmed_offline_at else "phone",
-            entered_by_id=user.id, deviation_flag=flagged, late=not window_open,
+            entered_by_id=user.id, deviation_flag=flagged, late=late,
             confirmed_offline_at=sub.confirmed_offline_at), public_number=number)
     except IntegrityError:
         # Another request stored this token (or this version number) first: report that, store nothing.
@@ -164,6 +173,17 @@ def submit(user: User, sub: Submission) -> Outcome:
     _pause_for_crash_test()
     db.session.commit()
     return outcome
+
+
+def check_offline_claim(round_id: int, entry_id: int, claimed: datetime) -> None:
+    """The phone's claimed confirmation time must be a real one: not in the future (beyond a phone's clock
+    running fast) and within scoring open for this contestant; otherwise it proves nothing and is refused."""
+    if claimed > utcnow() + CLOCK_SKEW:
+        raise DomainError(FUTURE_MESSAGE)
+    if not ever_opened(round_id, entry_id):
+        raise DomainError(NEVER_OPENED_MESSAGE)
+    if not open_at(round_id, entry_id, claimed):
+        raise DomainError(OUTSIDE_MESSAGE)
 
 
 def _sheet(round_id: int, entry_id: int, judge_id: int) -> ScoreSheet | None:
@@ -216,6 +236,7 @@ def store_version(sheet: ScoreSheet | None, round_id: int, entry_id: int, judge_
         sheet_id=sheet.id, number=number, client_token=options.client_token, total=total, comment=comment,
         source=options.source, entered_by_id=options.entered_by_id, deviation_flag=options.deviation_flag,
         late=options.late, counted=not options.late, reason=reason,
+        confirmed_offline_at=options.confirmed_offline_at,
     )
     db.session.add(version)
     db.session.flush()

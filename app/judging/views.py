@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from app.security import access, declaration_of
 bp = Blueprint("judging", __name__, url_prefix="/judge")
 
 SIGNED_OUT = "登录已失效，请重新扫码登录"
+WRONG_USER = "该评分表属于另一位评委，未提交"
 CSRF_EXPIRED = "页面已过期或缺少安全令牌（CSRF），请刷新页面后重新提交。"
 # What the service worker keeps for a judge without signal (static/js/sw.js); pages are cached as visited.
 OFFLINE_ASSETS = ("vendor/bootstrap/bootstrap.min.css", "vendor/bootstrap-icons/bootstrap-icons.min.css",
@@ -68,6 +69,14 @@ def answer_scripts_of_signed_out_judges() -> Any:
     if declaration is not None and declaration.allows(current_user):
         return None  # a public endpoint
     return _signed_out()
+
+
+@bp.after_request
+def name_the_judge(response: Response) -> Response:
+    """Whose page this is: the service worker keeps each judge's pages apart on a shared phone (static/js/sw.js)."""
+    if current_user.is_authenticated:
+        response.headers["X-Judge-User"] = str(current_user.id)
+    return response
 
 
 @bp.errorhandler(CSRFError)
@@ -175,6 +184,13 @@ def review(round_id: int, entry_id: int) -> Any:
 def confirm(round_id: int, entry_id: int) -> Any:
     """Step 2 of 2: the PIN confirms the sheet; the server checks everything again."""
     queued = request.form.get("queued") == "1"  # sent from the phone's queue: no flash for a page not shown
+    # A sheet confirmed by another judge on a shared phone: refused before the PIN is checked, so the judge
+    # signed in now gets no PIN failure counted for it. Pages from before this field did not send it.
+    claimed = request.form.get("judge_user")
+    if claimed is not None and claimed != str(current_user.id):
+        if _wants_json():
+            return jsonify({"stored": False, "error": WRONG_USER, "code": "wrong_user"}), 400
+        raise DomainError(WRONG_USER)
     try:
         submission = sheets.Submission(
             round_id=round_id, entry_id=entry_id, marks=_typed_marks(), comment=request.form.get("comment", ""),
@@ -217,9 +233,11 @@ def _parse_time(text: str | None) -> datetime | None:
     if not text:
         return None
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise DomainError("离线确认时间格式无效") from None
+    # Stored as naive UTC: a time with an offset (+08:00) is converted, one without is taken as UTC.
+    return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 @bp.post("/r/<int:round_id>/e/<int:entry_id>/correction")

@@ -4,6 +4,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from app.accounts.models import User
 from app.contests.models import Contest
@@ -153,11 +154,25 @@ class RoundConsistency:
     lines: list[JudgeLine]
 
 
+def _county_only(data: dict[str, Any], numbers: set[str]) -> dict[str, Any]:
+    """The input with only the county's contestants' sheets (and their adjustments and vetoes, which the
+    parser checks against sheets). Bias, extremes, mean and spread are per contestant, so they stay the
+    published ones restricted to these contestants; Spearman then ranks within the county."""
+    rounds = [{**r, **{key: [item for item in r.get(key, []) if item.get("contestant") in numbers]
+                       for key in ("marks", "adjustments", "vetoes") if key in r}}
+              for r in data["rounds"]]
+    return {**data, "rounds": rounds}
+
+
 def consistency(actor: User, contest_id: int, scope: str, number: int) -> tuple[Published, list[RoundConsistency]]:
-    """The scoring core's judge statistics of the published input, judges under their real names.
+    """The scoring core's judge statistics of the published input, judges under their real names; for a county
+    organizer, of their county's contestants only (the others' sheets are not theirs to see).
     Outlier: |bias| above 2 × the round's median |bias| (when that median is above 0), or spearman < 0.3."""
     published = load(actor, contest_id, scope, number)
-    statistics_ = judge_statistics(published.input)["rounds"]
+    data = published.input
+    if actor.county_id is not None:
+        data = _county_only(data, {n for n, p in published.places.items() if p.county_id == actor.county_id})
+    statistics_ = judge_statistics(data)["rounds"]
     names = judge_names(published.contest.id, published.version.scope)
     round_names = published.round_names()
     result = []

@@ -4,19 +4,53 @@
 // included). A refusal (wrong PIN, sheet locked…) keeps it under "未能提交" with the server's message until
 // the judge re-enters the PIN, looks at the sheet again, or explicitly gives it up. Nothing is dropped.
 // Also: the banners (offline, signed out), the 未同步 badges on the list, and the service worker.
+// A phone may be shared by judges: drafts are named sheet-<user>-<round>-<entry>, a sheet is sent only by its
+// own judge's session, and when another judge's page loads the earlier judge's drafts and kept pages go.
 (function () {
   "use strict";
   var OUTBOX = "judge-outbox";    // [{token, user, url, sheetUrl, key, label, total, lines, fields, state, error}]
   var LEGACY = "pending-sheets";  // the previous format, [{url, fields}]: moved into the outbox once
   var USED = "judge-used-tokens"; // client tokens already sent with a PIN: a page showing one gets a new one
+  var LAST_USER = "judge-last-user";
+  var UNREADABLE = OUTBOX + "-unreadable-", WEEK = 7 * 24 * 3600 * 1000;
   var panel = null, flushing = false, signedOut = false, unreachable = false, lastReport = null;
+
+  function user() { return panel ? panel.dataset.user : ""; }
+  function draftKey(listKey) { return "sheet-" + user() + listKey.slice(5); }  // the list's sheet-<round>-<entry>
+  // Drafts of other judges (or, at sign-out, of this one). Old drafts without a user belong to no one.
+  function dropDrafts(keepUser) {
+    var own = keepUser === null ? null : "sheet-" + keepUser + "-";
+    Object.keys(localStorage).forEach(function (k) {
+      if (k.indexOf("sheet-") === 0 && (own === null || k.indexOf(own) !== 0)) localStorage.removeItem(k);
+    });
+  }
+  function tellWorker(message) {
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (worker) worker.postMessage(message);
+  }
+  // Before anything else on a judge page (sheet.js reads the draft after this): a judge other than the last
+  // one on this phone loses nothing of theirs and sees nothing of the earlier judge's.
+  function claimPhone() {
+    try {
+      var last = localStorage.getItem(LAST_USER);
+      if (last !== user()) tellWorker({ type: "user", user: user() });
+      dropDrafts(user());
+      localStorage.setItem(LAST_USER, user());
+    } catch (e) { /* storage blocked: there are no drafts to leak either */ }
+  }
 
   function read() {
     var raw = localStorage.getItem(OUTBOX);
     try { var list = JSON.parse(raw || "[]"); return Array.isArray(list) ? list : []; } catch (e) {
-      localStorage.setItem(OUTBOX + "-unreadable-" + Date.now(), raw);  // kept for the staff, never overwritten
+      localStorage.setItem(UNREADABLE + Date.now(), raw);  // kept a week for the staff, never overwritten
       return [];
     }
+  }
+  function dropOldUnreadable() {
+    Object.keys(localStorage).forEach(function (k) {
+      var at = k.indexOf(UNREADABLE) === 0 ? Number(k.slice(UNREADABLE.length)) : NaN;
+      if (at && Date.now() - at > WEEK) localStorage.removeItem(k);
+    });
   }
   // Every change re-reads the outbox right before writing it (another tab, or an answer that came meanwhile,
   // may have changed it) and touches items by their client token only.
@@ -26,7 +60,10 @@
     render();
   }
   function find(token) { return read().filter(function (i) { return i.token === token; })[0] || null; }
-  function mine(item) { return !item.user || !panel || String(item.user) === panel.dataset.user; }
+  // Only the signed-in judge's own sheets are drawn as theirs and sent; a sheet without a user (an old format)
+  // belongs to no one: never sent, only shown to be given up.
+  function mine(item) { return Boolean(item.user) && Boolean(panel) && String(item.user) === user(); }
+  function orphan(item) { return !item.user; }
   function remove(token) { update(function (l) { return l.filter(function (i) { return i.token !== token; }); }); }
   function patch(token, changes) {
     update(function (l) {
@@ -37,7 +74,8 @@
   function add(item) {
     item.state = "queued";
     item.error = "";
-    item.user = item.user || (panel && panel.dataset.user) || "";
+    item.user = item.user || user();
+    item.fields.judge_user = String(item.user);
     try {
       update(function (l) { return l.filter(function (i) { return i.token !== item.token; }).concat([item]); });
     } catch (e) { return false; }  // storage full: the caller tells the judge, nothing pretends to be kept
@@ -68,6 +106,14 @@
   function migrateLegacy() {
     var old;
     try { old = JSON.parse(localStorage.getItem(LEGACY) || "[]"); } catch (e) { return; }
+    // Sheets queued before drafts were named with the judge: their key follows the new name.
+    if (read().some(function (i) { return i.user && /^sheet-\d+-\d+$/.test(i.key); })) {
+      update(function (l) {
+        return l.map(function (i) {
+          return i.user && /^sheet-\d+-\d+$/.test(i.key) ? Object.assign({}, i, { key: "sheet-" + i.user + i.key.slice(5) }) : i;
+        });
+      });
+    }
     if (!Array.isArray(old) || !old.length) { localStorage.removeItem(LEGACY); return; }
     update(function (l) {
       old.forEach(function (o) {
@@ -117,10 +163,11 @@
     var run = function () {
       return session().then(function (who) {
         if (!who || who.signedOut) return;
+        if (String(who.user_id) !== user()) return;  // another judge signed in meanwhile (another tab)
         var report = { stored: 0, late: 0, flagged: 0, refused: 0 }, badPins = {};
         var chain = Promise.resolve(true);
         read().filter(function (i) { return i.state === "queued" && mine(i); }).forEach(function (item) {
-          chain = chain.then(function (go) { return go && sendOne(item.token, who.csrf_token, report, badPins); });
+          chain = chain.then(function (go) { return go && sendOne(item.token, who, report, badPins); });
         });
         return chain.then(function () {
           if (report.stored || report.refused) lastReport = report;
@@ -134,12 +181,19 @@
   }
 
   // Resolves true to go on with the next sheet, false to stop (offline again, signed out, server busy).
-  function sendOne(token, csrf, report, badPins) {
-    var item = find(token);
+  // A refused sheet keeps no PIN on the phone: the judge types it again to resend.
+  function refuse(item, why, deviation) {
+    var fields = Object.assign({}, item.fields);
+    delete fields.pin;
+    patch(item.token, { state: "refused", error: why, deviation: Boolean(deviation), fields: fields });
+  }
+  function sendOne(token, who, report, badPins) {
+    var item = find(token), csrf = who.csrf_token;
     if (!item || item.state !== "queued") return Promise.resolve(true);  // another tab has dealt with it
+    if (String(item.user) !== String(who.user_id) || !mine(item)) return Promise.resolve(true);  // not theirs
     var pin = item.fields.pin;
     if (pin && badPins[pin]) {  // the same mistyped PIN again would only count towards the lock-out
-      patch(token, { state: "refused", error: badPins[pin] });
+      refuse(item, badPins[pin], false);
       announce("judge-refused", item);
       report.refused += 1;
       return Promise.resolve(true);
@@ -148,6 +202,7 @@
     Object.keys(item.fields).forEach(function (k) { body.append(k, item.fields[k]); });
     body.set("csrf_token", csrf);
     body.set("queued", "1");
+    body.set("judge_user", String(item.user));  // the server refuses it for another judge, before the PIN
     return fetch(item.url, { method: "POST", body: body, credentials: "same-origin",
                              headers: { "X-CSRFToken": csrf, "Accept": "application/json" } })
       .then(answer)
@@ -167,7 +222,7 @@
         var refused = data && data.stored === false && data.code !== "csrf" && res.status < 500 && res.status !== 429;
         if (!refused) return res.status < 500 && res.status !== 429;  // no answer to act on: it stays queued
         var why = data.error || data.message || "服务器未接收该评分表";
-        patch(token, { state: "refused", error: why, deviation: Boolean(data.deviation) });
+        refuse(item, why, data.deviation);
         announce("judge-refused", item);
         report.refused += 1;
         if (why.indexOf("PIN") >= 0 && pin) badPins[pin] = why;
@@ -203,12 +258,13 @@
   var drawn = "";
   function render() {
     if (!panel) return;
-    var list = read().filter(mine);
+    var all = read(), list = all.filter(mine);
+    var others = all.filter(function (i) { return !mine(i) && !orphan(i); }), orphans = all.filter(orphan);
     var queued = list.filter(function (i) { return i.state === "queued"; });
     var refused = list.filter(function (i) { return i.state === "refused"; });
     markList(list);
     // Redrawn only when something changed, keeping a PIN being typed: the list's poll fails every 5 s offline.
-    var state = JSON.stringify([list, signedOut, navigator.onLine && !unreachable, lastReport, flushing]);
+    var state = JSON.stringify([list, others.length, orphans, signedOut, navigator.onLine && !unreachable, lastReport, flushing]);
     if (state === drawn) return;
     drawn = state;
     var typed = {}, focused = document.activeElement && document.activeElement.dataset
@@ -241,6 +297,12 @@
       panel.appendChild(box);
     }
     if (refused.length) panel.appendChild(refusedCard(refused, typed));
+    if (others.length) {  // nothing of them is shown: not the contestant, not the marks
+      var theirs = alertBox("secondary", "", "本机有另一位评委未发送的评分表，请该评委登录后发送。");
+      theirs.id = "queue-others";
+      panel.appendChild(theirs);
+    }
+    if (orphans.length) panel.appendChild(orphanCard(orphans));
     var again = focused && panel.querySelector("input[data-token='" + focused + "']");
     if (again) again.focus();
   }
@@ -288,6 +350,23 @@
     return card;
   }
 
+  function orphanCard(orphans) {
+    var card = el("section", "card border-secondary mb-3");
+    card.id = "queue-orphans";
+    var body = card.appendChild(el("div", "card-body"));
+    body.appendChild(el("h2", "h6", "旧版本保存的评分表（" + orphans.length + " 张）"));
+    body.appendChild(el("p", "small mb-2", "无法确认属于哪位评委，不会自动发送。如需提交，请该评委重新评分；确认不再需要时放弃。"));
+    orphans.forEach(function (item) {
+      var row = body.appendChild(el("div", "d-flex flex-wrap align-items-center justify-content-between gap-2 border rounded p-2 mb-2"));
+      row.appendChild(el("span", "", item.label));
+      var drop = row.appendChild(button("outline-danger", "放弃"));
+      drop.addEventListener("click", function () {
+        if (window.confirm("确定放弃“" + item.label + "”这份评分表？本机将删除它，不能恢复。")) remove(item.token);
+      });
+    });
+    return card;
+  }
+
   // Back to the sheet with these marks as the newest draft; the refused entry stays until that sheet is stored.
   function lookAgain(item) {
     var draft = { _at: Date.now() };
@@ -302,7 +381,8 @@
     document.querySelectorAll("#judge-list [data-sheet-key]").forEach(function (row) {
       var old = row.querySelector(".queue-badge");
       if (old) old.remove();
-      var item = list.filter(function (i) { return i.key === row.dataset.sheetKey; })[0];
+      var key = draftKey(row.dataset.sheetKey);
+      var item = list.filter(function (i) { return i.key === key; })[0];
       if (!item) return;
       var badge = el("span", "badge queue-badge " + (item.state === "queued" ? "text-bg-warning" : "text-bg-danger"),
                      item.state === "queued" ? "未同步" : "未能提交");
@@ -312,8 +392,7 @@
 
   // The service worker keeps the list and the sheets opened before, for a judge without signal.
   function keepPages(urls) {
-    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
-    if (worker && panel) worker.postMessage({ type: "keep", urls: urls.concat([panel.dataset.homeUrl]) });
+    if (panel) tellWorker({ type: "keep", urls: urls.concat([panel.dataset.homeUrl]) });
   }
   function startWorker() {
     if (!("serviceWorker" in navigator) || !panel) return;  // plain http or an old browser: pages stay online-only
@@ -321,6 +400,7 @@
     navigator.serviceWorker.register(panel.dataset.swUrl, { scope: panel.dataset.homeUrl })
       .then(function () { return navigator.serviceWorker.ready; })
       .then(function (registration) {
+        if (registration.active) registration.active.postMessage({ type: "user", user: user() });
         // This page was loaded before the worker controlled it, so it is not kept yet.
         if (uncontrolled && registration.active) {
           registration.active.postMessage({ type: "keep", urls: [location.pathname, panel.dataset.homeUrl] });
@@ -351,8 +431,9 @@
           event.preventDefault();
           return;
         }
-        var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
-        if (worker) worker.postMessage({ type: "forget" });
+        // The server keeps its own copy of the drafts: the next judge on this phone finds none of them here.
+        dropDrafts(null);
+        tellWorker({ type: "forget" });
       });
     });
     // 反馈问题 on the list: the round goes with the contestant picked.
@@ -369,9 +450,13 @@
                         answer: answer, isUsed: isUsed, rememberToken: rememberToken, newToken: newToken,
                         keepPages: keepPages, setSignedOut: setSignedOut, mine: mine };
 
+  // Deferred: the page is parsed, and this runs before sheet.js and before any DOMContentLoaded handler.
+  panel = document.getElementById("judge-queue");
+  if (panel) claimPhone();
+
   document.addEventListener("DOMContentLoaded", function () {
-    panel = document.getElementById("judge-queue");
     if (!panel) return;
+    dropOldUnreadable();
     migrateLegacy();
     wire();
     render();

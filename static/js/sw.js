@@ -12,8 +12,14 @@
 
 var SETTINGS = self.JUDGE_SW || { version: "dev", assets: [] };
 var ASSETS = "judge-assets-" + SETTINGS.version;
-var PAGES = "judge-pages";  // not versioned: a deploy must not take away the pages a judge keeps offline
+// Pages are kept per judge (a phone may be shared): "judge-pages-<user id>", not versioned (a deploy must not
+// take away the pages a judge keeps offline). The user a page belongs to is the server's X-Judge-User header,
+// never a page's claim; the current judge is the one the pages last said (message "user") or the last page
+// fetched said, kept in USER so that it outlives the worker, and only their cache is ever served.
+var PAGES = "judge-pages-";
+var USER = "judge-sw-user";
 var PAGE = /^\/judge\/(r\/\d+\/e\/\d+)?$/;  // "我的评分" and the score sheets; never sign-in, review or polls
+var current = null;  // the current judge's id, read from USER after a restart
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(ASSETS).then(function (cache) { return cache.addAll(SETTINGS.assets); })
@@ -21,11 +27,50 @@ self.addEventListener("install", function (event) {
 });
 
 self.addEventListener("activate", function (event) {
+  // Also the one cache of pages of earlier versions ("judge-pages"): it cannot tell whose pages it holds.
   event.waitUntil(caches.keys().then(function (names) {
-    return Promise.all(names.filter(function (name) { return name.indexOf("judge-assets-") === 0 && name !== ASSETS; })
-      .map(function (name) { return caches.delete(name); }));
+    return Promise.all(names.filter(function (name) {
+      return (name.indexOf("judge-assets-") === 0 && name !== ASSETS) || name === "judge-pages";
+    }).map(function (name) { return caches.delete(name); }));
   }).then(function () { return self.clients.claim(); }));
 });
+
+function currentUser() {
+  if (current !== null) return Promise.resolve(current);
+  return caches.open(USER).then(function (cache) { return cache.match("/judge/__user"); })
+    .then(function (hit) { return hit ? hit.text() : ""; })
+    .then(function (user) { current = user; return user; });
+}
+// A judge other than the last one is using the phone: the other judges' pages go, whatever happens next.
+function setUser(user) {
+  user = String(user || "");
+  return currentUser().then(function (before) {
+    current = user;
+    var saved = before === user ? Promise.resolve() : caches.open(USER).then(function (cache) {
+      return user ? cache.put("/judge/__user", new Response(user)) : cache.delete("/judge/__user");
+    });
+    return saved.then(function () { return caches.keys(); }).then(function (names) {
+      return Promise.all(names.filter(function (name) {
+        return name.indexOf(PAGES) === 0 && name !== PAGES + user;
+      }).map(function (name) { return caches.delete(name); }));
+    });
+  });
+}
+function forgetAll() {
+  current = "";
+  return caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) { return name.indexOf(PAGES) === 0 || name === USER; })
+      .map(function (name) { return caches.delete(name); }));
+  });
+}
+// Keeps a page the server rendered for the judge it names, who is then the phone's current judge.
+function keep(path, response) {
+  var user = response.headers.get("X-Judge-User");
+  if (!user) return Promise.resolve();
+  return setUser(user).then(function () {
+    return caches.open(PAGES + user).then(function (cache) { return cache.put(path, response); });
+  });
+}
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;
@@ -55,15 +100,13 @@ function cacheFirst(request) {
 
 function networkFirst(event, path) {
   return fetch(event.request).then(function (response) {
-    if (keepable(response)) {
-      var copy = response.clone();
-      event.waitUntil(caches.open(PAGES).then(function (cache) { return cache.put(path, copy); }));
-    }
+    if (keepable(response)) event.waitUntil(keep(path, response.clone()));
     return response;
   }).catch(function () {
-    return caches.open(PAGES)
-      .then(function (cache) { return cache.match(path, { ignoreVary: true }); })
-      .then(function (hit) { return hit || notKept(); });
+    return currentUser().then(function (user) {
+      if (!user) return null;
+      return caches.open(PAGES + user).then(function (cache) { return cache.match(path, { ignoreVary: true }); });
+    }).then(function (hit) { return hit || notKept(); });
   });
 }
 
@@ -82,20 +125,20 @@ function notKept() {
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
-// From the pages (queue.js): keep these pages now (the page that registered the worker, a sheet just
-// stored), or forget them all (signing out of a shared phone).
+// From the pages (queue.js): who the judge on this phone is now (every judge page says so when it loads),
+// keep these pages now (the page that registered the worker, a sheet just stored), or forget them all
+// (signing out).
 self.addEventListener("message", function (event) {
   var data = event.data || {};
-  if (data.type === "keep") {
-    event.waitUntil(caches.open(PAGES).then(function (cache) {
-      return Promise.all((data.urls || []).filter(function (u) { return PAGE.test(u); }).map(function (u) {
-        return fetch(u, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
-          if (keepable(response)) return cache.put(u, response);
-          return undefined;
-        }).catch(function () { return undefined; });
-      }));
-    }));
+  if (data.type === "user") {
+    event.waitUntil(setUser(data.user));
+  } else if (data.type === "keep") {
+    event.waitUntil(Promise.all((data.urls || []).filter(function (u) { return PAGE.test(u); }).map(function (u) {
+      return fetch(u, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+        return keepable(response) ? keep(u, response) : undefined;
+      }).catch(function () { return undefined; });
+    })));
   } else if (data.type === "forget") {
-    event.waitUntil(caches.delete(PAGES));
+    event.waitUntil(forgetAll());
   }
 });

@@ -58,7 +58,7 @@ def kept_offline(page: Page, base_url: str, stage: JudgingStage, positions: tupl
         page.goto(base_url + path)
         expect(page.locator("#sheet-form[data-ready='1']")).to_have_count(1)
     until(page, """async (paths) => {
-        const cache = await caches.open("judge-pages");
+        const cache = await caches.open("judge-pages-" + document.getElementById("judge-queue").dataset.user);
         return (await Promise.all(paths.map((p) => cache.match(p)))).every(Boolean);
     }""", paths)
 
@@ -168,6 +168,7 @@ def test_a_sheet_refused_when_it_arrives_stays_on_the_phone_until_the_pin_is_ent
     expect(card).to_contain_text("服务器答复：PIN 不正确，还可再试 4 次")
     expect(judge.locator("#queued-sheet")).to_contain_text("未能提交")
     assert [i["state"] for i in outbox(judge)] == ["refused"]
+    assert "pin" not in judge.evaluate("JudgeQueue.read()[0].fields")  # a refused sheet keeps no PIN on the phone
     judge.goto(base_url + "/judge/")
     expect(judge.locator(f"[data-sheet-key='sheet-{stage.round_id}-{stage.entry_ids[1]}'] .queue-badge")).to_have_text(
         "未能提交")

@@ -1,6 +1,6 @@
 """Judging on phones: assigned sheets only, the scoring window, PIN confirmation, versions, idempotency."""
 
-from datetime import date
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -38,7 +38,9 @@ def hall(world: World) -> World:
     db.session.commit()
     group = next(g for g in world.contest.groups if g.code == "village")
     create_manual(world.users["city_organizer"], PanelSpec(rnd.id, group.id, "路演评委组"), [j.id for j in judges])
-    db.session.add(ScoringWindow(round_id=rnd.id, opened_by_id=world.users["city_organizer"].id))
+    # Opened on the contest day, so the phones' offline confirmation times below (02:01 UTC) fall inside it.
+    db.session.add(ScoringWindow(round_id=rnd.id, opened_by_id=world.users["city_organizer"].id,
+                                 opened_at=datetime(2022, 3, 15, 1, 0)))
     db.session.commit()
     return world
 
@@ -128,7 +130,7 @@ def test_a_wrong_pin_stores_nothing(client: FlaskClient, hall: World) -> None:
 def test_a_closed_window_refuses_a_sheet_but_keeps_one_confirmed_offline_as_late(
     client: FlaskClient, hall: World
 ) -> None:
-    db.session.execute(ScoringWindow.__table__.update().values(closed_at=date(2022, 3, 15)))
+    db.session.execute(ScoringWindow.__table__.update().values(closed_at=datetime(2022, 3, 15, 3, 0)))
     db.session.commit()
     login(client, "judge")
     status, body = confirm(client, hall, ("18.5", "17"), "token-gggggggg")

@@ -1,20 +1,23 @@
 """The server's side of the phone's outbox: sheets confirmed offline, retries, signed-out scripts, drafts."""
 
 import re
-from datetime import date
+from datetime import datetime
 from decimal import Decimal
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.extensions import db
+from app.judges.models import Judge
 from app.judging.models import DeskReport, ScoreSheet, ScoringWindow
 from tests.conftest import csrf_from, login
 from tests.factories import World
 from tests.web.test_judging import PIN, confirm, hall, ids, versions  # noqa: F401  (hall is a fixture)
 
 SIGNED_OUT = {"stored": False, "error": "登录已失效，请重新扫码登录", "code": "signed_out"}
-OFFLINE_AT = "2022-03-15T02:01:00Z"
+OFFLINE_AT = "2022-03-15T02:01:00Z"  # inside the hall's window (opened 01:00 UTC that day)
+CLOSED_AT = datetime(2022, 3, 15, 3, 0)
 JSON = {"Accept": "application/json"}
 
 
@@ -34,12 +37,15 @@ def test_a_sheet_confirmed_offline_far_from_the_others_is_stored_with_the_flag_n
     client: FlaskClient, hall: World  # noqa: F811
 ) -> None:
     _others_score_high(client, hall)
+    # It arrives after scoring closed (truly offline): the question could not be asked, so it is not asked now.
+    db.session.execute(ScoringWindow.__table__.update().values(closed_at=CLOSED_AT))
+    db.session.commit()
     login(client, "judge")
     status, body = confirm(client, hall, ("10", "10"), "token-offline-dev", confirmed_offline_at=OFFLINE_AT)
     assert (status, body["stored"], body["deviation"], body["deviation_flag"]) == (200, True, False, True)
     mine = versions()[-1]
-    assert (mine.total, mine.deviation_flag, mine.source, mine.late) == (Decimal(20), True, "offline", False)
-    assert mine.sheet.state == "submitted"
+    assert (mine.total, mine.deviation_flag, mine.source, mine.late) == (Decimal(20), True, "offline", True)
+    assert mine.sheet.state == "late"
     # The same sheet resent by the phone's outbox is a duplicate, still flagged, nothing more stored.
     status, body = confirm(client, hall, ("10", "10"), "token-offline-dev", confirmed_offline_at=OFFLINE_AT)
     assert (status, body["stored"], body["duplicate"], body["deviation_flag"]) == (200, True, True, True)
@@ -109,7 +115,7 @@ def test_a_wrong_pin_from_the_outbox_is_refused_in_json_and_nothing_is_stored(
 def test_a_late_sheet_shows_its_chinese_label_to_the_judge(
     client: FlaskClient, hall: World  # noqa: F811
 ) -> None:
-    db.session.execute(ScoringWindow.__table__.update().values(closed_at=date(2022, 3, 15)))
+    db.session.execute(ScoringWindow.__table__.update().values(closed_at=CLOSED_AT))
     db.session.commit()
     login(client, "judge")
     assert confirm(client, hall, ("18.5", "17"), "token-late-lbl", confirmed_offline_at=OFFLINE_AT)[1]["late"] is True
@@ -251,6 +257,57 @@ def test_a_locked_sheet_shows_the_judges_own_comment_and_the_list_marks_sheets_f
     confirm(client, hall, ("18.5", "17"), "token-locked-cm")
     round_id, entry_id, _ = ids(hall)
     html = client.get(f"/judge/r/{round_id}/e/{entry_id}").get_data(as_text=True)
-    assert "我的点评：</span>思路清晰" in html and f'data-storage-key="sheet-{round_id}-{entry_id}"' in html
+    user_id = db.session.execute(select(User.id).where(User.username == "judge")).scalar_one()
+    assert "我的点评：</span>思路清晰" in html and f'data-storage-key="sheet-{user_id}-{round_id}-{entry_id}"' in html
     listing = client.get("/judge/list").get_data(as_text=True)
     assert f'data-sheet-key="sheet-{round_id}-{entry_id}"' in listing
+
+
+WRONG_USER = {"stored": False, "error": "该评分表属于另一位评委，未提交", "code": "wrong_user"}
+
+
+def _user_id(username: str) -> int:
+    return db.session.execute(select(User.id).where(User.username == username)).scalar_one()
+
+
+def _pin_failures(username: str) -> int:
+    return db.session.execute(select(Judge.pin_failures).join(Judge.user).where(User.username == username)
+                              ).scalar_one()
+
+
+def test_a_sheet_of_another_judge_on_a_shared_phone_is_refused_before_the_pin_is_checked(
+    client: FlaskClient, hall: World  # noqa: F811
+) -> None:
+    login(client, "judge")
+    other = str(_user_id("judge2"))
+    for pin, token in ((PIN, "token-wrong-user-1"), ("000000", "token-wrong-user-2")):
+        status, body = confirm(client, hall, ("18.5", "17"), token, pin=pin, judge_user=other, queued="1")
+        assert (status, body) == (400, WRONG_USER)
+    round_id, entry_id, criteria = ids(hall)
+    page = client.get(f"/judge/r/{round_id}/e/{entry_id}").get_data(as_text=True)
+    response = client.post(f"/judge/r/{round_id}/e/{entry_id}/confirm", data={  # the review page, without scripts
+        "csrf_token": csrf_from(page), "client_token": "token-wrong-user-3", "pin": "000000", "judge_user": other,
+        f"m-{criteria[0]}": "18.5", f"m-{criteria[1]}": "17"})
+    assert response.status_code == 400 and "该评分表属于另一位评委，未提交" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert _pin_failures("judge") == 0 and _pin_failures("judge2") == 0
+    assert versions() == [] and db.session.execute(select(ScoreSheet)).scalars().all() == []
+
+
+def test_a_sheet_sent_with_the_signed_in_judges_own_id_is_stored_and_pages_name_their_judge(
+    client: FlaskClient, hall: World  # noqa: F811
+) -> None:
+    login(client, "judge")
+    mine = str(_user_id("judge"))
+    round_id, entry_id, criteria = ids(hall)
+    assert client.get("/judge/").headers["X-Judge-User"] == mine  # the service worker keeps pages per judge
+    sheet = client.get(f"/judge/r/{round_id}/e/{entry_id}")
+    assert sheet.headers["X-Judge-User"] == mine
+    review = client.post(f"/judge/r/{round_id}/e/{entry_id}/review", data={
+        "csrf_token": csrf_from(sheet.get_data(as_text=True)), "client_token": "token-own-user-1",
+        f"m-{criteria[0]}": "18.5", f"m-{criteria[1]}": "17"}).get_data(as_text=True)
+    assert f'name="judge_user" value="{mine}"' in review
+    assert f'data-storage-key="sheet-{mine}-{round_id}-{entry_id}"' in review
+    status, body = confirm(client, hall, ("18.5", "17"), "token-own-user-1", judge_user=mine)
+    assert (status, body["stored"]) == (200, True)
+    assert [v.total for v in versions()] == [Decimal("35.5")]

@@ -254,6 +254,24 @@ def test_the_reversed_judge_is_flagged_as_an_outlier_and_the_others_are_not(pub:
     assert Decimal({line.name: line.spearman for line in plan.lines}["评委甲"] or "0") == Decimal("0.4")
 
 
+def test_a_county_organizers_consistency_report_uses_only_their_countys_sheets(
+        client: FlaskClient, pub: Published) -> None:
+    contest_id = pub.world.contest.id
+    _published, (plan,) = figures.consistency(pub.world.users["county_organizer"], contest_id, "round:plan", 1)
+    # 平定县: V001, V003, V004. 评委丁 gave 15, 16, 23 where the others averaged 23, 21.17, 17.17.
+    assert {line.name: line.sheets for line in plan.lines} == {"评委甲": 3, "评委乙": 3, "评委丙": 3, "@评委丁": 3}
+    assert {line.name: line.bias for line in plan.lines}["@评委丁"] == "-2.44"
+    _published, (plan,) = figures.consistency(pub.world.users["other_county_organizer"], contest_id, "round:plan", 1)
+    # 盂县: V002 only, one sheet each; 25 against the others' 20.5, 19.5 and 20; no rank correlation of one.
+    assert {line.name: (line.sheets, line.mean, line.bias, line.spearman) for line in plan.lines}["@评委丁"] == (
+        1, "25.00", "5.00", None)
+    assert all(line.sheets == 1 for line in plan.lines)
+    login(client, "pdorg")
+    html = client.get(f"{base(pub)}/judges").get_data(as_text=True)
+    assert all('<td class="num">3</td>' in row for row in judge_rows(html).values())
+    assert "只统计平定县参赛人的评分表" in html
+
+
 # --- access and index ----------------------------------------------------------------------------
 
 PATHS = ["/", "/{c}/round:plan/v1/ranking.xlsx", "/{c}/round:plan/v1/score-matrix.xlsx",
