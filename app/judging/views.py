@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.wrappers import Response
@@ -74,8 +74,11 @@ def answer_scripts_of_signed_out_judges() -> Any:
 @bp.after_request
 def name_the_judge(response: Response) -> Response:
     """Whose page this is: the service worker keeps each judge's pages apart on a shared phone (static/js/sw.js)."""
-    if current_user.is_authenticated:
-        response.headers["X-Judge-User"] = str(current_user.id)
+    # Flask-Login's id from the session, not current_user.id: after the commit the user object is expired,
+    # and reloading it would open a second (on SQLite, write-locking) transaction on every confirm.
+    user_id = session.get("_user_id")
+    if user_id:
+        response.headers["X-Judge-User"] = str(user_id)
     return response
 
 

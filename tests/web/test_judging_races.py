@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import insert, select, update
+from sqlalchemy import event, insert, select, update
 
 from app.extensions import db
 from app.judging import sheets
@@ -64,3 +64,20 @@ def test_a_twin_with_the_same_token_that_stores_meanwhile_makes_this_a_duplicate
     assert (status, body["stored"], body["duplicate"]) == (200, True, True)
     db.session.expire_all()
     assert [v.client_token for v in versions()] == ["same-token-twice"]
+
+
+def test_nothing_reads_the_database_after_a_confirm_commits(client: FlaskClient, hall: World) -> None:  # noqa: F811
+    """A read after the commit would open another transaction (on SQLite a write-locking one) per sheet."""
+    login(client, "judge")
+    seen: list[str] = []
+
+    def trace(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(" ".join(statement.split())[:40])
+
+    event.listen(db.engine, "before_cursor_execute", trace)
+    try:
+        status, body = confirm(client, hall, ("18.5", "17"), "token-last-statement")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", trace)
+    assert (status, body["stored"]) == (200, True)
+    assert seen[-1].startswith("INSERT INTO audit_event"), seen[-3:]
