@@ -182,7 +182,7 @@ def check_offline_claim(round_id: int, entry_id: int, claimed: datetime) -> None
         raise DomainError(FUTURE_MESSAGE)
     if not ever_opened(round_id, entry_id):
         raise DomainError(NEVER_OPENED_MESSAGE)
-    if not open_at(round_id, entry_id, claimed):
+    if not open_at(round_id, entry_id, claimed, skew=CLOCK_SKEW):  # a phone clock a little slow or fast
         raise DomainError(OUTSIDE_MESSAGE)
 
 

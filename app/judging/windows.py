@@ -1,6 +1,6 @@
 """Scoring windows: organizers open and close scoring for a round, a session or one contestant."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, or_, select
 
@@ -36,11 +36,12 @@ def ever_opened(round_id: int, entry_id: int) -> bool:
     return found is not None
 
 
-def open_at(round_id: int, entry_id: int, at: datetime) -> bool:
-    """Was scoring open for the entry at `at`? Every opening is its own row, so the history is complete."""
+def open_at(round_id: int, entry_id: int, at: datetime, skew: timedelta = timedelta(0)) -> bool:
+    """Was scoring open for the entry at `at` (give or take `skew`, a phone clock's error)? Every opening is
+    its own row, so the history is complete."""
     found = db.session.execute(select(ScoringWindow.id).where(
-        _covering(round_id, entry_id), ScoringWindow.opened_at <= at,
-        or_(ScoringWindow.closed_at.is_(None), ScoringWindow.closed_at >= at)).limit(1)).first()
+        _covering(round_id, entry_id), ScoringWindow.opened_at <= at + skew,
+        or_(ScoringWindow.closed_at.is_(None), ScoringWindow.closed_at >= at - skew)).limit(1)).first()
     return found is not None
 
 

@@ -78,13 +78,24 @@ def test_another_contestants_window_does_not_count_as_opened(client: FlaskClient
     _refused(client, hall, CLAIMED, "尚未开放评分")
 
 
-@pytest.mark.parametrize("claimed", ["2022-03-15T00:59:00Z", "2022-03-15T03:01:00Z", "2022-03-16T02:01:00Z"])
+@pytest.mark.parametrize("claimed", ["2022-03-15T00:54:00Z", "2022-03-15T03:06:00Z", "2022-03-16T02:01:00Z"])
 def test_a_claim_outside_the_open_period_is_refused(
     client: FlaskClient, hall: World, claimed: str  # noqa: F811
 ) -> None:
     _close_all()
     login(client, "judge")
     _refused(client, hall, claimed, "离线确认时间不在评分开放期间，不能提交")
+
+
+@pytest.mark.parametrize("claimed", ["2022-03-15T00:57:00Z", "2022-03-15T03:03:00Z"])
+def test_a_phone_clock_a_few_minutes_off_at_either_edge_of_the_window_is_accepted_as_late(
+    client: FlaskClient, hall: World, claimed: str  # noqa: F811
+) -> None:
+    """Opened 01:00, closed 03:00 (UTC): a phone up to 5 minutes slow or fast still proves the sheet."""
+    _close_all()
+    login(client, "judge")
+    status, body = confirm(client, hall, ("18.5", "17"), "token-claim-edge", confirmed_offline_at=claimed)
+    assert (status, body["stored"], body["late"]) == (200, True, True)
 
 
 def test_a_claim_between_two_openings_is_refused_even_while_scoring_is_open_again(
