@@ -11,6 +11,7 @@ from app.absences.models import REASON_LIMIT, RoundAbsence
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import Contest, Round
+from app.contests.rounds import get_round
 from app.contests.services import ABSENT_ROUND
 from app.entries.models import Entry
 from app.errors import DomainError, NotFoundError
@@ -40,13 +41,6 @@ def is_absent(round_id: int, entry_id: int) -> bool:
     return db.session.execute(select(exists().where(
         RoundAbsence.round_id == round_id, RoundAbsence.entry_id == entry_id,
         RoundAbsence.in_effect.is_(True)))).scalar_one()
-
-
-def get_round(round_id: int) -> Round:
-    rnd = db.session.get(Round, round_id)
-    if rnd is None:
-        raise NotFoundError("轮次不存在")
-    return rnd
 
 
 def _in_scope(actor: User, entry: Entry) -> bool:

@@ -14,6 +14,7 @@ from app.adjustments.models import AdjustmentRecord, VetoRecord
 from app.adjustments.rules import fits_places, points_for, scoring_text
 from app.audit import services as audit
 from app.contests.models import AdjustmentItem, Round
+from app.contests.rounds import get_round
 from app.contests.services import plain
 from app.entries.models import Entry
 from app.errors import DomainError, NotFoundError
@@ -21,13 +22,6 @@ from app.extensions import db
 
 CONCURRENT = "该记录刚被他人修改，请刷新页面后重试"
 NOTE_LIMIT = 200
-
-
-def get_round(round_id: int) -> Round:
-    rnd = db.session.get(Round, round_id)
-    if rnd is None:
-        raise NotFoundError("轮次不存在")
-    return rnd
 
 
 def scoped_entry(actor: User, rnd: Round, entry_id: int) -> Entry:
