@@ -25,7 +25,10 @@ class ContestantRow:
 
 def contests() -> list[Contest]:
     """Contests with their rounds, newest first."""
-    return list(db.session.execute(select(Contest).options(selectinload(Contest.rounds))
+    # The index counts each round's items: load them here rather than two queries a round in the template.
+    rounds = selectinload(Contest.rounds)
+    return list(db.session.execute(select(Contest).options(rounds.selectinload(Round.adjustment_items),
+                                                           rounds.selectinload(Round.veto_items))
                                    .order_by(Contest.year.desc(), Contest.id.desc())).scalars())
 
 

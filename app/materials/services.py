@@ -11,10 +11,12 @@ from typing import Any
 from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import Round
+from app.contests.rounds import get_round
 from app.entries.models import Entry, EntryHolder
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
@@ -88,8 +90,9 @@ def versions(round_id: int, entry_id: int) -> list[Material]:
 
 
 def current(round_id: int, entry_id: int) -> Material | None:
-    found = versions(round_id, entry_id)
-    return found[0] if found else None
+    """The latest upload only: this runs on every sheet page a judge opens."""
+    return db.session.execute(select(Material).where(Material.round_id == round_id, Material.entry_id == entry_id)
+                              .order_by(Material.version.desc()).limit(1)).scalar_one_or_none()
 
 
 def check_pdf(content: bytes) -> None:
@@ -237,10 +240,10 @@ def entry_overview(entry: Entry) -> list[RoundMaterial]:
 
 def staff_rows(actor: User, round_id: int) -> tuple[Round, list[tuple[Entry, Material | None]]]:
     """A round's contestants in the actor's scope with their current material."""
-    rnd = db.session.get(Round, round_id)
-    if rnd is None:
-        raise NotFoundError("轮次不存在")
-    query = select(Entry).where(Entry.contest_id == rnd.contest_id, Entry.active).order_by(Entry.public_number)
+    rnd = get_round(round_id)
+    # The page prints each unit name (county + township + village): load them with the entries.
+    query = (select(Entry).where(Entry.contest_id == rnd.contest_id, Entry.active).order_by(Entry.public_number)
+             .options(selectinload(Entry.county), selectinload(Entry.township), selectinload(Entry.village)))
     if actor.county_id is not None:
         query = query.where(Entry.county_id == actor.county_id)
     latest: dict[int, Material] = {}
