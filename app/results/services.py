@@ -110,7 +110,7 @@ def extras_of(input_: dict[str, Any], round_names: dict[str, str]) -> dict[str, 
     return extras
 
 
-def preview(contest_id: int, scope_key: str) -> Preview:
+def preview(contest_id: int, scope_key: str, compare_last: bool = True) -> Preview:
     """Compute the scope now, from the counted sheets, with the scoring core."""
     contest = get_contest(contest_id)
     scope = parse_scope(contest, scope_key)
@@ -131,7 +131,8 @@ def preview(contest_id: int, scope_key: str) -> Preview:
         ResultVersion.contest_id == contest.id, ResultVersion.scope == scope.key)
         .order_by(ResultVersion.number)).scalars())
     comparison = None
-    if result is not None and versions and versions[-1].package_hash != digest:
+    # Comparing parses the last published package (~10 MB for a year): only the pages show it, not sign-off or publish.
+    if compare_last and result is not None and versions and versions[-1].package_hash != digest:
         names = {c["id"]: c.get("name", "") for c in assembled.input["contestants"]}
         comparison = compare(versions[-1].package["result"], result, names, versions[-1].number)
     return Preview(contest, scope, assembled.input, result, digest, problems,
@@ -142,7 +143,7 @@ def preview(contest_id: int, scope_key: str) -> Preview:
 
 def sign_off(supervisor: User, contest_id: int, scope_key: str, expected_hash: str, note: str) -> SignOff:
     """The supervisor signs exactly the result they saw: the hash must still be the current one."""
-    current = preview(contest_id, scope_key)
+    current = preview(contest_id, scope_key, compare_last=False)
     if current.package_hash is None or current.problems:
         raise DomainError("结果尚不完整，不能签核：" + "；".join(current.problems[:3]))
     if expected_hash != current.package_hash:
@@ -161,7 +162,7 @@ def sign_off(supervisor: User, contest_id: int, scope_key: str, expected_hash: s
 
 def publish(actor: User, contest_id: int, scope_key: str, expected_hash: str) -> ResultVersion:
     """Store version N of the scope exactly as signed (never changed afterwards), with its causes and 公示."""
-    current = preview(contest_id, scope_key)
+    current = preview(contest_id, scope_key, compare_last=False)
     if current.problems:
         raise DomainError("结果尚不完整，不能发布：" + "；".join(current.problems[:3]))
     if expected_hash != current.package_hash:
