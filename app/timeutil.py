@@ -18,6 +18,11 @@ def local(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC).astimezone(SHANGHAI)
 
 
+def today() -> date:
+    """The Asia/Shanghai date: it decides whether a notice is open or a round has started."""
+    return datetime.now(SHANGHAI).date()
+
+
 def format_local(value: datetime | None) -> str:
     """A stored UTC time as shown on pages: 2022-03-01 09:30."""
     shown = local(value)

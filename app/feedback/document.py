@@ -1,6 +1,5 @@
 """The one-page PDF of a secretary's feedback: plain values and a server-drawn SVG chart."""
 
-from datetime import timedelta
 from typing import Any
 
 from flask import render_template
@@ -9,6 +8,7 @@ from app.accounts.models import User
 from app.feedback.chart import criteria_svg
 from app.feedback.services import Feedback, NoticeStatus, RoundFeedback, feedback_for
 from app.pdf import PDF_ORIGIN, STATIC_PREFIX, static_only_fetcher
+from app.timeutil import format_local
 
 # Comments are cut, and set in two columns, at the first density that keeps the page to one A4 sheet:
 # fifteen judges' full comments fit with one round published; three rounds need them short.
@@ -20,7 +20,7 @@ CHARS_PER_LINE = {1: 37, 2: 18}  # CJK characters a line of comments holds besid
 
 
 def _local(feedback: Feedback) -> list[str]:
-    return [(r.published_at + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M") for r in feedback.rounds]
+    return [format_local(r.published_at) for r in feedback.rounds]
 
 
 def _notice(status: NoticeStatus | None) -> dict[str, Any] | None:

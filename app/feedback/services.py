@@ -16,9 +16,9 @@ from app.errors import NotFoundError
 from app.extensions import db
 from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.notices.models import Notice
-from app.notices.services import phase_of, today
+from app.notices.services import phase_of
 from app.results.models import JudgeAlias, ResultVersion
-from app.timeutil import chinese_date
+from app.timeutil import chinese_date, today
 from scoring import format_decimal
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

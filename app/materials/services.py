@@ -4,7 +4,6 @@ import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +21,7 @@ from app.errors import DomainError, NotFoundError
 from app.extensions import db
 from app.judging.access import assigned
 from app.materials.models import Material
-from app.timeutil import SHANGHAI, chinese_date, format_local
+from app.timeutil import chinese_date, format_local, today
 
 LIMIT = 20 * 1024 * 1024
 TOO_BIG = "文件超过 20 MB，请压缩后重新上传（如降低图片分辨率后另存为 PDF）"
@@ -37,10 +36,6 @@ class TooLargeError(DomainError):
 def materials_dir() -> str:
     return str(current_app.config.get("MATERIALS_DIR") or os.path.join(current_app.instance_path, "uploads",
                                                                          "materials"))
-
-
-def today() -> Any:
-    return datetime.now(SHANGHAI).date()
 
 
 def is_open(rnd: Round) -> bool:

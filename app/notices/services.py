@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,18 +18,13 @@ from app.notices.lifecycle import holder_names, previous_version, scope_name
 from app.notices.models import Notice, Objection
 from app.results.models import ResultVersion
 from app.results.services import Row, rows_of
-from app.timeutil import SHANGHAI, chinese_date, local, utcnow
+from app.timeutil import chinese_date, local, today, utcnow
 from app.validation import normalise_mobile
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CHANNELS = {"web": "网上提交", "phone": "电话", "letter": "信函", "visit": "来访"}
 STATES = {"open": "待复核", "maintained": "维持原结果", "corrected": "更正"}
 MAX_CONTENT = 1000
-
-
-def today() -> date:
-    """The Asia/Shanghai date, which decides whether a notice is still open."""
-    return datetime.now(SHANGHAI).date()
 
 
 @dataclass(frozen=True)

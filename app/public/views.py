@@ -4,8 +4,9 @@ from flask import Blueprint, render_template
 from sqlalchemy import text
 
 from app.extensions import db, limiter
-from app.notices.services import current_notices, phase_of, today
+from app.notices.services import current_notices, phase_of
 from app.security import PUBLIC, access
+from app.timeutil import today
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
