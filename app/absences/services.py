@@ -54,9 +54,9 @@ def _fields(absence: RoundAbsence) -> dict[str, Any]:
 
 def _entry_by_number(actor: User, rnd: Round, public_number: str) -> Entry:
     """The round's active contestant by public number; another county's is unknown to a county organizer."""
-    # Case-insensitive: a number typed as v001 on a phone is V001.
+    # Public numbers are stored upper case: a number typed as v001 on a phone is V001 (and the index is used).
     entry = db.session.execute(select(Entry).where(
-        Entry.contest_id == rnd.contest_id, func.upper(Entry.public_number) == public_number.strip().upper())
+        Entry.contest_id == rnd.contest_id, Entry.public_number == public_number.strip().upper())
     ).scalar_one_or_none()
     if entry is None or not entry.active or not _in_scope(actor, entry):
         raise NotFoundError(NO_SUCH_ENTRY)

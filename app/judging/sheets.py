@@ -180,10 +180,9 @@ def check_offline_claim(round_id: int, entry_id: int, claimed: datetime) -> None
     running fast) and within scoring open for this contestant; otherwise it proves nothing and is refused."""
     if claimed > utcnow() + CLOCK_SKEW:
         raise DomainError(FUTURE_MESSAGE)
-    if not ever_opened(round_id, entry_id):
-        raise DomainError(NEVER_OPENED_MESSAGE)
     if not open_at(round_id, entry_id, claimed, skew=CLOCK_SKEW):  # a phone clock a little slow or fast
-        raise DomainError(OUTSIDE_MESSAGE)
+        # Which message: only asked when refusing, so a good claim costs one query.
+        raise DomainError(OUTSIDE_MESSAGE if ever_opened(round_id, entry_id) else NEVER_OPENED_MESSAGE)
 
 
 def _sheet(round_id: int, entry_id: int, judge_id: int) -> ScoreSheet | None:

@@ -214,7 +214,8 @@ def _count(sheet: Sheet, marks: Mapping[int, Decimal], comment: str, by: int, fe
                                  threshold_points=rnd.deviation_points, threshold_share=rnd.deviation_share,
                                  sheet_max=rnd.max_total)
     version = store_version(scored, rnd.id, sheet.entry.id, sheet.judge.id, marks, comment, StoreOptions(
-        client_token=f"paper-{_key(sheet, feeds)}", source="paper", entered_by_id=by, deviation_flag=flagged))
+        client_token=f"paper-{_key(sheet, feeds)}", source="paper", entered_by_id=by, deviation_flag=flagged),
+        public_number=sheet.entry.public_number)
     if version.number != feeds:
         raise DomainError("评分表已有新的版本，请刷新页面查看")
     return version
