@@ -339,9 +339,11 @@ def test_the_confirm_button_waits_for_the_answer_and_a_double_tap_stores_one_ver
     expect(judge.locator("#sheet-total")).to_have_text("85")  # as the summary writes it, not 85.0
     judge.get_by_role("button", name="核对并提交").click()
     expect(judge.locator("tfoot")).to_contain_text("85")
-    judge.evaluate("""() => {  // a slow hall Wi-Fi: the answer takes a second
+    # a slow hall Wi-Fi: the answer takes three seconds, long enough for the second tap below to
+    # land before the page moves on even on a busy CI machine
+    judge.evaluate("""() => {
         const realFetch = window.fetch;
-        window.fetch = (...args) => new Promise((ok) => setTimeout(() => ok(realFetch(...args)), 1000));
+        window.fetch = (...args) => new Promise((ok) => setTimeout(() => ok(realFetch(...args)), 3000));
     }""")
     judge.fill("#pin", stage.cards["j01"][1])
     button = judge.get_by_role("button", name="确认提交（提交后锁定）")
