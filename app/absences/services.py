@@ -17,12 +17,14 @@ from app.entries.models import Entry
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
 from app.judging.models import ScoreSheet, SheetVersion
+from app.paper.models import PaperEntry
 from app.places.models import County, Township, Village
 from app.timeutil import utcnow
 
 ABSENT_FOR_JUDGES = "该参赛人本轮已登记缺席，无需评分"
 HAS_SHEETS = "该参赛人本轮已有评分，不能登记缺席"
 HAS_LATE_SHEETS = "该参赛人本轮有迟交评分表待审核，不能登记缺席"
+HAS_PAPER_ENTRIES = "该参赛人本轮有纸质评分表已录入，不能登记缺席"
 ALREADY_ABSENT = "该参赛人本轮已登记缺席"
 NO_SUCH_ENTRY = "本比武没有这个编号的参赛人"
 
@@ -71,6 +73,10 @@ def _refuse_if_scored(round_id: int, entry_id: int) -> None:
         raise DomainError(HAS_SHEETS)
     if counted:  # only late versions, which an organizer may still accept
         raise DomainError(HAS_LATE_SHEETS)
+    # A paper sheet typed once is a judge's score on its way in: the contestant was there.
+    if db.session.execute(select(PaperEntry.id).where(
+            PaperEntry.round_id == round_id, PaperEntry.entry_id == entry_id).limit(1)).first() is not None:
+        raise DomainError(HAS_PAPER_ENTRIES)
 
 
 def record_absence(actor: User, round_id: int, public_number: str, reason: str) -> RoundAbsence:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql import Select
 
+from app.absences.services import absent_entry_ids
 from app.accounts.models import User
 from app.contests.models import Contest, Criterion, Round
 from app.entries.models import Entry
@@ -18,7 +19,8 @@ from app.panels.models import Assignment, ContestSession, SessionSlot
 from app.paper.models import PaperEntry
 from app.paper.services import LOCKED_STATES, Sheet, Stage, differences, same_comment
 
-STATE_LABELS = {"first": "待录入第1遍", "second": "待录入第2遍", "mismatch": "不一致·待核对", "counted": "已计分"}
+STATE_LABELS = {"absent": "已登记缺席",
+                "first": "待录入第1遍", "second": "待录入第2遍", "mismatch": "不一致·待核对", "counted": "已计分"}
 
 
 @dataclass(frozen=True)
@@ -109,12 +111,15 @@ def contestants(user: User, round_id: int, judge_id: int) -> list[Row]:
             PaperEntry.entry_id, PaperEntry.feeds_version, PaperEntry.clerk_id).where(
             PaperEntry.round_id == round_id, PaperEntry.judge_id == judge_id)).tuples():
         typed.setdefault((entry_id, feeds), []).append(clerk)
+    absent = absent_entry_ids(round_id)
     result = []
     for entry, position, session, _, _ in sorted(rows, key=lambda r: (
             r[3] is None, r[3] or 0, r[4] or 0, r[1] is None, r[1] or 0, r[0].public_number)):
         state, last = sheets.get(entry.id, ("open", 0))
         clerks = typed.get((entry.id, last + 1), [])
         current = "counted" if state in LOCKED_STATES else ("first", "second", "mismatch")[min(len(clerks), 2)]
+        if entry.id in absent and current != "counted":  # a counted sheet of an absent contestant: the preview says
+            current = "absent"
         result.append(Row(entry.id, entry.public_number, entry.unit_name, session or "", position, current,
                           current != "counted" and user.id in clerks))
     return result

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.absences.services import is_absent
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import Round
@@ -27,6 +28,7 @@ from app.paper.models import PaperEntry, Reconciliation
 from scoring import deviation_flag
 
 SAME_CLERK = "同一张纸质评分表不能由同一名录入员录入两次"
+ABSENT_FOR_PAPER = "该参赛人本轮已登记缺席，不能录入或核对评分表；如登记有误，请先撤销缺席登记"
 REASON_LIMIT = 200
 LOCKED_STATES = ("submitted", "late")
 
@@ -137,6 +139,12 @@ def _marks_json(marks: Mapping[int, Decimal]) -> dict[str, str]:
     return {str(cid): f"{value}" for cid, value in sorted(marks.items())}
 
 
+def _refuse_if_absent(sheet: Sheet) -> None:
+    """A sheet for a contestant recorded absent would block publication later: refuse it at the desk."""
+    if is_absent(sheet.round.id, sheet.entry.id):
+        raise DomainError(ABSENT_FOR_PAPER)
+
+
 def _key(sheet: Sheet, feeds: int) -> str:
     return f"{sheet.round.id}-{sheet.entry.id}-{sheet.judge.id}-{feeds}"
 
@@ -144,6 +152,7 @@ def _key(sheet: Sheet, feeds: int) -> str:
 def enter(user: User, data: PaperInput) -> Outcome:
     """Store one clerk's typing of a paper sheet; the second agreeing entry creates the counted version."""
     sheet = locate(user, data.round_id, data.judge_id, data.entry_id)
+    _refuse_if_absent(sheet)
     stage = stage_of(sheet)
     if stage.state == "counted":
         raise DomainError("该评分表已计分并锁定，不能再次录入。如需更正，请由组织者重新开放后再录入")
@@ -233,6 +242,7 @@ def reconcile(user: User, round_id: int, judge_id: int, entry_id: int, typed: Ma
               reason: str) -> Reconciliation:
     """The third person's reading of the paper, with a reason, becomes the counted version."""
     sheet = locate(user, round_id, judge_id, entry_id)
+    _refuse_if_absent(sheet)
     stage = stage_of(sheet)
     may_reconcile(user, stage)
     marks = parse_marks(sheet.round, typed)

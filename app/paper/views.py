@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.absences.services import is_absent
 from app.errors import DomainError
 from app.paper import pages, services, storage
 from app.paper.forms import PaperForm, ReconcileForm
@@ -68,6 +69,7 @@ def _render_entry(sheet: services.Sheet, form: PaperForm, typed: dict[int, str],
     stage = services.stage_of(sheet)
     may_reconcile = stage.state == "mismatch" and not stage.entered_by(current_user.id)
     return render_template("paper/entry.html", sheet=sheet, stage=stage, form=form, typed=typed,
+                           absent=is_absent(sheet.round.id, sheet.entry.id),
                            mine=stage.entered_by(current_user.id), may_reconcile=may_reconcile,
                            labels=pages.STATE_LABELS), status
 

@@ -11,6 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.absences import services as absence_services
+from app.absences.models import RoundAbsence
 from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.extensions import db
@@ -335,3 +337,37 @@ def test_every_entry_is_audited_with_its_marks_and_scan_hash(ctx: Flask, hall: H
         "marks": {str(hall.criteria[0]): "18.5", str(hall.criteria[1]): "17"}, "comment": "思路清晰",
         "scan_sha256": paper.scan_sha256, "scan_mime": "image/jpeg", "scan_size": len(JPEG)}
     assert actions() == ["paper_entered"]
+
+
+def test_a_contestant_recorded_absent_cannot_have_a_paper_sheet_entered(ctx: Flask, hall: Hall) -> None:
+    absence_services.record_absence(hall.world.users["city_organizer"], hall.round_id, "V001", "病假")
+    client = signed_in(ctx, "clerk")
+    listing = client.get(f"/organize/paper/?round={hall.round_id}&judge={hall.judge_id}").get_data(as_text=True)
+    row = r'<td class="fw-semibold">V001</td>\s*<td>[^<]*</td>\s*<td>已登记缺席</td>'
+    assert re.search(row, listing)
+    assert sheet_url(hall) not in listing and sheet_url(hall, entry_id=hall.other_entry_id) in listing
+    page = client.get(sheet_url(hall)).get_data(as_text=True)
+    assert "该参赛人本轮已登记缺席，不能录入或核对评分表" in page and 'id="paper-form"' not in page
+    status, html = post_entry(client, hall, ("18.5", "17"))
+    assert status == 400 and services.ABSENT_FOR_PAPER in html
+    assert entries() == [] and versions() == []
+
+
+def test_a_mismatch_of_a_contestant_recorded_absent_meanwhile_cannot_be_reconciled(ctx: Flask, hall: Hall) -> None:
+    mismatch(ctx, hall)  # 18.5/17 against 18.5/16, awaiting a third person
+    organizer = hall.world.users["city_organizer"]
+    # Recorded in the same moment as the second entry (the service itself refuses once a sheet is typed).
+    db.session.add(RoundAbsence(round_id=hall.round_id, entry_id=hall.entry_id, reason="病假",
+                                recorded_by_id=organizer.id))
+    db.session.commit()
+    status, html = post_reconcile(signed_in(ctx, "clerk3"), hall, ("18.5", "17"), "对照纸质表")
+    assert status == 400 and services.ABSENT_FOR_PAPER in html
+    assert versions() == [] and db.session.execute(select(Reconciliation)).first() is None
+
+
+def test_a_paper_sheet_typed_once_refuses_an_absence(ctx: Flask, hall: Hall) -> None:
+    post_entry(signed_in(ctx, "clerk"), hall, ("18.5", "17"))
+    with pytest.raises(services.DomainError) as refused:
+        absence_services.record_absence(hall.world.users["city_organizer"], hall.round_id, "V001", "病假")
+    assert refused.value.message == "该参赛人本轮有纸质评分表已录入，不能登记缺席"
+    assert db.session.execute(select(RoundAbsence.id)).first() is None
