@@ -20,6 +20,7 @@ from app.notices.services import phase_of
 from app.results.models import JudgeAlias, ResultVersion
 from app.timeutil import chinese_date, today
 from scoring import format_decimal
+from scoring.figures import criterion_means, group_figures, total
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -157,24 +158,19 @@ def notice_status(version: ResultVersion) -> NoticeStatus | None:
     return None if notice is None else NoticeStatus(phase_of(notice, today()), notice.ends_on)
 
 
-def _mean(values: list[Decimal]) -> Decimal | None:
-    return sum(values, Decimal(0)) / len(values) if values else None
-
-
 def _standing(package: dict[str, Any], number: str, score_of: Any) -> Standing | None:
     places = int(package["input"].get("places", 2))
     results = {c["id"]: c for c in package["result"]["contestants"]}
     mine = results.get(number)
     if mine is None:
         return None
-    ranked = [c for c in results.values() if c["group"] == mine["group"] and c["rank"] is not None]
-    totals = [Decimal(c["total"]) for c in ranked]
-    average = _mean(totals)
+    figures = group_figures((Decimal(c["total"]) for c in results.values()
+                             if c["group"] == mine["group"] and c["rank"] is not None), places)
     return Standing(
         score=score_of(mine), rank=mine["rank"], tied=mine["tied"], vetoed=mine["vetoed"], absent=mine["absent"],
-        award=mine.get("award"), group_size=len(ranked),
-        group_average=None if average is None else format_decimal(average, places),
-        group_best=format_decimal(max(totals), places) if totals else None,
+        award=mine.get("award"), group_size=figures.count,
+        group_average=None if figures.average is None else format_decimal(figures.average, places),
+        group_best=None if figures.best is None else format_decimal(figures.best, places),
     )
 
 
@@ -182,18 +178,12 @@ def _criteria(package: dict[str, Any], rnd: Round, number: str, group_ids: set[s
     """Per criterion: own mean over the judges; the group's mean of its ranked contestants' means."""
     places = int(package["input"].get("places", 2))
     round_input = package["input"]["rounds"][0]
-    values: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
-    for mark in round_input["marks"]:
-        values[(mark["contestant"], mark["criterion"])].append(Decimal(mark["value"]))
+    means = criterion_means(((m["contestant"], m["criterion"], Decimal(m["value"])) for m in round_input["marks"]),
+                            [c["id"] for c in round_input["criteria"]], number, group_ids)
     names = [c.name for c in rnd.criteria]
-    lines = []
-    for position, criterion in enumerate(round_input["criteria"]):
-        cid = criterion["id"]
-        means = [m for m in (_mean(values[(g, cid)]) for g in sorted(group_ids)) if m is not None]
-        lines.append(CriterionLine(
-            name=names[position] if position < len(names) else f"指标{position + 1}",
-            max=Decimal(criterion["max"]), own=_mean(values[(number, cid)]), group=_mean(means), places=places))
-    return lines
+    return [CriterionLine(name=names[position] if position < len(names) else f"指标{position + 1}",
+                          max=Decimal(criterion["max"]), own=line.own, group=line.group, places=places)
+            for position, (criterion, line) in enumerate(zip(round_input["criteria"], means, strict=True))]
 
 
 def _letter_order(entry_id: int, scope: str, aliases: list[str]) -> list[str]:
@@ -243,7 +233,7 @@ def _judges(version: ResultVersion, rnd: Round, entry: Entry) -> list[JudgeLine]
     return [
         JudgeLine(letter=LETTERS[i % 26] + ("" if i < 26 else str(i // 26)),
                   marks=[format_decimal(marks[alias][c], 1) if c in marks[alias] else "—" for c in order],
-                  total=format_decimal(sum(marks[alias].values(), Decimal(0)), 1),
+                  total=format_decimal(total(marks[alias].values()), 1),
                   comment=comments.get(alias, ""))
         for i, alias in enumerate(aliases)
     ]

@@ -1,9 +1,8 @@
 """Figures for the yearly appraisal (per county and township) and the judge consistency report."""
 
-import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from app.accounts.models import User
@@ -14,7 +13,8 @@ from app.places.models import County
 from app.reports.services import Place, Published, check_county, default_version, judge_names, latest_by_scope, load
 from app.results.models import ResultVersion
 from app.results.services import Row, get_contest
-from scoring import judge_statistics
+from scoring import format_decimal, judge_statistics
+from scoring.figures import bias_outliers, group_figures
 
 SPEARMAN_FLOOR = Decimal("0.3")
 BIAS_FACTOR = Decimal(2)
@@ -46,11 +46,8 @@ class Appraisal:
 
 def _average(rows: list[Row], places: int) -> str:
     """Mean of the ranked contestants' published totals, half up to the contest's places."""
-    ranked = [Decimal(r.total) for r in rows if r.rank is not None]
-    if not ranked:
-        return "—"
-    quantum = Decimal(1).scaleb(-places)
-    return str((sum(ranked, Decimal(0)) / len(ranked)).quantize(quantum, rounding=ROUND_HALF_UP))
+    average = group_figures((Decimal(r.total) for r in rows if r.rank is not None), places).average
+    return "—" if average is None else format_decimal(average, places)
 
 
 def _entry_text(row: Row | None) -> str:
@@ -172,23 +169,22 @@ def consistency(actor: User, contest_id: int, scope: str, number: int) -> tuple[
     data = published.input
     if actor.county_id is not None:
         data = _county_only(data, {n for n, p in published.places.items() if p.county_id == actor.county_id})
-    statistics_ = judge_statistics(data)["rounds"]
+    by_round = judge_statistics(data)["rounds"]
     names = judge_names(published.contest.id, published.version.scope)
     round_names = published.round_names()
+    places = int(published.input.get("places", 2))
     result = []
-    for code, judges in statistics_.items():
-        biases = [abs(Decimal(j["bias"])) for j in judges if j["bias"] is not None]
-        median = statistics.median(biases) if biases else Decimal(0)
+    for code, judges in by_round.items():
+        outliers = bias_outliers({j["judge"]: None if j["bias"] is None else Decimal(j["bias"]) for j in judges},
+                                 BIAS_FACTOR)
         lines = []
         for j in judges:
             reasons = []
-            if j["bias"] is not None and median > 0 and abs(Decimal(j["bias"])) > BIAS_FACTOR * median:
+            if j["judge"] in outliers.judges:
                 reasons.append("偏差超过本轮中位数的 2 倍")
             if j["spearman"] is not None and Decimal(j["spearman"]) < SPEARMAN_FLOOR:
                 reasons.append("与合议结果的等级相关低于 0.3")
             lines.append(JudgeLine(j["judge"], names.get(j["judge"], j["judge"]), j["sheets"], j["mean"], j["sd"],
                                    j["bias"], j["highest"], j["lowest"], j["spearman"], reasons))
-        quantum = Decimal(1).scaleb(-int(published.input.get("places", 2)))
-        result.append(RoundConsistency(round_names.get(code, code),
-                                       str(Decimal(median).quantize(quantum, rounding=ROUND_HALF_UP)), lines))
+        result.append(RoundConsistency(round_names.get(code, code), format_decimal(outliers.median, places), lines))
     return published, result
