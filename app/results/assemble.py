@@ -1,7 +1,8 @@
 """Build SCORING.md's recompute input from the database: counted sheets, adjustments, vetoes, rules.
 
 Judges appear under pseudonyms (J01…) drawn once per scope from a random permutation kept in
-judge_alias; contestants under their public number with their unit as `name`. Whatever is not
+judge_alias; contestants under their public number with their unit as `name` (the contestant is the
+village's or township's entry, which keeps its scores when the secretary changes: DECISIONS.md). Whatever is not
 ready (missing sheets, open corrections, late sheets not yet accepted) is listed as a problem that
 blocks publication.
 """
@@ -22,6 +23,7 @@ from app.errors import NotFoundError
 from app.extensions import db
 from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.panels.models import Assignment
+from app.paper.models import PaperEntry
 from app.places.models import County, Township, Village
 from app.results.awards import scoring_awards
 from app.results.models import JudgeAlias
@@ -165,6 +167,31 @@ def _problems(rnd: Round, numbers: dict[int, str], counted: set[tuple[int, int]]
         ScoreSheet.round_id == rnd.id, ScoreSheet.state == "late")).scalar_one()
     if late:
         problems.append(f"{rnd.name}：{late} 张迟交评分表待组织者审核")
+    problems.extend(_paper_problems(rnd, numbers))
+    return problems
+
+
+def _paper_problems(rnd: Round, numbers: dict[int, str]) -> list[str]:
+    """Paper sheets typed once, or twice without agreeing, for a version not yet counted.
+
+    They also show as missing sheets; named here so the organizer knows the clerks, not the judges, are
+    the ones to chase."""
+    latest = (select(func.coalesce(func.max(SheetVersion.number), 0))
+              .join(ScoreSheet, ScoreSheet.id == SheetVersion.sheet_id)
+              .where(ScoreSheet.round_id == PaperEntry.round_id, ScoreSheet.entry_id == PaperEntry.entry_id,
+                     ScoreSheet.judge_id == PaperEntry.judge_id).scalar_subquery())
+    waiting = db.session.connection().execute(
+        select(PaperEntry.entry_id, func.count(PaperEntry.id))
+        .where(PaperEntry.round_id == rnd.id, PaperEntry.feeds_version > latest)
+        .group_by(PaperEntry.entry_id, PaperEntry.judge_id, PaperEntry.feeds_version)).tuples().all()
+    second = [numbers.get(entry, "?") for entry, typed in waiting if typed == 1]
+    mismatched = [numbers.get(entry, "?") for entry, typed in waiting if typed > 1]
+    problems = []
+    if second:
+        problems.append(f"{rnd.name}：{len(second)} 张纸质评分表只录入了1遍，待第2遍录入（{_sample(second)}）")
+    if mismatched:
+        problems.append(
+            f"{rnd.name}：{len(mismatched)} 张纸质评分表两遍录入不一致，待第三人核对（{_sample(mismatched)}）")
     return problems
 
 

@@ -20,6 +20,7 @@ from app.judging import corrections
 from app.judging.models import ScoreSheet, SheetVersion
 from app.paper import services
 from app.paper.models import PaperEntry, Reconciliation
+from app.results.assemble import build, parse_scope
 from tests.conftest import csrf_from, login
 from tests.factories import World
 from tests.paper_data import JPEG, PDF, PNG, Hall, build_hall
@@ -371,3 +372,17 @@ def test_a_paper_sheet_typed_once_refuses_an_absence(ctx: Flask, hall: Hall) -> 
         absence_services.record_absence(hall.world.users["city_organizer"], hall.round_id, "V001", "病假")
     assert refused.value.message == "该参赛人本轮有纸质评分表已录入，不能登记缺席"
     assert db.session.execute(select(RoundAbsence.id)).first() is None
+
+
+def test_paper_sheets_waiting_for_a_clerk_are_named_among_what_blocks_publication(ctx: Flask, hall: Hall) -> None:
+    contest = hall.world.contest
+    scope = parse_scope(contest, "round:plan")
+    post_entry(signed_in(ctx, "clerk"), hall, ("18.5", "17"))  # 评委甲's sheet of V001, typed once
+    problems = build(contest, scope).problems
+    assert "年初比规划：1 张纸质评分表只录入了1遍，待第2遍录入（V001）" in problems
+    post_entry(signed_in(ctx, "clerk2"), hall, ("18.5", "16"))  # typed again, differently
+    problems = build(contest, scope).problems
+    assert "年初比规划：1 张纸质评分表两遍录入不一致，待第三人核对（V001）" in problems
+    assert not any("只录入了1遍" in p for p in problems)
+    post_reconcile(signed_in(ctx, "clerk3"), hall, ("18.5", "17"), "对照纸质表")
+    assert not any("纸质评分表" in p for p in build(contest, scope).problems)
