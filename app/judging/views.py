@@ -29,8 +29,8 @@ CSRF_EXPIRED = "页面已过期或缺少安全令牌（CSRF），请刷新页面
 # What the service worker keeps for a judge without signal (static/js/sw.js); pages are cached as visited.
 OFFLINE_ASSETS = ("vendor/bootstrap/bootstrap.min.css", "vendor/bootstrap-icons/bootstrap-icons.min.css",
                   "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2", "css/app.css", "vendor/htmx/htmx.min.js",
-                  "vendor/bootstrap/bootstrap.bundle.min.js", "js/app.js", "js/queue.js", "js/sheet.js",
-                  "img/favicon.svg")
+                  "vendor/bootstrap/bootstrap.bundle.min.js", "js/app.js", "js/outbox.js", "js/queue_panel.js",
+                  "js/queue.js", "js/sheet.js", "img/favicon.svg")
 
 
 def _judge_key() -> str:

@@ -1,6 +1,6 @@
 // The judge's score sheet: −/+ snap to the step, a live total of the valid marks, drafts kept on the phone
 // and on the server (the newer of the two wins), and confirmation: the server's review page when it can be
-// reached, else the summary and the PIN right here, the sheet then waiting in the phone's outbox (queue.js)
+// reached, else the summary and the PIN right here, the sheet then waiting in the phone's outbox (queue.js, outbox.js)
 // as "未同步" until the server has stored it.
 (function () {
   "use strict";

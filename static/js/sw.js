@@ -7,7 +7,7 @@
 // - static assets: cache first. The version changes whenever the assets do, so a new worker installs
 //   and fetches them again.
 // Marks are never sent from here: POSTs go to the network as usual, and what could not be sent waits in the
-// page's outbox (queue.js).
+// page's outbox (outbox.js, sent by queue.js).
 "use strict";
 
 var SETTINGS = self.JUDGE_SW || { version: "dev", assets: [] };
