@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,6 +31,8 @@ LINK_INVALID = "该登录链接已失效，请向工作人员领取新的登录�
 CONTEST_CLOSED = "本次比武已结束，登录卡已失效。"
 PIN_LOCKED_NOW = "PIN 连续错误 5 次，已锁定 15 分钟，请联系工作人员"
 NO_PIN = "尚未发放 PIN，请向工作人员领取登录卡"
+PIN_SHAPE = "PIN 为登录卡上的 6 位数字，请重新输入"
+PIN_TEXT = re.compile(r"[0-9]{6}")
 
 STATUS_LABELS = {"none": "未发放", "issued": "已发放", "revoked": "已撤销"}
 
@@ -252,6 +255,7 @@ def check_pin(judge: Judge, pin: str) -> None:
       right PIN is refused. An organizer may unlock earlier (unlock_pin).
     - The right PIN resets the failure count in the session without committing: the caller's
       commit keeps it.
+    - Anything but 6 ASCII digits is refused (PIN_SHAPE) without counting: a slip, not a guess.
     - The comparison is an HMAC digest compared in constant time (hmac.compare_digest)."""
     db.session.refresh(judge, with_for_update=True)  # concurrent failures must not lose a count
     now = utcnow()
@@ -263,6 +267,8 @@ def check_pin(judge: Judge, pin: str) -> None:
         raise DomainError(f"PIN 已锁定，请于 {format_local(locked)[11:]} 后再试，或联系工作人员解锁")
     if judge.pin_digest is None:
         raise DomainError(NO_PIN)
+    if not PIN_TEXT.fullmatch(pin.strip()):  # a slip of the thumb, not a guess: no attempt is counted
+        raise DomainError(PIN_SHAPE)
     if hmac.compare_digest(judge.pin_digest, pin_digest(judge.id, pin.strip())):
         if judge.pin_failures or judge.pin_locked_until is not None:
             judge.pin_failures = 0

@@ -5,6 +5,7 @@ submission carries the client's token, so a double tap, a retry after a time-out
 a second tab stores one version. Unique constraints in the database back every rule here.
 """
 
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -62,6 +63,9 @@ class Outcome:
     flagged: bool = False  # stored with the deviation flag (a sheet confirmed offline is not asked again)
 
 
+MARK_TEXT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
 def parse_marks(rnd: Round, raw: Mapping[int, str]) -> dict[int, Decimal]:
     """Every criterion of the round, each a decimal in range and on its step; all problems at once."""
     problems: list[str] = []
@@ -74,11 +78,10 @@ def parse_marks(rnd: Round, raw: Mapping[int, str]) -> dict[int, Decimal]:
         if not text:
             problems.append(f"“{criterion.name}”：请填写分数")
             continue
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
+        if not MARK_TEXT.fullmatch(text):  # plain digits only: no 1e1, 2_0 or full-width digits
             problems.append(f"“{criterion.name}”：“{text[:12]}”不是有效的数字")
             continue
+        value = Decimal(text)
         if not value.is_finite() or not criterion.min_points <= value <= criterion.max_points:
             problems.append(f"“{criterion.name}”：分数须在 {criterion.min_points.normalize():f}–"
                             f"{criterion.max_points.normalize():f} 之间")
@@ -281,7 +284,12 @@ def _same_content(version: SheetVersion, sub: Submission) -> bool:
         return False
     if not all(value.is_finite() for value in typed.values()):
         return False
-    return typed == stored and sub.comment.strip() == version.comment
+    return typed == stored and _lines(sub.comment.strip()) == _lines(version.comment)
+
+
+def _lines(text: str) -> str:
+    """A comment with its line endings as one: a resend from another browser may send LF for CRLF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def save_draft(user: User, round_id: int, entry_id: int, marks: Mapping[int, str], comment: str,

@@ -110,6 +110,10 @@ def test_a_second_submission_of_a_locked_sheet_is_refused(client: FlaskClient, h
     (("", "10"), "“发展思路”：请填写分数"),
     (("abc", "10"), "“发展思路”：“abc”不是有效的数字"),
     (("-1", "10"), "“发展思路”：分数须在 0–20 之间"),
+    (("1e1", "10"), "“发展思路”：“1e1”不是有效的数字"),  # Decimal() would read these; a phone never sends them
+    (("1_0", "10"), "“发展思路”：“1_0”不是有效的数字"),
+    (("１５", "10"), "“发展思路”：“１５”不是有效的数字"),
+    (("NaN", "10"), "“发展思路”：“NaN”不是有效的数字"),
 ])
 def test_bad_marks_are_refused_with_the_criterion_named_and_nothing_stored(
     client: FlaskClient, hall: World, values: tuple[str, str], message: str
@@ -124,6 +128,18 @@ def test_a_wrong_pin_stores_nothing(client: FlaskClient, hall: World) -> None:
     login(client, "judge")
     status, body = confirm(client, hall, ("18.5", "17"), "token-ffffffff", pin="000000")
     assert status == 400 and "PIN 不正确，还可再试 4 次" in body["error"]
+    assert versions() == []
+
+
+@pytest.mark.parametrize("pin", ["", "12345", "１２３４５６", "1234567"])
+def test_a_pin_that_is_not_six_digits_is_refused_without_costing_an_attempt(
+    client: FlaskClient, hall: World, pin: str
+) -> None:
+    login(client, "judge")
+    status, body = confirm(client, hall, ("18.5", "17"), "token-ffffffff", pin=pin)
+    assert (status, body["error"]) == (400, "PIN 为登录卡上的 6 位数字，请重新输入")
+    status, body = confirm(client, hall, ("18.5", "17"), "token-ffffffff", pin="000000")
+    assert status == 400 and "PIN 不正确，还可再试 4 次" in body["error"]  # the first attempt counted
     assert versions() == []
 
 

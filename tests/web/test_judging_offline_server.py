@@ -311,3 +311,13 @@ def test_a_sheet_sent_with_the_signed_in_judges_own_id_is_stored_and_pages_name_
     status, body = confirm(client, hall, ("18.5", "17"), "token-own-user-1", judge_user=mine)
     assert (status, body["stored"]) == (200, True)
     assert [v.total for v in versions()] == [Decimal("35.5")]
+
+
+def test_a_resend_whose_comment_has_other_line_endings_is_the_same_sheet(
+    client: FlaskClient, hall: World  # noqa: F811
+) -> None:
+    login(client, "judge")
+    assert confirm(client, hall, ("18.5", "17"), "token-lines-1", comment="思路清晰\r\n目标明确")[1]["stored"] is True
+    status, body = confirm(client, hall, ("18.5", "17"), "token-lines-1", comment="思路清晰\n目标明确")
+    assert (status, body["stored"], body["duplicate"]) == (200, True, True)
+    assert len(versions()) == 1
