@@ -8,7 +8,7 @@ from flask.sansio.blueprints import BlueprintSetupState
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.errors import DomainError
+from app.errors import DomainError, render_error
 from app.materials import services
 from app.materials.forms import MaterialForm
 from app.materials.models import Material
@@ -28,6 +28,16 @@ def _limit_upload_body() -> None:
 def _limit_before_csrf(state: BlueprintSetupState) -> None:
     # CSRF protection reads the form in the app's first before-request hook; the limit must come before it.
     state.app.before_request_funcs.setdefault(None, []).insert(0, _limit_upload_body)
+
+
+@bp.errorhandler(413)
+def _body_too_large(_error: Exception) -> Any:
+    """A body refused unread from its length: the upload page again, saying why (not a bare error page)."""
+    args = request.view_args or {}
+    if request.endpoint != "materials.upload" or not current_user.is_authenticated:
+        return render_error(413)
+    flash(services.TOO_BIG + "。本次提交未保存，请重新选择文件并填写。", "danger")
+    return _upload_page(int(args["entry_id"]), int(args["round_id"]), MaterialForm(formdata=None), 413)
 
 
 def _pdf(material: Material) -> Response:

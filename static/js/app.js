@@ -22,4 +22,30 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+  // <input type="file" data-max-bytes="…" data-too-big="…">: refuse a file over the limit before it is sent,
+  // so nothing typed on the page is lost to the server's 413.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.hasAttribute("data-max-bytes")) {
+      return;
+    }
+    var limit = Number(input.getAttribute("data-max-bytes"));
+    var file = input.files && input.files[0];
+    var note = document.getElementById(input.id + "-size");
+    if (note) {
+      note.remove();
+    }
+    input.classList.remove("is-invalid");
+    if (file && file.size > limit) {
+      input.value = "";
+      input.classList.add("is-invalid");
+      note = document.createElement("div");
+      note.id = input.id + "-size";
+      note.className = "invalid-feedback d-block";
+      note.setAttribute("role", "alert");
+      note.textContent = input.getAttribute("data-too-big") || "文件过大";
+      input.insertAdjacentElement("afterend", note);
+    }
+  });
 })();

@@ -100,7 +100,8 @@ def test_a_pdf_over_20_mb_is_refused_and_nothing_is_stored(client: FlaskClient, 
 def test_a_body_far_over_the_limit_is_refused_from_its_length(client: FlaskClient, world: World, store: Path) -> None:
     login(client, "sec")
     status, page = send(client, world, b"%PDF-" + b"0" * (21 * 1024 * 1024) + b"%%EOF")
-    assert status == 413 and "文件过大" in page
+    assert status == 413 and "文件超过 20 MB，请压缩后重新上传（如降低图片分辨率后另存为 PDF）。本次提交未保存" in page
+    assert 'enctype="multipart/form-data"' in page and 'data-max-bytes="20971520"' in page  # the form again
     assert (rows(), stored(store)) == (0, [])
 
 
