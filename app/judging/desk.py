@@ -13,7 +13,6 @@ from app.errors import NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
 from app.judging.models import DeskReport, ScoreSheet, ScoringWindow, SheetVersion
-from app.judging.windows import closed_after
 from app.panels.models import Assignment, ContestSession, SessionSlot
 
 
@@ -118,6 +117,34 @@ def _attention(round_id: int, county_id: int | None) -> list[tuple[ScoreSheet, s
     return list(db.session.execute(query).tuples())
 
 
+def _closed_after(round_id: int, asked: dict[int, tuple[int, datetime]]) -> dict[int, datetime | None]:
+    """`windows.closed_after` for many late sheets at once (sheet id -> (entry id, claimed time)), in two queries
+    however many they are: the round's windows that cover any of the entries, then the same rule per sheet."""
+    if not asked:
+        return {}
+    entry_ids = {entry_id for entry_id, _ in asked.values()}
+    sessions: dict[int, set[int]] = {}
+    for entry_id, session_id in db.session.execute(select(SessionSlot.entry_id, SessionSlot.session_id).where(
+            SessionSlot.round_id == round_id, SessionSlot.entry_id.in_(sorted(entry_ids)))).tuples():
+        sessions.setdefault(entry_id, set()).add(session_id)
+    windows = db.session.execute(select(
+        ScoringWindow.session_id, ScoringWindow.entry_id, ScoringWindow.opened_at, ScoringWindow.closed_at).where(
+        ScoringWindow.round_id == round_id, or_(
+            ScoringWindow.session_id.is_(None) & ScoringWindow.entry_id.is_(None),
+            ScoringWindow.session_id.in_(sorted(set().union(*sessions.values()))),
+            ScoringWindow.entry_id.in_(sorted(entry_ids))))
+    ).tuples().all()
+    found: dict[int, datetime | None] = {}
+    for sheet_id, (entry_id, at) in asked.items():
+        closes = [closed for session_id, window_entry, opened, closed in windows
+                  if ((session_id is None and window_entry is None) or session_id in sessions.get(entry_id, ())
+                      or window_entry == entry_id) and opened <= at and (closed is None or closed >= at)]
+        # As closed_after: None while one of them is still open (or none was open then), else the last close.
+        found[sheet_id] = None if not closes or any(c is None for c in closes) else max(
+            c for c in closes if c is not None)
+    return found
+
+
 def desk(round_id: int, county_id: int | None = None, all_reports: bool = False) -> Desk:
     rnd = db.session.get(Round, round_id)
     if rnd is None:
@@ -140,6 +167,11 @@ def desk(round_id: int, county_id: int | None = None, all_reports: bool = False)
     ).scalars())
     sheets = _attention(round_id, county_id)
     labels = _labels({s.entry_id for s, _ in sheets} | {w.entry_id for w in windows if w.entry_id is not None})
+    late: dict[int, tuple[int, datetime]] = {}
+    for sheet, _ in sheets:
+        if sheet.versions and sheet.versions[-1].late and sheet.versions[-1].confirmed_offline_at is not None:
+            late[sheet.id] = (sheet.entry_id, sheet.versions[-1].confirmed_offline_at)
+    closed = _closed_after(round_id, late)
     attention = []
     for sheet, judge_name in sheets:
         last = sheet.versions[-1] if sheet.versions else None
@@ -151,9 +183,8 @@ def desk(round_id: int, county_id: int | None = None, all_reports: bool = False)
         elif last is not None and last.deviation_flag:
             why = "分差过大（评委已确认）"
         if why:
-            closed = (closed_after(round_id, sheet.entry_id, last.confirmed_offline_at)
-                      if last is not None and last.late and last.confirmed_offline_at else None)
-            attention.append(Attention(sheet, last, judge_name, why, labels.get(sheet.entry_id, ""), closed))
+            attention.append(Attention(sheet, last, judge_name, why, labels.get(sheet.entry_id, ""),
+                                       closed.get(sheet.id)))
     return Desk(rnd, county_id, windows, sessions, slots, attention,
                 reports(round_id, county_id, include_resolved=all_reports), all_reports, labels,
                 {s.id: s.name for s in sessions})

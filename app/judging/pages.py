@@ -5,16 +5,17 @@ from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import selectinload
 
-from app.absences.services import absent_entry_ids
+from app.absences.models import RoundAbsence
 from app.accounts.models import User
 from app.contests.models import Criterion, Round
 from app.entries.models import Entry
 from app.extensions import db
 from app.judges.models import Judge
-from app.judging.models import SHEET_STATES, ScoreSheet, SheetReopening, SheetVersion
-from app.judging.windows import is_open, on_stage
+from app.judging.models import SHEET_STATES, ScoreSheet, ScoringWindow, SheetReopening, SheetVersion
+from app.judging.windows import is_open
 from app.panels.models import Assignment, SessionSlot
 
 
@@ -47,34 +48,37 @@ class RoundList:
 
 
 def my_rounds(user: User) -> list[RoundList]:
-    """Per round the judge is assigned in: their contestants in running order (session, position)."""
+    """Per round the judge is assigned in: their contestants in running order (session, position).
+
+    Polled every few seconds by every judge's phone: the same few queries however many contestants (who is absent
+    and who is on stage come with each row, the places and sessions in one query each)."""
     judges = db.session.execute(select(Judge.id).where(Judge.user_id == user.id, Judge.active)).scalars().all()
+    absent = exists().where(RoundAbsence.round_id == Assignment.round_id, RoundAbsence.entry_id == Entry.id,
+                            RoundAbsence.in_effect.is_(True))
+    # As windows.on_stage: a window of the entry's own still open.
+    stage = exists().where(ScoringWindow.round_id == Assignment.round_id, ScoringWindow.entry_id == Entry.id,
+                           ScoringWindow.closed_at.is_(None))
     rows = db.session.execute(
-        select(Assignment.round_id, Entry, SessionSlot, ScoreSheet)
+        select(Assignment.round_id, Entry, SessionSlot, ScoreSheet, stage, absent)
         .join(Entry, Entry.id == Assignment.entry_id)
         .outerjoin(SessionSlot, and_(SessionSlot.entry_id == Entry.id, SessionSlot.round_id == Assignment.round_id))
         .outerjoin(ScoreSheet, and_(ScoreSheet.round_id == Assignment.round_id,
                                     ScoreSheet.judge_id == Assignment.judge_id, ScoreSheet.entry_id == Entry.id))
         .where(Assignment.judge_id.in_(judges))
+        .options(selectinload(Entry.county), selectinload(Entry.township), selectinload(Entry.village),
+                 selectinload(SessionSlot.session))
     ).tuples().all()
     by_round: dict[int, list[tuple[tuple[object, ...], ToScore]]] = {}
-    stage: dict[int, set[int]] = {}
-    absent: dict[int, set[int]] = {}
-    for round_id, entry, slot, sheet in rows:
-        if round_id not in stage:
-            stage[round_id] = on_stage(round_id)
-            absent[round_id] = absent_entry_ids(round_id)
+    for round_id, entry, slot, sheet, on_stage, is_absent in rows:
         state = sheet.state if sheet is not None else "open"
         by_round.setdefault(round_id, []).append((_running_order(slot, entry.public_number), ToScore(
             entry_id=entry.id, public_number=entry.public_number, unit=entry.unit_name,
             position=slot.position if slot else None, session=slot.session.name if slot else "",
-            state=state, state_label=SHEET_STATES.get(state, state), on_stage=entry.id in stage[round_id],
-            correction_asked=bool(sheet and sheet.correction_requested_at), absent=entry.id in absent[round_id])))
-    result = []
-    for round_id, keyed in by_round.items():
-        items = [item for _, item in sorted(keyed, key=lambda pair: pair[0])]
-        result.append(RoundList(db.session.get(Round, round_id), items))  # type: ignore[arg-type]
-    return sorted(result, key=lambda r: r.round.position)
+            state=state, state_label=SHEET_STATES.get(state, state), on_stage=bool(on_stage),
+            correction_asked=bool(sheet and sheet.correction_requested_at), absent=bool(is_absent))))
+    rounds = db.session.execute(select(Round).where(Round.id.in_(list(by_round))).order_by(Round.position)).scalars()
+    return [RoundList(rnd, [item for _, item in sorted(by_round[rnd.id], key=lambda pair: pair[0])])
+            for rnd in rounds]
 
 
 def _running_order(slot: SessionSlot | None, public_number: str) -> tuple[object, ...]:

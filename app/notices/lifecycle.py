@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from app.accounts.models import User
 from app.audit import services as audit
@@ -16,6 +16,7 @@ from app.notices.models import Notice, Objection
 from app.notices.settings import settings_for
 from app.notices.workdays import notice_period
 from app.results.models import JudgeAlias, ResultVersion
+from app.results.packages import published_package
 from app.timeutil import local
 
 Key = tuple[str, str, str]  # (round code, public number, item name) as the scoring input has them
@@ -43,23 +44,23 @@ def holder_names(contest_id: int) -> dict[str, str]:
     return dict(rows)  # one query for the whole city: no lazy load per row
 
 
-def _sheet_cause(contest: Contest, scope: str, sheet_version: SheetVersion | None,
-                 reason: str | None = None) -> dict[str, Any] | None:
-    """A sheet version of this scope's rounds, judge by pseudonym; the reason is for staff pages only."""
-    if sheet_version is None:
-        return None
-    sheet: ScoreSheet = sheet_version.sheet
-    codes = {r.id: r.code for r in contest.rounds}
-    # Only this contest's rounds: the year scope takes all of them, a round scope its own.
-    if sheet.round_id not in codes or (scope != "year" and codes[sheet.round_id] != scope[6:]):
-        return None
-    entry = db.session.get(Entry, sheet.entry_id)
-    alias = db.session.execute(select(JudgeAlias.alias).where(
-        JudgeAlias.contest_id == contest.id, JudgeAlias.scope == scope,
-        JudgeAlias.judge_id == sheet.judge_id)).scalar_one_or_none()
-    return {"public_number": entry.public_number if entry else "", "judge": alias or "",
-            "round": codes[sheet.round_id], "version": sheet_version.number,
-            "reason": sheet_version.reason if reason is None else reason}
+def _sheet_causes(contest: Contest, scope: str, *conditions: ColumnElement[bool]) -> dict[int, dict[str, Any]]:
+    """Sheet versions of this scope's rounds matching `conditions`, by id in id order, judge by pseudonym; the
+    reason is for staff pages only. One query whatever their number (each joins its entry and alias)."""
+    query = (select(SheetVersion.id, SheetVersion.number, SheetVersion.reason, Entry.public_number, JudgeAlias.alias,
+                    Round.code)
+             .join(ScoreSheet, ScoreSheet.id == SheetVersion.sheet_id)
+             .join(Round, Round.id == ScoreSheet.round_id)
+             .join(Entry, Entry.id == ScoreSheet.entry_id)
+             .outerjoin(JudgeAlias, (JudgeAlias.contest_id == contest.id) & (JudgeAlias.scope == scope)
+                        & (JudgeAlias.judge_id == ScoreSheet.judge_id))
+             # Only this contest's rounds: the year scope takes all of them, a round scope its own.
+             .where(Round.contest_id == contest.id, *conditions).order_by(SheetVersion.id))
+    if scope != "year":
+        query = query.where(Round.code == scope[6:])
+    return {version_id: {"public_number": number, "judge": alias or "", "round": code, "version": version,
+                         "reason": reason}
+            for version_id, version, reason, number, alias, code in db.session.execute(query).tuples()}
 
 
 def _keyed(input_: dict[str, Any], field: str) -> dict[Key, list[str]]:
@@ -100,24 +101,21 @@ def causes_for(version: ResultVersion, since: datetime, previous: ResultVersion 
     objections, and (given the previous version) changed adjustments, vetoes and award bands."""
     contest = db.session.get(Contest, version.contest_id)
     assert contest is not None
-    query = (select(SheetVersion).join(ScoreSheet, ScoreSheet.id == SheetVersion.sheet_id)
-             .join(Round, Round.id == ScoreSheet.round_id)
-             .where(Round.contest_id == contest.id, SheetVersion.number > 1, SheetVersion.counted,
-                    SheetVersion.late.is_(False), SheetVersion.confirmed_at >= since))
-    if version.scope != "year":
-        query = query.where(Round.code == version.scope[6:])
-    corrected = db.session.execute(query.order_by(SheetVersion.id)).scalars().all()
-    corrections = [c for c in (_sheet_cause(contest, version.scope, v) for v in corrected) if c]
+    corrections = list(_sheet_causes(contest, version.scope, SheetVersion.number > 1, SheetVersion.counted.is_(True),
+                                     SheetVersion.late.is_(False), SheetVersion.confirmed_at >= since).values())
     accepted = db.session.execute(select(AuditEvent).where(
         AuditEvent.action == "late_sheet_accepted", AuditEvent.at >= since).order_by(AuditEvent.id)).scalars().all()
-    late = [c for c in (_sheet_cause(contest, version.scope, db.session.get(SheetVersion, int(e.object_id)),
-                                     (e.after or {}).get("reason", "")) for e in accepted) if c]
+    ids = sorted({int(e.object_id) for e in accepted})
+    sheets = _sheet_causes(contest, version.scope, SheetVersion.id.in_(ids)) if ids else {}
+    late = [{**sheets[int(e.object_id)], "reason": (e.after or {}).get("reason", "")}
+            for e in accepted if int(e.object_id) in sheets]
     receipts = db.session.execute(select(Objection.receipt).join(Notice).join(
         ResultVersion, ResultVersion.id == Notice.version_id).where(
         ResultVersion.contest_id == version.contest_id, ResultVersion.scope == version.scope,
         ResultVersion.number < version.number, Objection.state == "corrected", Objection.handled_at >= since)
         .order_by(Objection.id)).scalars().all()
-    changes = input_changes(previous.package["input"], version.package["input"]) if previous is not None else {}
+    changes = (input_changes(published_package(previous.id)["input"], version.package["input"])
+               if previous is not None else {})
     return {"objections": list(receipts), "corrections": corrections, "late_accepted": late, **changes}
 
 

@@ -2,10 +2,7 @@
 
 import hashlib
 import io
-import threading
 import zipfile
-from collections import OrderedDict
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +11,7 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from app.extensions import db
+from app.lru import LruCache
 from app.notices.models import Notice
 from app.results.models import ResultVersion
 
@@ -92,34 +90,12 @@ def pdf_key(notice: Notice, url: str, latest: tuple[Notice, int] | None) -> tupl
             notice.issuing_body, notice.starts_on, notice.ends_on, url, latest[1] if latest else None)
 
 
-class PdfCache:
+class PdfCache(LruCache[tuple[object, ...], bytes]):
     """Rendered notice PDFs in process memory, least recently used out first. WeasyPrint takes seconds for
     a city's ranking and the PDF is public; what changes a notice's PDF is part of the key."""
 
     def __init__(self, size: int = PDF_CACHE_SIZE) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[object, ...], render: Callable[[], bytes]) -> bytes:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        pdf = render()  # outside the lock: two first requests may both render, neither waits on the other
-        with self._lock:
-            self._items[key] = pdf
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return pdf
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-    def __len__(self) -> int:
-        return len(self._items)
+        super().__init__(size)
 
 
 pdf_cache = PdfCache()

@@ -1,6 +1,7 @@
 """公示 use cases: the public view of a notice, objections and their 复核, the diff, finalizing."""
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,6 +18,7 @@ from app.extensions import db
 from app.notices.lifecycle import holder_names, previous_version, scope_name
 from app.notices.models import Notice, Objection
 from app.results.models import ResultVersion
+from app.results.packages import published_package
 from app.results.services import Row, rows_of
 from app.timeutil import chinese_date, local, today, utcnow
 from app.validation import normalise_mobile
@@ -31,6 +33,7 @@ MAX_CONTENT = 1000
 class NoticeView:
     notice: Notice
     version: ResultVersion
+    package: Mapping[str, Any]  # the version's package from the process's cache: read only
     contest: Contest
     scope_name: str
     rows: list[Row]
@@ -79,8 +82,9 @@ def view(notice_id: int, on: date | None = None) -> NoticeView:
     contest = db.session.get(Contest, version.contest_id)
     assert contest is not None
     groups = {g.code: g.name for g in contest.groups}
-    rows = rows_of(version.package["input"], version.package["result"])
-    return NoticeView(notice, version, contest, scope_name(contest, version.scope), rows,
+    package = published_package(version.id)
+    rows = rows_of(package["input"], package["result"])
+    return NoticeView(notice, version, package, contest, scope_name(contest, version.scope), rows,
                       _names(notice, contest.id), groups, phase_of(notice, on or today()))
 
 
@@ -194,7 +198,7 @@ def review(actor: User, objection_id: int, outcome: str, answer: str) -> Objecti
 
 
 def over_quota(version: ResultVersion) -> list[dict[str, Any]]:
-    return [a for a in version.package["result"].get("awards", []) if a.get("over_quota")]
+    return [a for a in published_package(version.id)["result"].get("awards", []) if a.get("over_quota")]
 
 
 def finalize(actor: User, notice_id: int, confirm_over_quota: bool, on: date | None = None) -> ResultVersion:
@@ -295,7 +299,7 @@ def diff(notice_id: int, staff: bool = False, county_id: int | None = None
     old = previous_version(info.version)
     if old is None:
         raise NotFoundError("这是第 1 版，没有上一版可比较")
-    before = {c["id"]: c for c in old.package["result"]["contestants"]}
+    before = {c["id"]: c for c in published_package(old.id)["result"]["contestants"]}
     detailed = None if county_id is None else county_numbers(info.contest.id, county_id)
     why = _cause_texts(info.version, info.contest, detailed if staff else set())
     moves = []

@@ -149,8 +149,9 @@ def receipt(receipt: str) -> str:
 @access(PUBLIC)
 @limiter.limit("30 per minute")
 def package(notice_id: int) -> Response:
-    version = services.view(notice_id).version
-    body = json.dumps(version.package, ensure_ascii=False, indent=1)
+    info = services.view(notice_id)
+    version = info.version
+    body = json.dumps(dict(info.package), ensure_ascii=False, indent=1)
     name = f"package-{version.contest_id}-{version.scope.replace(':', '-')}-v{version.number}.json"
     return Response(body, mimetype="application/json", headers={"Content-Disposition": f"attachment; filename={name}"})
 

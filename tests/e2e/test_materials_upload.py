@@ -45,7 +45,8 @@ def test_a_file_over_the_limit_is_refused_on_the_phone_and_the_typed_target_stay
     page.fill("input[name=income_target]", "1200000")
     big = b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024)
     file_input.set_input_files({"name": "规划.pdf", "mimeType": "application/pdf", "buffer": big})
-    expect(page.get_by_role("alert")).to_have_text("文件超过 20 MB，未选用。请压缩后重新选择（如降低图片分辨率后另存为 PDF）")
+    expect(page.get_by_role("alert")).to_have_text(
+        "文件超过 20 MB，未选用。请压缩后重新选择（如降低图片分辨率后另存为 PDF）")
     assert file_input.evaluate("input => input.files.length") == 0
     expect(page.locator("input[name=income_target]")).to_have_value("1200000")
     shot(page, "materials-too-big")
