@@ -103,8 +103,8 @@ def check_target(rnd: Round, target: Decimal | None) -> Decimal | None:
         return None
     if target is None:
         raise DomainError("请填写本年度村集体经济收入目标（元）")
-    if not target.is_finite() or target < 0:
-        raise DomainError("收入目标不能为负数")
+    if not target.is_finite() or target <= 0:
+        raise DomainError("收入目标须大于 0（单位为元）")
     if target.as_tuple().exponent < -2:  # type: ignore[operator]
         raise DomainError("收入目标最多保留 2 位小数（元、角、分）")
     if target >= TARGET_MAX:

@@ -70,6 +70,8 @@ def test_a_secretary_uploads_the_plan_with_the_income_target(client: FlaskClient
     assert (material.version, material.size, material.sha256, material.original_name, material.income_target) == (
         1, len(PDF), digest, "规划.pdf", Decimal("1200000.00"))
     assert stored(store) == [f"{digest}.pdf"] and (store / f"{digest}.pdf").read_bytes() == PDF
+    assert "本年度收入目标：<strong class=\"num-plain\">1,200,000.00</strong> 元" in client.get(url(world)).get_data(
+        as_text=True)
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "material_uploaded")).scalar_one()
     assert event.after == {"round": material.round_id, "entry": material.entry_id, "version": 1, "sha256": digest,
                            "size": len(PDF), "original_name": "规划.pdf", "income_target": "1200000.00"}
@@ -130,7 +132,8 @@ def test_no_upload_is_taken_once_the_round_has_started(client: FlaskClient, worl
 
 @pytest.mark.parametrize(("target", "message"), [
     (None, "请填写本年度村集体经济收入目标（元）"),
-    ("-1", "收入目标不能为负数"),
+    ("-1", "收入目标须大于 0（单位为元）"),
+    ("0", "收入目标须大于 0（单位为元）"),
     ("100.005", "收入目标最多保留 2 位小数"),
     ("十万", "请填写数字"),
 ])
@@ -206,7 +209,7 @@ def test_organizers_read_their_countys_materials_and_supervisors_all(app: Flask,
     client = app.test_client()
     login(client, "pdorg")
     page = client.get(f"/organize/materials/rounds/{material.round_id}").get_data(as_text=True)
-    assert "已上传 1 / 1" in page and "1200000.00" in page
+    assert "已上传 1 / 1" in page and "1,200,000.00" in page
 
 
 def test_each_staff_overview_links_the_pdf_under_its_own_prefix(app: Flask, world: World, store: Path) -> None:
@@ -235,5 +238,6 @@ def test_material_for_gives_plain_values_for_the_judges_sheet(app: Flask, world:
                           "size": "1 KB", "version": 1, "income_target": "1200000.00"}
         assert values["uploaded_at"] == services.format_local(material.uploaded_at)
         html = render_template("materials/_for_judge.html", material=values)
-    assert f'href="/judge/materials/{rnd.id}/{entry.id}"' in html and "1200000.00" in html
+    assert f'href="/judge/materials/{rnd.id}/{entry.id}"' in html
+    assert '本年度收入目标：<span class="num-plain">1,200,000.00</span> 元' in html
 
