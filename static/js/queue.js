@@ -103,7 +103,7 @@
         if (data && data.stored === true) {
           O.remove(token);
           O.stored(item.key);
-          announce("judge-stored", item);
+          announce("judge-stored", item, { late: data.late === true });
           report.stored += 1;
           if (data.late) report.late += 1;
           if (data.deviation_flag) report.flagged += 1;
@@ -123,8 +123,9 @@
       .catch(function () { unreachable = true; return false; });
   }
 
-  function announce(name, item) {  // the sheet page that shows this sheet as waiting updates itself
-    document.dispatchEvent(new CustomEvent(name, { detail: { key: item.key, total: item.total } }));
+  function announce(name, item, extra) {  // the sheet page that shows this sheet as waiting updates itself
+    var detail = { key: item.key, total: item.total, late: Boolean(extra && extra.late) };
+    document.dispatchEvent(new CustomEvent(name, { detail: detail }));
   }
 
   // The service worker keeps the list and the sheets opened before, for a judge without signal.

@@ -249,8 +249,10 @@
     // While the outbox sends it: say so here once the server has it, or when it refused it.
     document.addEventListener("judge-stored", function (event) {
       if (queuedBox.hidden || event.detail.key !== key) return;
-      queuedBox.firstElementChild.className = "alert alert-success";
-      queuedBox.firstElementChild.textContent = "本评分表已送达服务器并锁定（合计 " + event.detail.total + " 分）。";
+      var late = event.detail.late;  // confirmed offline, arrived after scoring closed: counts once accepted
+      queuedBox.firstElementChild.className = late ? "alert alert-warning" : "alert alert-success";
+      queuedBox.firstElementChild.textContent = "本评分表已送达服务器并锁定（合计 " + event.detail.total + " 分）" +
+        (late ? "。因送达时评分已关闭，为迟交评分表，须经组织者审核接受后才计入。" : "。");
     });
     document.addEventListener("judge-refused", function (event) {
       if (queuedBox.hidden || event.detail.key !== key) return;

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.extensions import db
 from app.judging import windows
+from app.judging.models import ScoreSheet, ScoringWindow, SheetVersion
 from tests.e2e.conftest import SHOTS, JudgingStage
 from tests.e2e.test_judging_phone import (  # noqa: F401  (contexts is a fixture)
     PHONE_SIZE,
@@ -354,3 +355,29 @@ def test_the_confirm_button_waits_for_the_answer_and_a_double_tap_stores_one_ver
     expect(judge.locator("h1")).to_have_text("我的评分")
     expect(judge.locator(".flash-messages")).to_contain_text("评分表已提交并锁定。")
     assert versions_of(live_app, "j01", stage.round_id, stage.entry_ids[0]) == [(1, Decimal(85), "")]
+
+
+def test_a_sheet_confirmed_offline_that_arrives_after_scoring_closed_says_on_its_page_it_is_late(
+        judge: Page, base_url: str, live_app: Flask, judging_stage: JudgingStage) -> None:
+    stage, context = judging_stage, judge.context
+    kept_offline(judge, base_url, stage, (2,))
+    context.set_offline(True)
+    judge.goto(base_url + sheet_path(stage, 2))
+    fill(judge, MARKS)
+    confirm_offline(judge, stage.cards["j01"][1])
+    with live_app.app_context():  # the organizer closes scoring while the phone has no signal
+        admin = db.session.execute(select(User).where(User.username == "admin")).scalar_one()
+        for window in db.session.execute(select(ScoringWindow).where(
+                ScoringWindow.round_id == stage.round_id, ScoringWindow.closed_at.is_(None))).scalars().all():
+            windows.close_window(admin, window.id)
+        db.session.remove()
+    back_online(judge, context)
+    expect(judge.locator("#queued-sheet")).to_contain_text(
+        "本评分表已送达服务器并锁定（合计 85.5 分）。因送达时评分已关闭，为迟交评分表，须经组织者审核接受后才计入。")
+    shoot(judge, "late-stored")
+    with live_app.app_context():
+        stored = db.session.execute(select(SheetVersion.number, SheetVersion.total, SheetVersion.late).join(
+            ScoreSheet).where(ScoreSheet.round_id == stage.round_id, ScoreSheet.entry_id == stage.entry_ids[2])
+        ).tuples().all()
+        db.session.remove()
+    assert stored == [(1, Decimal("85.5"), True)]
