@@ -264,3 +264,12 @@ def test_an_item_in_use_cannot_be_removed_and_nothing_changes(client: FlaskClien
     assert refused.status_code == 400
     assert "一票否决事项“弄虚作假”已有 1 条记录，不能删除" in refused.get_data(as_text=True)
     assert (count(AdjustmentItem), count(VetoItem)) == (2, 1)
+
+
+def test_the_index_lists_each_round_with_its_item_counts(client: FlaskClient, items: World) -> None:
+    login(client, "city")
+    html = client.get("/organize/adjustments/").get_data(as_text=True)
+    plan, service = items.contest.rounds[0], items.contest.rounds[1]
+    assert f'href="/organize/adjustments/rounds/{plan.id}"' in html
+    assert f'href="/organize/adjustments/rounds/{service.id}"' in html
+    assert "2 个加减分项 · 1 个一票否决事项" in html and "0 个加减分项 · 0 个一票否决事项" in html
