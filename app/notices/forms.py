@@ -9,14 +9,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.contests.forms import ChineseIntegerField
 from app.errors import DomainError
 from app.notices import settings as rules
-from app.notices.services import CHANNELS, MAX_CONTENT
-from app.validation import normalise_mobile
+from app.notices.phones import PHONE_ERROR, normalise_phone
+from app.notices.services import CHANNELS, MAX_CONTENT, PHONE_REQUIRED
 
 
-def mobile(form: Any, field: Field) -> None:
+def phone_number(form: Any, field: Field) -> None:
     """Checked here as well as in the service, so the message stands next to the field and nothing typed is lost."""
-    if field.data and normalise_mobile(field.data) is None:
-        raise ValidationError("请填写有效的手机号码（11 位）")
+    if field.data and field.data.strip() and normalise_phone(field.data) is None:
+        raise ValidationError(PHONE_ERROR)
 
 
 def listed(form: Any, field: Field) -> None:
@@ -31,8 +31,8 @@ def one_line_break(value: str | None) -> str | None:
 
 class ObjectionForm(FlaskForm):  # type: ignore[misc]
     name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=50, message="姓名不超过 50 字")])
-    phone = StringField("手机号码", validators=[DataRequired("请填写手机号码"),
-                                            Length(max=20, message="请填写有效的手机号码（11 位）"), mobile])
+    phone = StringField("联系电话（手机或固定电话）", validators=[DataRequired(PHONE_REQUIRED["web"]),
+                                                      Length(max=20, message=PHONE_ERROR), phone_number])
     public_number = SelectField("所涉参赛人", validate_choice=False,
                                 validators=[DataRequired("请选择所涉参赛人"), listed])
     # A browser sends a line break as CRLF but counts it as one character against maxlength: count it as one.
@@ -44,6 +44,12 @@ class ObjectionForm(FlaskForm):  # type: ignore[misc]
 
 class StaffObjectionForm(ObjectionForm):
     channel = SelectField("来源", choices=[(k, v) for k, v in CHANNELS.items() if k != "web"])
+    phone = StringField("联系电话", validators=[Length(max=20, message=PHONE_ERROR), phone_number])
+
+    def validate_phone(self, field: Field) -> None:
+        """Required for a call only: a letter or a visit may leave no number."""
+        if not (field.data or "").strip() and self.channel.data in PHONE_REQUIRED:
+            raise ValidationError(PHONE_REQUIRED[self.channel.data])
 
 
 class ReviewForm(FlaskForm):  # type: ignore[misc]

@@ -20,6 +20,7 @@ from app.results.packages import published_package
 from app.timeutil import local
 
 Key = tuple[str, str, str]  # (round code, public number, item name) as the scoring input has them
+FINAL_CORRECTION = "final_result_corrected"  # the audit action holding why a finalized version was replaced
 
 
 def scope_name(contest: Contest, scope: str) -> str:
@@ -142,7 +143,9 @@ def start_notice(version: ResultVersion) -> Notice:
     previous = previous_version(version)
     old = None
     if previous is not None:
-        version.causes = causes_for(version, previous.published_at, previous)
+        causes = causes_for(version, previous.published_at, previous)
+        # A flag only: the reason is free text, kept in the audit event for staff pages (DECISIONS.md).
+        version.causes = causes | ({"after_final": previous.number} if previous.finalized_at else {})
         old = db.session.execute(select(Notice).where(Notice.version_id == previous.id)).scalar_one_or_none()
         if old is not None and old.state != "superseded":
             audit.record("notice_superseded", "notice", old.id, before={"state": old.state},

@@ -1,10 +1,9 @@
-"""公示 use cases: the public view of a notice, objections and their 复核, the diff, finalizing."""
+"""公示 use cases: the public view of a notice, objections and their 复核, finalizing, the notice PDF's values."""
 
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -15,16 +14,18 @@ from app.contests.models import Contest
 from app.entries.models import Entry
 from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
-from app.notices.lifecycle import holder_names, previous_version, scope_name
+from app.notices.lifecycle import holder_names, scope_name
 from app.notices.models import Notice, Objection
+from app.notices.phones import PHONE_ERROR, normalise_phone
 from app.results.models import ResultVersion
 from app.results.packages import published_package
 from app.results.services import Row, rows_of
 from app.timeutil import chinese_date, local, today, utcnow
-from app.validation import normalise_mobile
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CHANNELS = {"web": "网上提交", "phone": "电话", "letter": "信函", "visit": "来访"}
+# A letter or a visit may come without a number to call back; the web form and a call always have one.
+PHONE_REQUIRED = {"web": "请填写联系电话", "phone": "电话反映的异议请填写来电号码"}
 STATES = {"open": "待复核", "maintained": "维持原结果", "corrected": "更正"}
 MAX_CONTENT = 1000
 
@@ -116,7 +117,9 @@ def _new_receipt() -> str:
 
 def file_objection(notice_id: int, data: ObjectionInput, staff: User | None = None,
                    on: date | None = None) -> Objection:
-    """File an objection: on the web only while the notice is open; staff enter phone/letter/visit ones."""
+    """File an objection: on the web only while the notice is open; staff enter phone/letter/visit ones.
+
+    A phone is a mobile or a landline; a letter or a visit entered by staff may have none."""
     info = view(notice_id, on)
     if staff is None and not info.accepting:
         raise DomainError("公示期已结束或本公示已被更新，不再受理网上异议")
@@ -124,12 +127,14 @@ def file_objection(notice_id: int, data: ObjectionInput, staff: User | None = No
         raise DomainError("本公示已终结或已被新版本取代，不能再登记异议")
     if data.channel not in CHANNELS or (staff is None) != (data.channel == "web"):
         raise DomainError("异议来源无效")
-    phone = normalise_mobile(data.phone)
+    phone = normalise_phone(data.phone) if data.phone.strip() else ""
     problems = []
     if not data.name.strip() or len(data.name.strip()) > 50:
         problems.append("请填写姓名（不超过 50 字）")
     if phone is None:
-        problems.append("请填写有效的手机号码")
+        problems.append(PHONE_ERROR)
+    elif not phone and data.channel in PHONE_REQUIRED:
+        problems.append(PHONE_REQUIRED[data.channel])
     if data.public_number not in {row.public_number for row in info.rows}:
         problems.append("所涉参赛人不在本公示名单中")
     content = data.content.strip()
@@ -138,7 +143,7 @@ def file_objection(notice_id: int, data: ObjectionInput, staff: User | None = No
     if problems:
         raise DomainError("；".join(problems))
     objection = Objection(notice_id=info.notice.id, receipt=_new_receipt(), channel=data.channel,
-                          name=data.name.strip(), phone=phone or "", public_number=data.public_number,
+                          name=data.name.strip(), phone=phone, public_number=data.public_number,
                           content=content, state="open", entered_by_id=staff.id if staff else None)
     db.session.add(objection)
     db.session.flush()
@@ -225,103 +230,6 @@ def finalize(actor: User, notice_id: int, confirm_over_quota: bool, on: date | N
     return info.version
 
 
-@dataclass(frozen=True)
-class Move:
-    public_number: str
-    name: str
-    group: str
-    old_total: str | None
-    new_total: str | None
-    old_rank: int | None
-    new_rank: int | None
-    causes: list[str]
-    old_award: str | None = None
-    new_award: str | None = None
-
-    @property
-    def moved(self) -> bool:
-        """A change of total, rank or award: an award won or lost is a move even at the same rank."""
-        return ((self.old_total, self.old_rank, self.old_award)
-                != (self.new_total, self.new_rank, self.new_award))
-
-    @property
-    def has_award(self) -> bool:
-        return bool(self.old_award or self.new_award)
-
-
-def _signed(values: str | None) -> str:
-    if not values:
-        return "无"
-    return "、".join(v if v.startswith("-") or Decimal(v) == 0 else f"+{v}" for v in values.split("、"))
-
-
-def _cause_texts(version: ResultVersion, contest: Contest, detailed: set[str] | None) -> dict[str, list[str]]:
-    """Each contestant's causes in words. The public reads judges by pseudonym and item names only; the
-    correction reasons (free text that may name people) and objection receipts (an objector's only key to
-    their answer) are for organizers and supervisors: for the contestants in `detailed` (None: all)."""
-    causes = version.causes or {}
-    rounds = {r.code: r.name for r in contest.rounds} if version.scope == "year" else {}
-    why: dict[str, list[str]] = {}
-
-    def add(number: str, public: str, private: str | None = None) -> None:
-        shown = private is not None and (detailed is None or number in detailed)
-        why.setdefault(number, []).append(private if shown and private is not None else public)
-
-    def reason(text: str, item: dict[str, Any]) -> str | None:
-        return f"{text}：{item['reason']}" if item.get("reason") else None
-
-    for item in causes.get("corrections", []):
-        text = f"评委 {item['judge']} 评分表第 {item['version']} 版（更正）"
-        add(item["public_number"], text, reason(text, item))
-    for item in causes.get("late_accepted", []):
-        text = f"评委 {item['judge']} 迟交评分表经审核计入"
-        add(item["public_number"], text, reason(text, item))
-    receipts = causes.get("objections", [])
-    for objection in db.session.execute(select(Objection).where(Objection.receipt.in_(receipts))
-                                        .order_by(Objection.id)).scalars():
-        add(objection.public_number, "依异议复核更正", f"异议 {objection.receipt} 复核更正")
-    for item in causes.get("adjustments", []):
-        prefix = f"{rounds[item['round']]} " if item["round"] in rounds else ""
-        add(item["public_number"],
-            f"{prefix}加减分“{item['item']}”：{_signed(item['before'])} → {_signed(item['after'])}")
-    for item in causes.get("vetoes", []):
-        prefix = f"{rounds[item['round']]} " if item["round"] in rounds else ""
-        change = "生效" if item["change"] == "confirmed" else "撤销"
-        add(item["public_number"], f"{prefix}一票否决“{item['item']}”{change}")
-    return why
-
-
-def diff(notice_id: int, staff: bool = False, county_id: int | None = None
-         ) -> tuple[NoticeView, ResultVersion, list[Move]]:
-    """Version N against N-1: each contestant's total, rank and award before and after, with the causes as
-    the public may read them; with `staff`, reasons and receipts too (a county organizer: their county's)."""
-    info = view(notice_id)
-    old = previous_version(info.version)
-    if old is None:
-        raise NotFoundError("这是第 1 版，没有上一版可比较")
-    before = {c["id"]: c for c in published_package(old.id)["result"]["contestants"]}
-    detailed = None if county_id is None else county_numbers(info.contest.id, county_id)
-    why = _cause_texts(info.version, info.contest, detailed if staff else set())
-    moves = []
-    for row in info.rows:
-        prior = before.get(row.public_number, {})
-        moves.append(Move(row.public_number, info.names.get(row.public_number, ""), row.group, prior.get("total"),
-                          row.total, prior.get("rank"), row.rank, why.get(row.public_number, []),
-                          prior.get("award"), row.award))
-    gone = sorted(set(before) - {row.public_number for row in info.rows})  # e.g. an entry withdrawn meanwhile
-    old_names = names_for_version(old.id) if gone else {}
-    for number in gone:
-        prior = before[number]
-        moves.append(Move(number, old_names.get(number, ""), prior["group"], prior.get("total"), None,
-                          prior.get("rank"), None, why.get(number, []), prior.get("award"), None))
-    return info, old, moves
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678: staff pages show an objector's number masked."""
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
-
-
 def period_text(notice: Notice) -> str:
     return f"{chinese_date(notice.starts_on)}至{chinese_date(notice.ends_on)}（{notice.period_days}个工作日）"
 
@@ -342,6 +250,7 @@ def pdf_context(notice_id: int) -> dict[str, Any]:
     return {"title": info.notice.title, "contest": info.contest.name, "scope": info.scope_name,
             "period": period_text(info.notice), "ends": chinese_date(info.notice.ends_on),
             "fallback": info.notice.fallback_calendar, "groups": groups, "hash": info.version.package_hash,
-            "version": info.version.number, "issuing_body": info.notice.issuing_body,
+            "version": info.version.number, "after_final": (info.version.causes or {}).get("after_final"),
+            "issuing_body": info.notice.issuing_body,
             "contact": info.notice.contact, "contact_lines": info.notice.contact_lines,
             "date": chinese_date(published.date()) if published else ""}

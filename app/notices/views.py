@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from app.errors import DomainError, render_error
 from app.extensions import limiter
 from app.judges.cards import qr_svg
-from app.notices import public_support, services, settings
+from app.notices import diffs, public_support, services, settings
 from app.notices.forms import (
     ContactForm,
     FinalizeForm,
@@ -24,6 +24,7 @@ from app.notices.forms import (
     ReviewForm,
     StaffObjectionForm,
 )
+from app.notices.phones import mask_phone
 from app.pdf import render_pdf
 from app.security import PUBLIC, access
 
@@ -180,8 +181,16 @@ def notice_pdf(notice_id: int) -> Response:
 @access(PUBLIC)
 @limiter.limit("60 per minute")
 def diff(notice_id: int) -> str:
-    info, old, moves = services.diff(notice_id)
-    return render_template("notices/diff.html", info=info, old=old, moves=moves, audience="public")
+    return _diff_page(diffs.diff_page(notice_id, everyone=_everyone()), "public")
+
+
+def _everyone() -> bool:
+    """?all=1: every contestant in rank order, not only those who changed."""
+    return request.args.get("all") == "1"
+
+
+def _diff_page(page: diffs.DiffPage, audience: str) -> str:
+    return render_template("notices/diff.html", page=page, info=page.info, old=page.old, audience=audience)
 
 
 @public_bp.get("/audit-package")
@@ -301,8 +310,8 @@ def finalize(notice_id: int) -> BaseResponse:
 @bp.get("/<int:notice_id>/diff")
 @access("organizer")
 def organize_diff(notice_id: int) -> str:
-    info, old, moves = services.diff(notice_id, staff=True, county_id=current_user.county_id)
-    return render_template("notices/diff.html", info=info, old=old, moves=moves, audience="organize")
+    page = diffs.diff_page(notice_id, staff=True, county_id=current_user.county_id, everyone=_everyone())
+    return _diff_page(page, "organize")
 
 
 @supervise_bp.get("/")
@@ -321,8 +330,7 @@ def supervise_detail(notice_id: int) -> str:
 @supervise_bp.get("/<int:notice_id>/diff")
 @access("supervisor")
 def supervise_diff(notice_id: int) -> str:
-    info, old, moves = services.diff(notice_id, staff=True)
-    return render_template("notices/diff.html", info=info, old=old, moves=moves, audience="supervise")
+    return _diff_page(diffs.diff_page(notice_id, staff=True, everyone=_everyone()), "supervise")
 
 
 @supervise_bp.get("/settings/<int:contest_id>")
@@ -354,9 +362,10 @@ def _detail(notice_id: int, audience: str, entry_form: ObjectionForm | None = No
                            finalize_form=FinalizeForm(), over_quota=services.over_quota(info.version),
                            contact_form=contact_form or ContactForm(formdata=None, obj=info.notice),
                            period=services.period_text(info.notice), channels=services.CHANNELS,
-                           states=services.STATES, mask=services.mask_phone)
+                           states=services.STATES, mask=mask_phone,
+                           final_correction=diffs.final_correction(info.version, county))
 
 
 def _objection_page(item: object, audience: str, form: ReviewForm | None) -> str:
     return render_template("notices/objection.html", item=item, audience=audience, form=form,
-                           channels=services.CHANNELS, states=services.STATES, mask=services.mask_phone)
+                           channels=services.CHANNELS, states=services.STATES, mask=mask_phone)

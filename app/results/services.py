@@ -12,12 +12,14 @@ from app.audit import services as audit
 from app.contests.models import Contest
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
-from app.notices.lifecycle import start_notice
+from app.notices.lifecycle import FINAL_CORRECTION, start_notice
 from app.results.assemble import Scope, build, parse_scope
 from app.results.compare import Comparison, compare
 from app.results.models import ResultVersion, SignOff
-from app.timeutil import utcnow
+from app.timeutil import chinese_date, local, utcnow
 from scoring import InputError, package_hash, recompute
+
+MAX_FINAL_REASON = 300  # 定榜后更正理由
 
 
 @dataclass(frozen=True)
@@ -160,8 +162,34 @@ def sign_off(supervisor: User, contest_id: int, scope_key: str, expected_hash: s
     return signoff
 
 
-def publish(actor: User, contest_id: int, scope_key: str, expected_hash: str) -> ResultVersion:
-    """Store version N of the scope exactly as signed (never changed afterwards), with its causes and 公示."""
+def finalized_on(version: ResultVersion) -> str:
+    """The Chinese date a version was finalized (定榜), as the publish form and its refusal say it."""
+    when = local(version.finalized_at)
+    return chinese_date(when.date()) if when else ""
+
+
+def _after_final_reason(latest: ResultVersion, confirmed: bool, reason: str) -> str:
+    """Replacing a finalized result is deliberate: the organizer ticks the confirmation and says why."""
+    text = reason.replace("\r\n", "\n").strip()
+    missing = []
+    if not confirmed:
+        missing.append("勾选“确认更正已定榜的成绩”")
+    if not text:
+        missing.append(f"填写定榜后更正理由（不超过 {MAX_FINAL_REASON} 字）")
+    elif len(text) > MAX_FINAL_REASON:
+        missing.append(f"将定榜后更正理由缩短到 {MAX_FINAL_REASON} 字以内（现有 {len(text)} 字）")
+    if missing:
+        raise DomainError(f"第 {latest.number} 版已于{finalized_on(latest)}定榜，成绩为最终结果；发布新版本将取代"
+                          f"最终成绩并重新公示。请{'并'.join(missing)}后再发布。")
+    return text
+
+
+def publish(actor: User, contest_id: int, scope_key: str, expected_hash: str, confirm_after_final: bool = False,
+            final_reason: str = "") -> ResultVersion:
+    """Store version N of the scope exactly as signed (never changed afterwards), with its causes and 公示.
+
+    When version N-1 is finalized, N replaces the final result: only with the organizer's confirmation and
+    reason, kept in the audit; the public causes carry the flag `after_final` alone."""
     current = preview(contest_id, scope_key, compare_last=False)
     if current.problems:
         raise DomainError("结果尚不完整，不能发布：" + "；".join(current.problems[:3]))
@@ -171,6 +199,9 @@ def publish(actor: User, contest_id: int, scope_key: str, expected_hash: str) ->
         raise DomainError(f"结果与第 {current.published_as.number} 版相同，无需重新发布")
     if not current.signed or current.signoff is None:
         raise DomainError("发布前须由监督员签核本结果（审计包哈希须一致）")
+    latest = current.versions[-1] if current.versions else None
+    final = latest if latest is not None and latest.finalized_at is not None else None
+    reason = _after_final_reason(final, confirm_after_final, final_reason) if final is not None else None
     number = (db.session.execute(select(func.max(ResultVersion.number)).where(
         ResultVersion.contest_id == contest_id, ResultVersion.scope == current.scope.key)).scalar() or 0) + 1
     now = utcnow()
@@ -183,7 +214,12 @@ def publish(actor: User, contest_id: int, scope_key: str, expected_hash: str) ->
     db.session.flush()
     audit.record("result_published", "result_version", version.id,
                  after={"scope": current.scope.key, "version": number, "package_hash": version.package_hash,
-                        "signoff_id": current.signoff.id})
+                        "signoff_id": current.signoff.id} | ({"after_final": final.number} if final else {}))
+    if final is not None and final.finalized_at is not None:
+        audit.record(FINAL_CORRECTION, "result_version", version.id,
+                     before={"version": final.number, "finalized_at": final.finalized_at.isoformat() + "Z",
+                             "finalized_by_id": final.finalized_by_id},
+                     after={"version": number, "reason": reason})
     start_notice(version)  # stores the causes since version N-1 and opens the 公示, in this transaction
     db.session.commit()
     return version

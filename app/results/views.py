@@ -59,13 +59,25 @@ def awards_save(contest_id: int, group_id: int) -> BaseResponse:
 @bp.get("/<int:contest_id>/<scope>")
 @access("organizer", city_only=True)
 def preview(contest_id: int, scope: str) -> str:
-    return render_template("results/preview.html", view=services.preview(contest_id, scope), audience="organize")
+    return render_template("results/preview.html", view=services.preview(contest_id, scope), audience="organize",
+                           typed={})
 
 
 @bp.post("/<int:contest_id>/<scope>/publish")
 @access("organizer", city_only=True)
-def publish(contest_id: int, scope: str) -> BaseResponse:
-    version = services.publish(current_user, contest_id, scope, request.form.get("package_hash", ""))
+def publish(contest_id: int, scope: str) -> BaseResponse | tuple[str, int]:
+    confirmed = request.form.get("confirm_after_final") == "y"
+    reason = request.form.get("final_reason", "")
+    try:
+        version = services.publish(current_user, contest_id, scope, request.form.get("package_hash", ""),
+                                   confirm_after_final=confirmed, final_reason=reason)
+    except DomainError as error:
+        if error.status != 400:
+            raise
+        # The page again, with why and with what was typed: a reason written for a finalized result is kept.
+        flash(error.message, "danger")
+        return render_template("results/preview.html", view=services.preview(contest_id, scope),
+                               audience="organize", typed={"confirmed": confirmed, "reason": reason}), 400
     flash(f"已发布第 {version.number} 版。", "success")
     return redirect(url_for("results.preview", contest_id=contest_id, scope=scope))
 
@@ -85,7 +97,8 @@ def index_for_supervisor() -> str:
 @supervise_bp.get("/<int:contest_id>/<scope>")
 @access("supervisor")
 def preview_for_supervisor(contest_id: int, scope: str) -> str:
-    return render_template("results/preview.html", view=services.preview(contest_id, scope), audience="supervise")
+    return render_template("results/preview.html", view=services.preview(contest_id, scope), audience="supervise",
+                           typed={})
 
 
 @supervise_bp.post("/<int:contest_id>/<scope>/sign")

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -253,7 +254,8 @@ def test_a_refused_objection_keeps_what_was_typed_and_shows_each_error_by_its_fi
     assert status == 400 and objections() == 0
     assert 'value="张三"' in html and 'value="12345"' in html and "原文&lt;i&gt;保留&lt;/i&gt;</textarea>" in html
     assert html.index('id="phone"') < html.index('id="phone-errors"') < html.index('id="public_number"')
-    assert re.search(r'id="phone-errors">\s*<div><i [^>]*></i> 请填写有效的手机号码（11 位）</div>', html)
+    assert re.search(r'id="phone-errors">\s*<div><i [^>]*></i> 请填写有效的手机号码或固定电话'
+                     r"（如 13912345678 或 0353-2022100）</div>", html)
     assert re.search(r'id="public_number-errors">\s*<div><i [^>]*></i> 所涉参赛人不在本公示名单中', html)
     assert "提交未成功，请按标红处的提示修改后再提交" in html and "Not a valid choice" not in html
 
@@ -344,3 +346,26 @@ def test_the_real_pdf_prints_the_objection_address(client: FlaskClient, notice: 
     words = text.decode()
     assert "扫码在线提交异议" in words and f"http://localhost/public/notices/{notice.id}/object" in words
     assert f"http://localhost/public/notices/{notice.id}" in words and "<svg" not in words
+
+
+def test_a_year_beyond_the_calendar_is_counted_monday_to_friday_and_the_page_says_so(
+    client: FlaskClient, scored: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 2099-10-01 10:00 in Shanghai, a Thursday: chinese-calendar has no 2099, so National Day counts as working days
+    monkeypatch.setattr("app.results.services.utcnow", lambda: datetime(2099, 10, 1, 2, 0))
+    item = publish(client.application.test_client(), scored)
+    assert (item.starts_on, item.ends_on, item.fallback_calendar) == (date(2099, 10, 1), date(2099, 10, 7), True)
+    html = " ".join(client.get(f"/public/notices/{item.id}").get_data(as_text=True).split())
+    assert ("<p><strong>公示期：</strong>2099年10月1日至2099年10月7日（5个工作日），至最后一日 24:00 止。</p> "
+            '<div class="alert alert-warning small py-2">工作日历尚未收录该年度的法定节假日和调休安排，'
+            "公示期暂按周一至周五计算工作日。</div>") in html
+    organizer = client.application.test_client()
+    login(organizer, "city")
+    assert ("公示期：2099年10月1日至2099年10月7日（5个工作日）<span class=\"text-warning-emphasis\">"
+            "（按周一至周五计算，日历未收录该年度）</span>") in organizer.get(
+        f"/organize/notices/{item.id}").get_data(as_text=True)
+
+
+def test_a_year_the_calendar_covers_has_no_fallback_banner(client: FlaskClient, notice: Notice) -> None:
+    assert notice.fallback_calendar is False
+    assert "工作日历尚未收录" not in client.get(f"/public/notices/{notice.id}").get_data(as_text=True)

@@ -15,9 +15,10 @@ from app.extensions import db
 from app.judges.models import Judge
 from app.judging.corrections import accept_late
 from app.judging.sheets import StoreOptions, store_version
+from app.notices.diffs import diff
 from app.notices.lifecycle import causes_for, input_changes
 from app.notices.models import Notice, Objection
-from app.notices.services import diff, names_for_version, pdf_context
+from app.notices.services import names_for_version, pdf_context
 from app.results.awards import BandInput, set_bands
 from app.results.models import ResultVersion
 from app.timeutil import utcnow
@@ -220,7 +221,10 @@ def test_a_change_of_award_alone_is_a_move(client: FlaskClient, scored: World, n
                                 ("V002", 2, 2, "15.50", "15.50", None, None, False)]
     html = diff_html(client.application.test_client(), "/public/notices", second)
     assert '<tr class="table-warning"><td class="text-nowrap">V001</td>' in html
-    assert '<tr class=""><td class="text-nowrap">V002</td>' in html
+    assert ">V002<" not in html and "本组其余 1 名参赛人名次、得分、奖项均无变化。" in html
+    everyone = client.get(f"/public/notices/{second.id}/diff?all=1").get_data(as_text=True)
+    assert '<tr class="table-warning"><td class="text-nowrap">V001</td>' in everyone
+    assert '<tr class=""><td class="text-nowrap">V002</td>' in everyone
 
 
 def test_input_changes_name_revoked_vetoes_and_changed_or_withdrawn_adjustments() -> None:
