@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from app.db_setup import read_first
 from app.errors import DomainError, render_error
 from app.extensions import limiter
-from app.judging import corrections, pages, sheets
+from app.judging import corrections, overview, pages, sheets
 from app.judging.access import assigned
 from app.judging.forms import ReasonForm, ReportForm
 from app.materials.services import material_for
@@ -101,14 +101,27 @@ def _edited_at() -> int | None:
 @bp.get("/")
 @access("judge")
 def home() -> str:
-    return render_template("judging/home.html", rounds=pages.my_rounds(current_user), report_form=ReportForm())
+    listing = overview.listing(current_user)
+    return render_template("judging/home.html", listing=listing, report_form=ReportForm())
 
 
 @bp.get("/list")
 @access("judge")
-def home_list() -> str:
-    """The list alone, polled every few seconds so the contestant on stage lights up without a reload."""
-    return render_template("judging/_list.html", rounds=pages.my_rounds(current_user))
+def home_list() -> str | Response:
+    """The list alone, polled every 5 s so the contestant on stage lights up without a reload. The phone sends
+    back the fingerprint of the list it shows (`seen`): 204 No Content, which htmx does not swap, while that is
+    still what the list would show."""
+    listing = overview.listing(current_user, request.args.get("seen"))
+    if listing is None:
+        return Response(status=204)
+    return render_template("judging/_list.html", listing=listing)
+
+
+@bp.get("/rounds/<int:round_id>")
+@access("judge")
+def round_page(round_id: int) -> str:
+    """查看全部: all the judge's contestants of one round, not polled."""
+    return render_template("judging/round.html", rl=overview.round_of(current_user, round_id))
 
 
 @bp.get("/session")
