@@ -2,7 +2,7 @@
 // self.JUDGE_SW = {version, assets} above this text (app/judging/views.py).
 //
 // It lets a judge with no signal (site visits) open the list and the sheets they opened before:
-// - pages (the list and the sheets only): network first, so the judge sees the server's current state
+// - pages (the list, the full round lists and the sheets only): network first, so the judge sees the server's current state
 //   whenever it can be reached; the last copy otherwise;
 // - static assets: cache first. The version changes whenever the assets do, so a new worker installs
 //   and fetches them again.
@@ -18,7 +18,8 @@ var ASSETS = "judge-assets-" + SETTINGS.version;
 // fetched said, kept in USER so that it outlives the worker, and only their cache is ever served.
 var PAGES = "judge-pages-";
 var USER = "judge-sw-user";
-var PAGE = /^\/judge\/(r\/\d+\/e\/\d+)?$/;  // "我的评分" and the score sheets; never sign-in, review or polls
+// "我的评分", a round's full list (查看全部) and the score sheets; never sign-in, review or polls
+var PAGE = /^\/judge\/(r\/\d+\/e\/\d+|rounds\/\d+)?$/;
 var current = null;  // the current judge's id, read from USER after a restart
 
 self.addEventListener("install", function (event) {
