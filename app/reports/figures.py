@@ -1,6 +1,6 @@
 """Figures for the yearly appraisal (per county and township) and the judge consistency report."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -151,10 +151,11 @@ class RoundConsistency:
     lines: list[JudgeLine]
 
 
-def _county_only(data: dict[str, Any], numbers: set[str]) -> dict[str, Any]:
-    """The input with only the county's contestants' sheets (and their adjustments and vetoes, which the
-    parser checks against sheets). Bias, extremes, mean and spread are per contestant, so they stay the
-    published ones restricted to these contestants; Spearman then ranks within the county."""
+def _county_only(data: Mapping[str, Any], numbers: set[str]) -> dict[str, Any]:
+    """A new input with only the county's contestants' sheets (and their adjustments and vetoes, which the
+    parser checks against sheets); new top and round dicts, so the shared published input stays as it is.
+    Bias, extremes, mean and spread are per contestant, so they stay the published ones restricted to these
+    contestants; Spearman then ranks within the county."""
     rounds = [{**r, **{key: [item for item in r.get(key, []) if item.get("contestant") in numbers]
                        for key in ("marks", "adjustments", "vetoes") if key in r}}
               for r in data["rounds"]]

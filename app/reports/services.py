@@ -1,5 +1,6 @@
 """Reports from published result versions: which version, whose rows, the ranking, judges behind pseudonyms."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from app.extensions import db
 from app.judges.models import Judge
 from app.places.models import County, Township
 from app.results.models import JudgeAlias, ResultVersion
+from app.results.packages import published_package
 from app.results.services import Row, get_contest, rows_of
 
 
@@ -32,17 +34,21 @@ class Place:
 
 @dataclass(frozen=True)
 class Published:
-    """A published version with what every report needs: ranked rows and the contestants' places."""
+    """A published version with what every report needs: ranked rows and the contestants' places.
+
+    `package` is the process-wide parsed package (app/results/packages.py), shared with every other request:
+    reports only read it and what lies below it (`input`, the rows' `rounds`)."""
 
     contest: Contest
     version: ResultVersion
+    package: Mapping[str, Any]
     rows: list[Row]
     places: dict[str, Place]
     group_names: dict[str, str]
 
     @property
-    def input(self) -> dict[str, Any]:
-        return dict(self.version.package["input"])
+    def input(self) -> Mapping[str, Any]:
+        return self.package["input"]  # the shared dict itself: read only
 
     @property
     def round_codes(self) -> list[str]:
@@ -107,13 +113,13 @@ def load(actor: User, contest_id: int, scope: str, number: int | None = None) ->
     version = db.session.execute(query).scalar_one_or_none()
     if version is None:
         raise NotFoundError("该成绩尚未发布")
-    package = version.package
+    package = published_package(version.id)
     places = _places(contest.id)
     rows = rows_of(package["input"], package["result"])
     if actor.county_id is not None:
         rows = [r for r in rows if r.public_number in places and places[r.public_number].county_id == actor.county_id]
     names = {g.code: g.name for g in contest.groups if g.parent_id is None}
-    return Published(contest, version, rows, places, names)
+    return Published(contest, version, package, rows, places, names)
 
 
 def default_version(contest: Contest) -> ResultVersion | None:

@@ -12,9 +12,10 @@ from app.extensions import db
 from app.lru import LruCache
 from app.results.models import ResultVersion
 
-# A round's package parses to ~20 MB of Python objects (3.8 MB of JSON), a year's to ~55 MB: four covers the
-# current and previous version of two scopes (a diff page reads both) and bounds a worker's memory.
-CACHE_SIZE = 4
+# A round's package parses to ~20 MB of Python objects (3.8 MB of JSON), a year's to ~55 MB: six covers a
+# secretary's feedback (three rounds and the year) with a diff page's two versions beside it, and bounds a
+# worker's memory to a few hundred MB at most.
+CACHE_SIZE = 6
 
 # (id, package hash, published at, number): the hash covers kind, input and result, and the package's other two
 # fields are the publication time and the number, so a hit is the same package even for a reused id (a database

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from app.errors import DomainError
 from app.organize.services import current_contest
 from app.results import awards, services
+from app.results.packages import published_package
 from app.security import access
 
 awards_rows = 5  # bands per group on the form
@@ -118,7 +119,7 @@ def package_for_supervisor(contest_id: int, scope: str, number: int) -> Response
 
 def _package_response(contest_id: int, scope: str, number: int) -> Response:
     version = services.get_version(contest_id, scope, number)
-    body = json.dumps(version.package, ensure_ascii=False, indent=1)
+    body = json.dumps(dict(published_package(version.id)), ensure_ascii=False, indent=1)
     name = f"package-{contest_id}-{scope.replace(':', '-')}-v{number}.json"
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": f"attachment; filename={name}"})

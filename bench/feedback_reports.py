@@ -1,0 +1,82 @@
+"""Median server time of a secretary's feedback page and the score-matrix export, with the login page as baseline.
+
+Run against a copy of a database that has a published version (the demo's plan round), never the live one:
+    mkdir -p /tmp/fbcache && cp instance/*.sqlite3 /tmp/fbcache/
+    DATABASE_URL=sqlite:////tmp/fbcache/dabiwu.sqlite3 .venv/bin/python bench/feedback_reports.py [--runs 15]
+"""
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask.testing import FlaskClient  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.accounts.models import User  # noqa: E402
+from app.config import normalise_database_url  # noqa: E402
+from app.entries.models import Entry, EntryHolder  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.results.models import ResultVersion  # noqa: E402
+
+SECRETARY = "s140302100200"
+ORGANIZER = "admin"
+PASSWORD = "Demo@2022"  # noqa: S105  (README.md: every demo account has it)
+
+
+def timed(client: FlaskClient, path: str, runs: int) -> str:
+    """The first request, then the medians of wall and CPU time of the `runs` after it, in milliseconds: CPU time
+    moves less than wall time when other work shares the cores."""
+    wall, cpu = [], []
+    for _ in range(runs + 1):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.get(path)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return (f"first {wall[0]:.1f} ms, median {statistics.median(wall[1:]):.1f} ms "
+            f"(CPU {statistics.median(cpu[1:]):.1f} ms) over {runs}")
+
+
+def signed_in(client: FlaskClient, username: str) -> FlaskClient:
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True))
+    assert token is not None
+    response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token[1]})
+    assert response.status_code == 302, username
+    return client
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        sys.exit("set DATABASE_URL to a copy of a database with a published version")
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": normalise_database_url(url),
+                      "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        entry_id = db.session.execute(
+            select(Entry.id).join(EntryHolder).join(User, User.id == EntryHolder.user_id)
+            .where(User.username == SECRETARY, EntryHolder.ended_on.is_(None))).scalars().first()
+        version = db.session.execute(select(ResultVersion).order_by(ResultVersion.id.desc())).scalars().first()
+        if version is None:
+            sys.exit("no published version: publish one first (the demo's `publish_demo_plan_round`)")
+        matrix = f"/organize/reports/{version.contest_id}/{version.scope}/v{version.number}/score-matrix.xlsx"
+        db.session.remove()
+    secretary = signed_in(app.test_client(), SECRETARY)
+    organizer = signed_in(app.test_client(), ORGANIZER)
+    for name, client, path in (("login", app.test_client(), "/login"),
+                               ("feedback", secretary, f"/me/feedback/{entry_id}"),
+                               ("score_matrix", organizer, matrix)):
+        print(f"{name}: {timed(client, path, args.runs)}")
+
+
+if __name__ == "__main__":
+    main()
