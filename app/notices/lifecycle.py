@@ -15,18 +15,13 @@ from app.judging.models import ScoreSheet, SheetVersion
 from app.notices.models import Notice, Objection
 from app.notices.settings import settings_for
 from app.notices.workdays import notice_period
+from app.results.assemble import scope_label
 from app.results.models import JudgeAlias, ResultVersion
 from app.results.packages import published_package
 from app.timeutil import local
 
 Key = tuple[str, str, str]  # (round code, public number, item name) as the scoring input has them
 FINAL_CORRECTION = "final_result_corrected"  # the audit action holding why a finalized version was replaced
-
-
-def scope_name(contest: Contest, scope: str) -> str:
-    if scope.startswith("round:"):
-        return next((r.name for r in contest.rounds if r.code == scope[6:]), scope)
-    return "全年总成绩"
 
 
 def previous_version(version: ResultVersion) -> ResultVersion | None:
@@ -157,7 +152,7 @@ def start_notice(version: ResultVersion) -> Notice:
     suffix = f"（第{version.number}版）" if version.number > 1 else ""
     numbers = {c["id"] for c in version.package["result"]["contestants"]}
     names = {number: name for number, name in holder_names(contest.id).items() if number in numbers}
-    notice = Notice(version_id=version.id, title=f"{contest.name}{scope_name(contest, version.scope)}成绩公示{suffix}",
+    notice = Notice(version_id=version.id, title=f"{contest.name}{scope_label(contest, version.scope)}成绩公示{suffix}",
                     period_days=days, starts_on=starts, ends_on=ends, fallback_calendar=fallback,
                     issuing_body=settings.issuing_body, contact=settings.contact, state="open", names=names)
     version.notice_starts_on, version.notice_ends_on = starts, ends

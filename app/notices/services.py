@@ -14,9 +14,10 @@ from app.contests.models import Contest
 from app.entries.models import Entry
 from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
-from app.notices.lifecycle import holder_names, scope_name
+from app.notices.lifecycle import holder_names
 from app.notices.models import Notice, Objection
 from app.notices.phones import PHONE_ERROR, normalise_phone
+from app.results.assemble import scope_label
 from app.results.models import ResultVersion
 from app.results.packages import published_package
 from app.results.services import Row, rows_of
@@ -85,7 +86,7 @@ def view(notice_id: int, on: date | None = None) -> NoticeView:
     groups = {g.code: g.name for g in contest.groups}
     package = published_package(version.id)
     rows = rows_of(package["input"], package["result"])
-    return NoticeView(notice, version, package, contest, scope_name(contest, version.scope), rows,
+    return NoticeView(notice, version, package, contest, scope_label(contest, version.scope), rows,
                       _names(notice, contest.id), groups, phase_of(notice, on or today()))
 
 

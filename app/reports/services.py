@@ -15,6 +15,7 @@ from app.excel import Number
 from app.extensions import db
 from app.judges.models import Judge
 from app.places.models import County, Township
+from app.results.assemble import scope_label
 from app.results.models import JudgeAlias, ResultVersion
 from app.results.packages import published_package
 from app.results.services import Row, get_contest, rows_of
@@ -66,12 +67,6 @@ class Published:
     def groups(self) -> list[str]:
         present = {row.group for row in self.rows}
         return [code for code in self.group_names if code in present]
-
-
-def scope_label(contest: Contest, scope: str) -> str:
-    if scope == "year":
-        return "全年总成绩"
-    return next((r.name for r in contest.rounds if f"round:{r.code}" == scope), scope)
 
 
 def published_versions(contest_id: int) -> list[ResultVersion]:

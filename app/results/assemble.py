@@ -29,6 +29,14 @@ from app.results.awards import scoring_awards
 from app.results.models import JudgeAlias
 
 SCOPE_YEAR = "year"
+YEAR_LABEL = "全年总成绩"
+
+
+def scope_label(contest: Contest, scope: str) -> str:
+    """A scope as people name it: the round's name, or 全年总成绩 for the year."""
+    if scope == SCOPE_YEAR:
+        return YEAR_LABEL
+    return next((r.name for r in contest.rounds if f"round:{r.code}" == scope), scope)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from app.errors import DomainError
 from app.organize.services import current_contest
 from app.results import awards, services
+from app.results.assemble import SCOPE_YEAR, YEAR_LABEL
 from app.results.packages import published_package
 from app.security import access
 
@@ -25,7 +26,7 @@ def _scopes() -> list[tuple[str, str]]:
     contest = current_contest()
     if contest is None:
         return []
-    return [(f"round:{r.code}", r.name) for r in contest.rounds] + [("year", "全年总成绩")]
+    return [(f"round:{r.code}", r.name) for r in contest.rounds] + [(SCOPE_YEAR, YEAR_LABEL)]
 
 
 @bp.get("/")
