@@ -5,12 +5,8 @@ Run against a copy of a database that has a published version (the demo's plan r
     DATABASE_URL=sqlite:////tmp/fbcache/dabiwu.sqlite3 .venv/bin/python bench/feedback_reports.py [--runs 15]
 """
 
-import argparse
-import os
 import re
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -18,30 +14,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.accounts.models import User  # noqa: E402
-from app.config import normalise_database_url  # noqa: E402
 from app.entries.models import Entry, EntryHolder  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.results.models import ResultVersion  # noqa: E402
+from bench.clientkit import app_and_runs, timed  # noqa: E402
 
 SECRETARY = "s140302100200"
 ORGANIZER = "admin"
 PASSWORD = "Demo@2022"  # noqa: S105  (README.md: every demo account has it)
-
-
-def timed(client: FlaskClient, path: str, runs: int) -> str:
-    """The first request, then the medians of wall and CPU time of the `runs` after it, in milliseconds: CPU time
-    moves less than wall time when other work shares the cores."""
-    wall, cpu = [], []
-    for _ in range(runs + 1):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(path)
-        wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    return (f"first {wall[0]:.1f} ms, median {statistics.median(wall[1:]):.1f} ms "
-            f"(CPU {statistics.median(cpu[1:]):.1f} ms) over {runs}")
 
 
 def signed_in(client: FlaskClient, username: str) -> FlaskClient:
@@ -53,14 +34,7 @@ def signed_in(client: FlaskClient, username: str) -> FlaskClient:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=15)
-    args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        sys.exit("set DATABASE_URL to a copy of a database with a published version")
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": normalise_database_url(url),
-                      "RATELIMIT_ENABLED": False})
+    app, runs = app_and_runs(15)
     with app.app_context():
         entry_id = db.session.execute(
             select(Entry.id).join(EntryHolder).join(User, User.id == EntryHolder.user_id)
@@ -75,7 +49,7 @@ def main() -> None:
     for name, client, path in (("login", app.test_client(), "/login"),
                                ("feedback", secretary, f"/me/feedback/{entry_id}"),
                                ("score_matrix", organizer, matrix)):
-        print(f"{name}: {timed(client, path, args.runs)}")
+        print(f"{name}: {timed(client, path, runs)}")
 
 
 if __name__ == "__main__":
