@@ -21,6 +21,16 @@ from app.errors import DomainError, NotFoundError
 from app.extensions import db
 
 CONCURRENT = "该记录刚被他人修改，请刷新页面后重试"
+
+
+def flush_new_version(row: AdjustmentRecord | VetoRecord) -> None:
+    """Flush a new version row: its unique (…, version) constraint turns a concurrent writer into CONCURRENT."""
+    db.session.add(row)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise DomainError(CONCURRENT) from None
 NOTE_LIMIT = 200
 
 
@@ -119,12 +129,7 @@ def _append(actor: User, previous: AdjustmentRecord | None, record: AdjustmentRe
     record.version = previous.version + 1 if previous else 1
     record.supersedes_id = previous.id if previous else None
     record.created_by_id = actor.id
-    db.session.add(record)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise DomainError(CONCURRENT) from None
+    flush_new_version(record)
     audit.record(action, "adjustment_record", record.id,
                  before=record_fields(previous) if previous else None, after=record_fields(record))
     db.session.commit()

@@ -5,12 +5,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.adjustments.models import VetoRecord
-from app.adjustments.services import CONCURRENT, get_round, scoped_entry, veto_effects
+from app.adjustments.services import flush_new_version, get_round, scoped_entry, veto_effects
 from app.audit import services as audit
 from app.contests.models import Round, VetoItem
 from app.entries.models import Entry
@@ -71,12 +70,7 @@ def _append(actor: User, versions: list[VetoRecord], veto: VetoRecord, action: s
     """Add the next version; the database refuses two writers of the same version (so two proposals at once)."""
     veto.version = versions[-1].version + 1 if versions else 1
     veto.state, veto.proposed_by_id = "proposed", actor.id
-    db.session.add(veto)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise DomainError(CONCURRENT) from None
+    flush_new_version(veto)
     audit.record(action, "veto_record", veto.id, before=veto_fields(before) if before else None,
                  after=veto_fields(veto))
     db.session.commit()
