@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from flask import Flask
+from flask import Flask, get_flashed_messages, request
 
 from app.timeutil import format_local
 from app.validation import mask_id_number
@@ -14,6 +14,20 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["points"] = points
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.globals["site_name"] = "阳泉市村级集体经济“大比武”评分系统"
+    app.jinja_env.globals["page_messages"] = page_messages
+
+
+# The judge's service worker fetches pages in the background to keep them for offline use (sw.js, "keep").
+# Such a fetch must not take the messages meant for the page the judge is about to open: after a confirm
+# the worker fetches the list while the phone navigates to it, and "评分表已提交并锁定" was sometimes lost.
+BACKGROUND_FETCH_HEADER = "X-Judge-Keep"
+
+
+def page_messages() -> list[tuple[str, str]]:
+    """The flashed messages for the page being rendered; none, and none taken, for a background fetch."""
+    if request.headers.get(BACKGROUND_FETCH_HEADER):
+        return []
+    return get_flashed_messages(with_categories=True)
 
 
 def points(value: Decimal | None) -> str:

@@ -135,9 +135,10 @@ self.addEventListener("message", function (event) {
     event.waitUntil(setUser(data.user));
   } else if (data.type === "keep") {
     event.waitUntil(Promise.all((data.urls || []).filter(function (u) { return PAGE.test(u); }).map(function (u) {
-      return fetch(u, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
-        return keepable(response) ? keep(u, response) : undefined;
-      }).catch(function () { return undefined; });
+      // X-Judge-Keep: the server leaves flashed messages for the page the judge opens next (app/templating.py)
+      return fetch(u, { credentials: "same-origin", cache: "no-store", headers: { "X-Judge-Keep": "1" } })
+        .then(function (response) { return keepable(response) ? keep(u, response) : undefined; })
+        .catch(function () { return undefined; });
     })));
   } else if (data.type === "forget") {
     event.waitUntil(forgetAll());

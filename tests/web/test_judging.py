@@ -1,5 +1,6 @@
 """Judging on phones: assigned sheets only, the scoring window, PIN confirmation, versions, idempotency."""
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -50,6 +51,9 @@ def ids(world: World) -> tuple[int, int, list[int]]:
     return rnd.id, world.entries["pingding"].id, [c.id for c in rnd.criteria]
 
 
+FLASH_STORED = re.compile(r'<div class="alert alert-success[^"]*" role="status">\s*([^<]+?)\s*<button')
+
+
 def confirm(client: FlaskClient, world: World, values: tuple[str, str], token: str, pin: str = PIN,
             **extra: str) -> tuple[int, dict[str, object]]:
     round_id, entry_id, criteria = ids(world)
@@ -86,6 +90,20 @@ def test_a_confirmed_sheet_stores_one_version_with_its_marks_and_total(client: F
     assert version.sheet.state == "submitted"
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "sheet_submitted")).scalar_one()
     assert event.after["total"] == "35.5" and event.after["version"] == 1
+
+
+def test_the_service_workers_background_fetch_leaves_the_stored_message_for_the_page_the_judge_opens(
+        client: FlaskClient, hall: World) -> None:
+    # After a confirm the phone opens the list while its service worker fetches the list and the sheet to keep
+    # them offline: the worker's fetches (X-Judge-Keep) must not take "评分表已提交并锁定" away from the judge.
+    login(client, "judge")
+    confirm(client, hall, ("18.5", "17"), "token-kkkkkkkk")
+    round_id, entry_id, _ = ids(hall)
+    for path in ("/judge/", f"/judge/r/{round_id}/e/{entry_id}"):
+        kept = client.get(path, headers={"X-Judge-Keep": "1"})
+        assert kept.status_code == 200 and "flash-messages" not in kept.get_data(as_text=True)
+    assert FLASH_STORED.findall(client.get("/judge/").get_data(as_text=True)) == ["评分表已提交并锁定。"]
+    assert FLASH_STORED.findall(client.get("/judge/").get_data(as_text=True)) == []
 
 
 def test_a_retry_with_the_same_token_stores_nothing_more(client: FlaskClient, hall: World) -> None:
