@@ -82,12 +82,20 @@
     if (again) again.focus();
   }
 
+  // A card of the panel: its section (id, border colour), a heading and a line of explanation; rows go in body.
+  function card(id, border, heading, title, text) {
+    var section = el("section", "card " + border + " mb-3");
+    section.id = id;
+    var body = section.appendChild(el("div", "card-body"));
+    body.appendChild(el("h2", heading, title));
+    body.appendChild(el("p", "small mb-2", text));
+    return { section: section, body: body };
+  }
+
   function refusedCard(refused, typed, flush) {
-    var card = el("section", "card border-danger mb-3");
-    card.id = "queue-refused";
-    var body = card.appendChild(el("div", "card-body"));
-    body.appendChild(el("h2", "h6 text-danger", "未能提交（" + refused.length + " 张）"));
-    body.appendChild(el("p", "small mb-2", "这些评分表已在本手机确认，但服务器没有接收。分数仍保存在本机，请按服务器的答复处理："));
+    var box = card("queue-refused", "border-danger", "h6 text-danger", "未能提交（" + refused.length + " 张）",
+                   "这些评分表已在本手机确认，但服务器没有接收。分数仍保存在本机，请按服务器的答复处理：");
+    var body = box.body;
     refused.forEach(function (item) {
       var row = body.appendChild(el("div", "border rounded p-2 mb-2 queue-refused-item"));
       row.appendChild(el("div", "fw-semibold", item.label + (item.total ? " · 合计 " + item.total + " 分" : "")));
@@ -122,15 +130,13 @@
         if (window.confirm("确定放弃“" + item.label + "”这份未能提交的评分？本机将删除它，不能恢复。")) O.remove(item.token);
       });
     });
-    return card;
+    return box.section;
   }
 
   function orphanCard(orphans) {
-    var card = el("section", "card border-secondary mb-3");
-    card.id = "queue-orphans";
-    var body = card.appendChild(el("div", "card-body"));
-    body.appendChild(el("h2", "h6", "旧版本保存的评分表（" + orphans.length + " 张）"));
-    body.appendChild(el("p", "small mb-2", "无法确认属于哪位评委，不会自动发送。如需提交，请该评委重新评分；确认不再需要时放弃。"));
+    var box = card("queue-orphans", "border-secondary", "h6", "旧版本保存的评分表（" + orphans.length + " 张）",
+                   "无法确认属于哪位评委，不会自动发送。如需提交，请该评委重新评分；确认不再需要时放弃。");
+    var body = box.body;
     orphans.forEach(function (item) {
       var row = body.appendChild(el("div", "d-flex flex-wrap align-items-center justify-content-between gap-2 border rounded p-2 mb-2"));
       row.appendChild(el("span", "", item.label));
@@ -139,7 +145,7 @@
         if (window.confirm("确定放弃“" + item.label + "”这份评分表？本机将删除它，不能恢复。")) O.remove(item.token);
       });
     });
-    return card;
+    return box.section;
   }
 
   // Back to the sheet with these marks as the newest draft; the refused entry stays until that sheet is stored.
