@@ -23,7 +23,7 @@ def register(app: Flask) -> None:
 BACKGROUND_FETCH_HEADER = "X-Judge-Keep"
 
 
-def page_messages() -> list[tuple[str, str]]:
+def page_messages() -> list[str] | list[tuple[str, str]]:
     """The flashed messages for the page being rendered; none, and none taken, for a background fetch."""
     if request.headers.get(BACKGROUND_FETCH_HEADER):
         return []

@@ -16,7 +16,7 @@ from app.entries.models import Entry, EntryHolder
 from app.errors import NotFoundError
 from app.extensions import db
 from app.judging.models import Mark, ScoreSheet, SheetVersion
-from app.notices.models import Notice
+from app.notices.models import PHASE_LABELS, Notice
 from app.notices.services import phase_of
 from app.results.models import JudgeAlias, ResultVersion
 from app.results.packages import published_package
@@ -88,8 +88,7 @@ class NoticeStatus:
 
     @property
     def label(self) -> str:
-        return {"open": "公示中", "ended": "公示期已满，待终结", "finalized": "已终结",
-                "superseded": "已被新版本取代"}.get(self.phase, self.phase)
+        return PHASE_LABELS.get(self.phase, self.phase)
 
     @property
     def text(self) -> str:

@@ -13,6 +13,12 @@ ISSUING_BODY = "中共阳泉市委组织部"
 DEFAULT_PERIOD_DAYS = 5
 
 
+# A notice's phase as staff, secretaries and the public read it (services.phase_of: "ended" is an open notice
+# whose period is over, waiting for the organizer to finalize it).
+PHASE_LABELS = {"open": "公示中", "ended": "公示期已满，待终结", "finalized": "已终结", "superseded": "已被新版本取代"}
+PHASE_BADGES = {"open": "danger", "ended": "warning", "finalized": "success", "superseded": "secondary"}
+
+
 def lines_of(text: str | None) -> list[str]:
     """Contact text line by line, so templates print it with its line breaks and still escaped."""
     return [line for line in (text or "").splitlines() if line.strip()]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.audit import services as audit
@@ -15,7 +15,7 @@ from app.entries.models import Entry
 from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
 from app.notices.lifecycle import holder_names
-from app.notices.models import Notice, Objection
+from app.notices.models import PHASE_BADGES, PHASE_LABELS, Notice, Objection
 from app.notices.phones import PHONE_ERROR, normalise_phone
 from app.results.assemble import scope_label
 from app.results.models import ResultVersion
@@ -96,8 +96,48 @@ def current_notices() -> list[Notice]:
                                    .order_by(Notice.id.desc())).scalars())
 
 
-def all_notices() -> list[Notice]:
-    return list(db.session.execute(select(Notice).order_by(Notice.id.desc())).scalars())
+@dataclass(frozen=True)
+class NoticeLine:
+    """A notice as the staff's lists show it: its phase today and how many objections await 复核."""
+
+    notice: Notice
+    contest_id: int
+    scope: str
+    number: int
+    phase: str
+    open_objections: int
+
+    @property
+    def label(self) -> str:
+        return PHASE_LABELS[self.phase]
+
+    @property
+    def badge(self) -> str:  # Bootstrap's colour of the phase's badge
+        return PHASE_BADGES[self.phase]
+
+
+def notice_lines(contest_id: int | None = None, on: date | None = None) -> list[NoticeLine]:
+    """Every notice (of one contest, or all), newest first, in two queries whatever their number."""
+    query = (select(Notice, ResultVersion.contest_id, ResultVersion.scope, ResultVersion.number)
+             .join(ResultVersion, ResultVersion.id == Notice.version_id).order_by(Notice.id.desc()))
+    if contest_id is not None:
+        query = query.where(ResultVersion.contest_id == contest_id)
+    rows = db.session.execute(query).tuples().all()
+    waiting = dict(db.session.execute(
+        select(Objection.notice_id, func.count(Objection.id)).where(
+            Objection.state == "open", Objection.notice_id.in_([n.id for n, *_ in rows]))
+        .group_by(Objection.notice_id)).tuples().all()) if rows else {}
+    day = on or today()
+    return [NoticeLine(notice, contest, scope, number, phase_of(notice, day), waiting.get(notice.id, 0))
+            for notice, contest, scope, number in rows]
+
+
+def latest_by_scope(contest_id: int, on: date | None = None) -> dict[str, NoticeLine]:
+    """Each scope's newest notice (its newest published version), for the results index."""
+    latest: dict[str, NoticeLine] = {}
+    for line in notice_lines(contest_id, on):
+        latest.setdefault(line.scope, line)
+    return latest
 
 
 @dataclass(frozen=True)

@@ -212,7 +212,7 @@ def scoring_zip() -> Response:
 @bp.get("/")
 @access("organizer")
 def index() -> str:
-    return render_template("notices/index.html", notices=services.all_notices(), audience="organize",
+    return render_template("notices/index.html", lines=services.notice_lines(), audience="organize",
                            settings=settings.overview())
 
 
@@ -317,7 +317,7 @@ def organize_diff(notice_id: int) -> str:
 @supervise_bp.get("/")
 @access("supervisor")
 def supervise_index() -> str:
-    return render_template("notices/index.html", notices=services.all_notices(), audience="supervise",
+    return render_template("notices/index.html", lines=services.notice_lines(), audience="supervise",
                            settings=settings.overview())
 
 

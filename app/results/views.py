@@ -11,6 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.errors import DomainError
+from app.notices import services as notices
 from app.organize.services import current_contest
 from app.results import awards, services
 from app.results.assemble import SCOPE_YEAR, YEAR_LABEL
@@ -22,17 +23,19 @@ bp = Blueprint("results", __name__, url_prefix="/organize/results")
 supervise_bp = Blueprint("supervise_results", __name__, url_prefix="/supervise/results")
 
 
-def _scopes() -> list[tuple[str, str]]:
+def _index(audience: str) -> str:
+    """The scopes of the current contest, each with its newest 公示 (version, phase, objections waiting)."""
     contest = current_contest()
-    if contest is None:
-        return []
-    return [(f"round:{r.code}", r.name) for r in contest.rounds] + [(SCOPE_YEAR, YEAR_LABEL)]
+    scopes = [] if contest is None else \
+        [(f"round:{r.code}", r.name) for r in contest.rounds] + [(SCOPE_YEAR, YEAR_LABEL)]
+    states = {} if contest is None else notices.latest_by_scope(contest.id)
+    return render_template("results/index.html", contest=contest, scopes=scopes, states=states, audience=audience)
 
 
 @bp.get("/")
 @access("organizer")
 def index() -> str:
-    return render_template("results/index.html", contest=current_contest(), scopes=_scopes(), audience="organize")
+    return _index("organize")
 
 
 @bp.get("/<int:contest_id>/awards")
@@ -93,7 +96,7 @@ def package(contest_id: int, scope: str, number: int) -> Response:
 @supervise_bp.get("/")
 @access("supervisor")
 def index_for_supervisor() -> str:
-    return render_template("results/index.html", contest=current_contest(), scopes=_scopes(), audience="supervise")
+    return _index("supervise")
 
 
 @supervise_bp.get("/<int:contest_id>/<scope>")

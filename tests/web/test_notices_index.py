@@ -1,0 +1,47 @@
+"""The staff's lists say where each result stands: its newest version, the 公示 phase today, objections waiting."""
+
+import re
+
+from flask.testing import FlaskClient
+
+from app.notices.models import Notice
+from tests.conftest import login
+from tests.factories import World
+from tests.web.test_notices import end_period, file, notice, scored
+
+__all__ = ["notice", "scored"]  # fixtures shared with the notice tests
+
+SCOPE_ROW = re.compile(r'<span class="me-auto">([^<]+)</span>\s*(.*?)<i class="bi bi-chevron-right"', re.S)
+TAGS = re.compile(r"<[^>]+>|\s+")
+
+
+def scope_states(html: str) -> dict[str, str]:
+    """The results index as read: each scope's name and what stands beside it, tags and spaces removed."""
+    return {name: TAGS.sub("", rest) for name, rest in SCOPE_ROW.findall(html)}
+
+
+def test_the_results_index_names_each_scopes_version_and_phase(client: FlaskClient, notice: Notice) -> None:
+    login(client, "city")
+    states = scope_states(client.get("/organize/results/").get_data(as_text=True))
+    assert states == {"年初比规划": "第1版公示中", "年中比服务": "未发布", "年末比成效": "未发布",
+                      "全年总成绩": "未发布"}
+
+
+def test_a_notice_past_its_period_reads_waiting_to_be_finalized_and_counts_open_objections(
+        client: FlaskClient, notice: Notice) -> None:
+    assert file(client, notice)[0] == 302  # one public objection, not yet reviewed
+    end_period(notice)
+    login(client, "sup")
+    states = scope_states(client.get("/supervise/results/").get_data(as_text=True))
+    assert states["年初比规划"] == "第1版公示期已满，待终结·待复核异议1"
+    html = client.get("/supervise/notices/").get_data(as_text=True)
+    row = re.search(rf'<tr><td><a href="/supervise/notices/{notice.id}">.*?</tr>', html, re.S)
+    assert row is not None
+    cells = [TAGS.sub("", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)]
+    assert cells[1:] == ["第1版", f"{notice.starts_on}至{notice.ends_on}", "1", "公示期已满，待终结"]
+
+
+def test_a_county_organizer_sees_no_city_preview_list(client: FlaskClient, scored: World) -> None:
+    login(client, "pdorg")
+    html = client.get("/organize/results/").get_data(as_text=True)
+    assert scope_states(html) == {} and "成绩由市级组织者计算" in html
