@@ -72,6 +72,11 @@ class Preview:
         return latest if latest is not None and latest.package_hash == self.package_hash else None
 
     @property
+    def unscored_rounds(self) -> set[str]:
+        """Rounds of the scope with no counted mark at all: not yet scored, which is not the same as absent."""
+        return {rnd["id"] for rnd in self.input["rounds"] if not rnd["marks"]}
+
+    @property
     def publishable(self) -> bool:
         return self.result is not None and not self.problems and self.signed and self.published_as is None
 

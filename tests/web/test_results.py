@@ -234,3 +234,13 @@ def test_the_scoring_input_takes_each_sheets_latest_counted_version_and_the_top_
     assert "迟交评分表待组织者审核" in "".join(assembled.problems)
     # the same data gives the same input, mark for mark and in the same order (the hash depends on it)
     assert build(contest, parse_scope(contest, "round:plan")).input == assembled.input
+
+
+def test_a_round_nobody_has_been_scored_in_reads_not_yet_scored_in_the_year_preview_not_absent(
+        client: FlaskClient, scored: World) -> None:
+    login(client, "city")
+    html = client.get(f"/organize/results/{scored.contest.id}/year").get_data(as_text=True)
+    row = html.split('<td class="nowrap">V001</td>', 1)[1].split("</tr>", 1)[0]
+    cells = [cell.split(">", 1)[1] for cell in row.split("</td>")[1:4]]
+    assert cells == ["18.17", "未评分", "未评分"]  # plan scored; service and results not yet: publication is blocked
+    assert "尚不能发布" in html and "缺席" not in row
