@@ -121,11 +121,19 @@ def create_account(actor: User, data: NewAccount) -> IssuedCode:
     return IssuedCode(user, code)
 
 
+def may_manage(actor: User, user: User) -> bool:
+    """A county organizer manages the roles they may create (not a fellow organizer of the county); the city
+    organizer manages every account; anyone their own."""
+    return user.id == actor.id or user.role in roles_actor_may_create(actor)
+
+
 def scoped_user(actor: User, user_id: int) -> User:
-    """An account the actor may manage, else 404 (another county's ids are not revealed)."""
+    """An account the actor may manage: 404 for another county's ids (not revealed), 403 for a role above them."""
     user = db.session.get(User, user_id)
     if user is None or (actor.county_id is not None and user.county_id != actor.county_id):
         raise NotFoundError("账号不存在")
+    if not may_manage(actor, user):
+        raise ForbiddenError("县区组织者只能管理本县区的录入员、评委和书记账号")
     return user
 
 

@@ -31,6 +31,8 @@ LINK_INVALID = "该登录链接已失效，请向工作人员领取新的登录�
 CONTEST_CLOSED = "本次比武已结束，登录卡已失效。"
 PIN_LOCKED_NOW = "PIN 连续错误 5 次，已锁定 15 分钟，请联系工作人员"
 NO_PIN = "尚未发放 PIN，请向工作人员领取登录卡"
+CARD_REVOKED = "您的登录卡已被撤销，PIN 随之失效，不能再确认评分表。请向工作人员领取新的登录卡"
+CARD_ENDED = "您的登录卡已被撤销或重新发放，请扫描新的登录卡重新登录"
 PIN_SHAPE = "PIN 为登录卡上的 6 位数字，请重新输入"
 PIN_TEXT = re.compile(r"[0-9]{6}")
 
@@ -244,6 +246,21 @@ def sign_in(judge: Judge, pin: str) -> Judge:
     return judge
 
 
+def card_mark(judge: Judge) -> str:
+    """What a card sign-in keeps in the session: the judge and a prefix of their card's token digest, which a
+    reissue changes (the digest is of a 192-bit token: its prefix reveals nothing usable)."""
+    return f"{judge.id}:{(judge.signin_token_digest or '')[:16]}"
+
+
+def card_still_signs_in(mark: str) -> bool:
+    """Whether the card a session was signed in with is still the judge's valid card (not revoked, not
+    reissued, the judge and their account active)."""
+    judge_id, _, prefix = mark.partition(":")
+    judge = db.session.get(Judge, int(judge_id)) if judge_id.isdigit() else None
+    return (judge is not None and judge.token_revoked_at is None and judge.active and judge.user.active
+            and bool(prefix) and (judge.signin_token_digest or "").startswith(prefix))
+
+
 def check_pin(judge: Judge, pin: str) -> None:
     """Return quietly when `pin` is the judge's PIN; else raise DomainError with the Chinese message.
 
@@ -267,6 +284,8 @@ def check_pin(judge: Judge, pin: str) -> None:
         raise DomainError(f"PIN 已锁定，请于 {format_local(locked)[11:]} 后再试，或联系工作人员解锁")
     if judge.pin_digest is None:
         raise DomainError(NO_PIN)
+    if judge.token_revoked_at is not None:  # the card and its PIN went together (README: 撤销)
+        raise DomainError(CARD_REVOKED)
     if not PIN_TEXT.fullmatch(pin.strip()):  # a slip of the thumb, not a guess: no attempt is counted
         raise DomainError(PIN_SHAPE)
     if hmac.compare_digest(judge.pin_digest, pin_digest(judge.id, pin.strip())):

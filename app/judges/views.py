@@ -4,7 +4,7 @@ import hashlib
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from app.errors import DomainError
@@ -17,6 +17,19 @@ from app.security import PUBLIC, access
 
 bp = Blueprint("judges", __name__, url_prefix="/organize/judges")
 signin_bp = Blueprint("judge_signin", __name__, url_prefix="/judge/signin")
+
+
+@signin_bp.before_app_request
+def end_a_revoked_cards_session() -> None:
+    """A phone signed in by a card that has since been revoked or reissued is signed out at its next request
+    (a lost phone stops at once); the request then goes on as anonymous: the login page, or 401 for the
+    list's poll and the outbox, which keep unsent sheets on the phone."""
+    mark = session.get("judge_card")
+    if mark is None or not current_user.is_authenticated or services.card_still_signs_in(str(mark)):
+        return
+    logout_user()
+    session.clear()
+    flash(services.CARD_ENDED, "warning")
 
 
 # --- organizers -----------------------------------------------------------------------------------
@@ -103,5 +116,6 @@ def start(token: str) -> Any:
             session.clear()  # a fresh session for the judge: nothing of an earlier user carries over
             login_user(judge.user)
             session["signed_in_by"] = "judge_card"
+            session["judge_card"] = services.card_mark(judge)
             return redirect(url_for("judging.home"))
     return render_template("judges/signin.html", judge=judge, form=form)

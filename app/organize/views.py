@@ -38,7 +38,8 @@ def account_list() -> str:
     if role not in ROLE_LABELS:
         role = None
     users = accounts.list_accounts(current_user, role)
-    return render_template("organize/accounts.html", users=users, role=role, role_labels=ROLE_LABELS)
+    return render_template("organize/accounts.html", users=users, role=role, role_labels=ROLE_LABELS,
+                           manageable={u.id for u in users if accounts.may_manage(current_user, u)})
 
 
 def _account_form() -> AccountForm:

@@ -9,7 +9,7 @@ from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.extensions import db
 from tests.conftest import csrf_from, login
-from tests.factories import World
+from tests.factories import World, make_user
 
 CODE_RE = re.compile(r"\b([2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5})\b")
 
@@ -107,6 +107,27 @@ def test_a_county_organizer_cannot_touch_another_county_account_by_id(client: Fl
     db.session.expire_all()
     assert db.session.get(User, other.id).active is True
     assert db.session.get(User, other.id).activation_digest is None
+
+
+def test_a_county_organizer_cannot_reset_or_disable_a_fellow_organizer_of_their_county(
+        client: FlaskClient, world: World) -> None:
+    peer = make_user("pdorg2", "organizer", world.pingding, name="平定组织者二")
+    db.session.commit()
+    token = login(client, "pdorg")
+    html = client.get("/organize/accounts/").get_data(as_text=True)
+    row = html.split("平定组织者二", 1)[1].split("</tr>", 1)[0]
+    assert "由市级组织者管理" in row and "/code" not in row and "/active" not in row
+    secretary_row = html.split("书记甲", 1)[1].split("</tr>", 1)[0]
+    assert f"/organize/accounts/{world.users['secretary'].id}/code" in secretary_row
+    for action, data in (("active", {"active": "0"}), ("code", {})):
+        response = client.post(f"/organize/accounts/{peer.id}/{action}", data=data | {"csrf_token": token})
+        assert response.status_code == 403
+        assert "县区组织者只能管理本县区的录入员、评委和书记账号" in response.get_data(as_text=True)
+    db.session.expire_all()
+    after = db.session.get(User, peer.id)
+    assert after is not None and (after.active, after.activation_digest) == (True, None)
+    assert client.post(f"/organize/accounts/{world.users['secretary'].id}/active",
+                       data={"active": "0", "csrf_token": token}).status_code == 302
 
 
 def test_a_missing_account_id_is_404(client: FlaskClient, world: World) -> None:
