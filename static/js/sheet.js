@@ -163,6 +163,18 @@
       });
     });
     form.addEventListener("input", function () { total(); saveSoon(); });
+    // The sticky total bar stays over the bottom of the screen: a field that gets the focus (Enter, a tap, an
+    // invalid mark) scrolls up above it, so the judge sees what they type, also with the keyboard open.
+    var footer = form.querySelector(".sheet-footer");
+    form.addEventListener("focusin", function (event) {
+      var field = event.target;
+      if (!footer || field === footer.querySelector("button")) return;
+      window.requestAnimationFrame(function () {
+        var bar = footer.getBoundingClientRect(), box = field.getBoundingClientRect();
+        var hidden = box.bottom + 12 - bar.top;
+        if (hidden > 0 && bar.top > 0) window.scrollBy(0, hidden);
+      });
+    });
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();

@@ -305,6 +305,27 @@ def test_the_marks_snap_to_the_step_wrong_ones_are_shown_and_enter_moves_on(
     expect(judge).to_have_url(base_url + sheet_path(stage, 1))
 
 
+def test_on_a_small_phone_the_field_enter_moves_to_is_never_under_the_sticky_total_bar(
+        judge: Page, base_url: str, judging_stage: JudgingStage) -> None:
+    stage = judging_stage
+    sign_in_by_card(judge, base_url, stage.cards["j01"])
+    for height in (640, 380):  # 360×640, then with the keyboard open (about half the screen)
+        judge.set_viewport_size({"width": 360, "height": height})
+        judge.goto(base_url + sheet_path(stage, 2))
+        expect(judge.locator("#sheet-form[data-ready='1']")).to_have_count(1)
+        mark(judge, 0).focus()
+        for position in range(1, 5):
+            judge.keyboard.press("Enter")
+            field = mark(judge, position)
+            expect(field).to_be_focused()
+            until(judge, """() => {
+                const field = document.activeElement, bar = document.querySelector(".sheet-footer");
+                return field.getBoundingClientRect().bottom <= bar.getBoundingClientRect().top;
+            }""", seconds=3)
+    SHOTS.mkdir(exist_ok=True)
+    judge.screenshot(path=str(SHOTS / "e2e-offline-keyboard-open-360x380.png"))
+
+
 def test_the_contestant_on_stage_stands_out_and_the_report_form_on_a_sheet_names_that_contestant(
         judge: Page, base_url: str, live_app: Flask, judging_stage: JudgingStage) -> None:
     stage = judging_stage
