@@ -246,6 +246,14 @@ def sign_in(judge: Judge, pin: str) -> Judge:
     return judge
 
 
+class PinRefused(DomainError):
+    """check_pin's refusal: the phone marks the PIN field with it; `locked` while no PIN can be tried."""
+
+    def __init__(self, message: str, locked: bool = False) -> None:
+        super().__init__(message)
+        self.locked = locked
+
+
 def card_mark(judge: Judge) -> str:
     """What a card sign-in keeps in the session: the judge and a prefix of their card's token digest, which a
     reissue changes (the digest is of a 192-bit token: its prefix reveals nothing usable)."""
@@ -262,7 +270,7 @@ def card_still_signs_in(mark: str) -> bool:
 
 
 def check_pin(judge: Judge, pin: str) -> None:
-    """Return quietly when `pin` is the judge's PIN; else raise DomainError with the Chinese message.
+    """Return quietly when `pin` is the judge's PIN; else raise PinRefused (a DomainError) saying why in Chinese.
 
     Contract, for the sign-in and for every sheet confirmation:
     - Call it before changing anything else in the transaction. A wrong PIN, or any PIN while a
@@ -281,13 +289,13 @@ def check_pin(judge: Judge, pin: str) -> None:
         audit.record("judge_pin_refused", "judge", judge.id, after={"why": "locked", "locked_until": _text(locked)},
                      actor=_attempt_actor())
         db.session.commit()
-        raise DomainError(f"PIN 已锁定，请于 {format_local(locked)[11:]} 后再试，或联系工作人员解锁")
+        raise PinRefused(f"PIN 已锁定，请于 {format_local(locked)[11:]} 后再试，或联系工作人员解锁", locked=True)
     if judge.pin_digest is None:
-        raise DomainError(NO_PIN)
+        raise PinRefused(NO_PIN, locked=True)
     if judge.token_revoked_at is not None:  # the card and its PIN went together (README: 撤销)
-        raise DomainError(CARD_REVOKED)
+        raise PinRefused(CARD_REVOKED, locked=True)
     if not PIN_TEXT.fullmatch(pin.strip()):  # a slip of the thumb, not a guess: no attempt is counted
-        raise DomainError(PIN_SHAPE)
+        raise PinRefused(PIN_SHAPE)
     if hmac.compare_digest(judge.pin_digest, pin_digest(judge.id, pin.strip())):
         if judge.pin_failures or judge.pin_locked_until is not None:
             judge.pin_failures = 0
@@ -301,11 +309,11 @@ def check_pin(judge: Judge, pin: str) -> None:
                      after={"failures": failures, "locked_until": _text(judge.pin_locked_until)},
                      actor=_attempt_actor())
         db.session.commit()
-        raise DomainError(PIN_LOCKED_NOW)
+        raise PinRefused(PIN_LOCKED_NOW, locked=True)
     judge.pin_failures = failures
     audit.record("judge_pin_failed", "judge", judge.id, after={"failures": failures}, actor=_attempt_actor())
     db.session.commit()
-    raise DomainError(f"PIN 不正确，还可再试 {MAX_PIN_FAILURES - failures} 次")
+    raise PinRefused(f"PIN 不正确，还可再试 {MAX_PIN_FAILURES - failures} 次")
 
 
 def _attempt_actor() -> tuple[int | None, str]:

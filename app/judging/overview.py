@@ -88,10 +88,12 @@ def _view(rl: RoundList) -> RoundView:
               if (n := sum(1 for i in rest if i.state == state and not i.absent))]
     if absent := sum(1 for i in rest if i.absent):
         hidden.append(("缺席", absent))
-    names = "、".join(dict.fromkeys(i.session for i in items if i.session)) or "未编入场次"
+    names = "、".join(dict.fromkeys(i.session for i in items if i.session))
     when = f"（{slot.month}月{slot.day}日 {slot:%H:%M}）" if slot else ""
-    return RoundView(rl.round, rl.done, rl.expected, late, items=items, others=others, focus=names + when,
-                     hidden=hidden)
+    # A round without sessions (site visits go village by village) names none; one whose sessions leave
+    # these contestants out says so.
+    focus = names + when if names else ("尚未排入场次的参赛人" if any(i.session for i in rl.items) else "")
+    return RoundView(rl.round, rl.done, rl.expected, late, items=items, others=others, focus=focus, hidden=hidden)
 
 
 def _focus(items: list[ToScore]) -> datetime | None:

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from app.db_setup import read_first
 from app.errors import DomainError, render_error
 from app.extensions import limiter
+from app.judges.services import PinRefused
 from app.judging import corrections, overview, pages, sheets
 from app.judging.access import assigned
 from app.judging.forms import ReasonForm, ReportForm
@@ -217,7 +218,10 @@ def confirm(round_id: int, entry_id: int) -> Any:
         outcome = sheets.submit(current_user, submission)
     except DomainError as error:
         if _wants_json():
-            return jsonify({"stored": False, "error": error.message}), error.status
+            refusal: dict[str, object] = {"stored": False, "error": error.message}
+            if isinstance(error, PinRefused):  # the review page marks the PIN field, and stops while locked
+                refusal |= {"code": "pin", "locked": error.locked}
+            return jsonify(refusal), error.status
         raise
     stored = outcome.version is not None
     if _wants_json():

@@ -280,7 +280,8 @@
 
   // The server's review page (online): the PIN confirms; an answer that never comes leaves it in the outbox.
   function confirmForm(form) {
-    var submit = form.querySelector("button[type=submit]");
+    var submit = form.querySelector("button[type=submit]"), pinField = form.querySelector("#pin");
+    if (pinField) pinField.addEventListener("input", function () { pinField.classList.remove("is-invalid"); });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (submit.disabled) return;  // a double tap sends once
@@ -301,6 +302,7 @@
             return;
           }
           if (data && data.deviation) { HTMLFormElement.prototype.submit.call(form); return; }  // look-again page
+          if (data && data.code === "pin") { pinRefused(form, data); return; }
           if (data && data.stored === false && data.code !== "csrf" && res.status < 500 && res.status !== 401 &&
               res.status !== 429) {
             setState(data.error || "提交被拒绝", "danger");
@@ -312,6 +314,21 @@
         })
         .catch(function () { keep(form, fields); });
     });
+  }
+  // A refused PIN is said at the field, which is emptied for the next try; while locked nothing can be tried.
+  function pinRefused(form, data) {
+    var pin = form.querySelector("#pin"), error = document.getElementById("pin-error");
+    pin.classList.add("is-invalid");
+    error.textContent = data.error;
+    pin.value = "";
+    if (data.locked) {
+      pin.disabled = true;
+      setState("请联系工作人员处理后刷新本页；评分已保存为草稿，不会丢失。", "danger");
+      return;
+    }
+    setState("", "secondary");
+    form.querySelector("button[type=submit]").disabled = false;
+    pin.focus();
   }
   function keep(form, fields) {
     fields.confirmed_offline_at = new Date().toISOString();

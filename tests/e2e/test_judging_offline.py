@@ -1,6 +1,7 @@
 """A judge without signal: sheets opened before open again, are confirmed with the PIN on the phone, wait as
 未同步 and reach the server when the network returns; refusals and an ended session lose nothing."""
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -377,6 +378,33 @@ def test_the_confirm_button_waits_for_the_answer_and_a_double_tap_stores_one_ver
     expect(judge.locator("h1")).to_have_text("我的评分")
     expect(judge.locator(".flash-messages")).to_contain_text("评分表已提交并锁定。")
     assert versions_of(live_app, "j01", stage.round_id, stage.entry_ids[0]) == [(1, Decimal(85), "")]
+
+
+def test_a_wrong_pin_is_said_at_the_field_which_is_emptied_for_the_next_try(
+        judge: Page, base_url: str, live_app: Flask, judging_stage: JudgingStage) -> None:
+    stage = judging_stage
+    sign_in_by_card(judge, base_url, stage.cards["j01"])
+    judge.goto(base_url + sheet_path(stage, 1))
+    expect(judge.locator("#sheet-form[data-ready='1']")).to_have_count(1)
+    fill(judge, MARKS)
+    judge.get_by_role("button", name="核对并提交").click()
+    pin = judge.locator("#pin")
+    right = stage.cards["j01"][1]
+    pin.fill(f"{(int(right) + 1) % 1_000_000:06d}")
+    button = judge.get_by_role("button", name="确认提交（提交后锁定）")
+    button.click()
+    expect(judge.locator("#pin-error")).to_have_text("PIN 不正确，还可再试 4 次")
+    expect(judge.locator("#pin-error")).to_be_visible()
+    expect(pin).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(pin).to_have_value("")
+    expect(pin).to_be_focused()
+    expect(button).to_be_enabled()
+    shoot(judge, "wrong-pin")
+    pin.fill(right)
+    expect(pin).not_to_have_class(re.compile(r"\bis-invalid\b"))
+    button.click()
+    expect(judge.locator(".flash-messages")).to_contain_text("评分表已提交并锁定。")
+    assert versions_of(live_app, "j01", stage.round_id, stage.entry_ids[1]) == [(1, Decimal("85.5"), "")]
 
 
 def test_a_sheet_confirmed_offline_that_arrives_after_scoring_closed_says_on_its_page_it_is_late(

@@ -145,8 +145,35 @@ def test_bad_marks_are_refused_with_the_criterion_named_and_nothing_stored(
 def test_a_wrong_pin_stores_nothing(client: FlaskClient, hall: World) -> None:
     login(client, "judge")
     status, body = confirm(client, hall, ("18.5", "17"), "token-ffffffff", pin="000000")
-    assert status == 400 and "PIN 不正确，还可再试 4 次" in body["error"]
+    assert (status, body) == (400, {"stored": False, "error": "PIN 不正确，还可再试 4 次", "code": "pin",
+                                    "locked": False})
     assert versions() == []
+
+
+def test_the_fifth_wrong_pin_answers_locked_so_the_page_stops_asking(client: FlaskClient, hall: World) -> None:
+    login(client, "judge")
+    for attempt in range(4):
+        assert confirm(client, hall, ("18.5", "17"), f"token-lock{attempt}aaa", pin="000000")[1]["locked"] is False
+    status, body = confirm(client, hall, ("18.5", "17"), "token-lock4aaa", pin="000000")
+    assert (status, body["code"], body["locked"]) == (400, "pin", True)
+    assert body["error"] == "PIN 连续错误 5 次，已锁定 15 分钟，请联系工作人员"
+    status, body = confirm(client, hall, ("18.5", "17"), "token-lock5aaa")  # the right PIN, while locked
+    assert (status, body["code"], body["locked"]) == (400, "pin", True) and body["error"].startswith("PIN 已锁定")
+    status, body = confirm(client, hall, ("25", "17"), "token-lock6aaa")  # not a PIN refusal: no code
+    assert (status, "code" in body) == (400, False)
+
+
+def test_the_review_page_of_a_closed_window_says_so_and_asks_for_no_pin(client: FlaskClient, hall: World) -> None:
+    token = login(client, "judge")
+    round_id, entry_id, criteria = ids(hall)
+    form = {"csrf_token": token, "comment": "", f"m-{criteria[0]}": "18", f"m-{criteria[1]}": "17"}
+    html = client.post(f"/judge/r/{round_id}/e/{entry_id}/review", data=form).get_data(as_text=True)
+    assert 'id="window-closed"' not in html and "<fieldset >" in html
+    db.session.execute(ScoringWindow.__table__.update().values(closed_at=datetime(2022, 3, 15, 3, 0)))
+    db.session.commit()
+    html = client.post(f"/judge/r/{round_id}/e/{entry_id}/review", data=form).get_data(as_text=True)
+    assert "该参赛人的评分尚未开放或已关闭，现在不能提交。评分已保存为草稿" in html
+    assert "<fieldset disabled>" in html and "autofocus" not in html
 
 
 @pytest.mark.parametrize("pin", ["", "12345", "１２３４５６", "1234567"])
@@ -203,12 +230,17 @@ def test_a_correction_adds_a_version_and_keeps_the_first(client: FlaskClient, ha
     token = login(client, "judge")
     confirm(client, hall, ("18.5", "17"), "token-kkkkkkkk")
     round_id, entry_id, _ = ids(hall)
+    html = client.get(f"/judge/r/{round_id}/e/{entry_id}").get_data(as_text=True)
+    assert '<label class="form-label" for="correction-reason">需要更正的原因（不超过200字）</label>' in html
     client.post(f"/judge/r/{round_id}/e/{entry_id}/correction", data={"reason": "第二项看错", "csrf_token": token})
+    assert re.findall(r'>(已提交[^<]*)</span>', client.get("/judge/").get_data(as_text=True)) == ["已提交 · 已申请更正"]
     sheet = db.session.execute(select(ScoreSheet)).scalar_one()
     organizer = client.application.test_client()
     org_token = login(organizer, "city")
     assert organizer.post(f"/organize/desk/round/{round_id}/sheet/{sheet.id}/reopen",
                           data={"reason": "评委申请，核实属实", "csrf_token": org_token}).status_code == 302
+    listed = client.get("/judge/").get_data(as_text=True)  # the judge's turn now: no stale 已申请更正
+    assert "已申请更正" not in listed and re.findall(r'>(待更正[^<]*)</span>', listed) == ["待更正"]
     status, body = confirm(client, hall, ("18.5", "19"), "token-llllllll")
     assert body["stored"] is True
     db.session.expire_all()

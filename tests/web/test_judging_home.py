@@ -6,7 +6,7 @@ from datetime import date, time
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.absences.models import RoundAbsence
 from app.contests.models import Round
@@ -90,6 +90,8 @@ def test_a_finished_round_collapses_to_one_line_with_its_counts(client: FlaskCli
     assert rows == []
     assert "已完成的轮次 年初比规划 已提交 34 / 34 查看全部" in _text(html)
     assert f'href="/judge/rounds/{roadshow.round_id}"' in html
+    home = client.get("/judge/").get_data(as_text=True)  # 反馈问题 offers no empty group for a finished round
+    assert 'id="report-entry"' in home and "<optgroup" not in home
     db.session.execute(select(ScoreSheet).where(ScoreSheet.entry_id == everyone[0])).scalar_one().state = "late"
     db.session.commit()
     assert "年初比规划 已提交 33 / 34 · 迟交待审 1 查看全部" in _text(_listed(client)[1])
@@ -207,3 +209,28 @@ def test_the_poll_answers_204_while_nothing_changed_and_the_list_after_a_sheet_o
     db.session.commit()
     status, html = _poll(client, seen)
     assert status == 200 and "缺席 · 无需评分" in html
+
+
+def test_a_big_round_without_sessions_names_no_session_and_its_rows_no_running_order(
+        client: FlaskClient, hall: World) -> None:  # noqa: F811
+    # A site visit goes village by village: no sessions, no running order to show.
+    rnd = hall.contest.rounds[0]
+    judge = db.session.execute(select(Judge).where(Judge.user_id == hall.users["judge"].id)).scalar_one()
+    panel = db.session.execute(select(Panel).where(Panel.round_id == rnd.id)).scalar_one()
+    db.session.add_all(Assignment(round_id=rnd.id, panel_id=panel.id, judge_id=judge.id, entry_id=e.id)
+                       for e in more_entries(hall, 34))
+    db.session.commit()
+    login(client, "judge")
+    rows, html = _listed(client)
+    assert len(rows) == 36
+    assert "当前场次" not in html and 'title="出场顺序"' not in html
+
+
+def test_contestants_left_out_of_the_sessions_are_named_so(client: FlaskClient, roadshow: Roadshow) -> None:
+    first, second, third = roadshow.sessions
+    db.session.execute(delete(SessionSlot).where(SessionSlot.entry_id.in_(third)))  # taken out of 第三场
+    _sheets(roadshow, first + second, "submitted")
+    login(client, "judge")
+    rows, html = _listed(client)
+    assert rows == third
+    assert "当前场次：尚未排入场次的参赛人" in html

@@ -108,7 +108,8 @@ def test_a_wrong_pin_from_the_outbox_is_refused_in_json_and_nothing_is_stored(
     login(client, "judge")
     status, body = confirm(client, hall, ("18.5", "17"), "token-bad-pin", pin="000000", queued="1",
                            confirmed_offline_at=OFFLINE_AT)
-    assert (status, body) == (400, {"stored": False, "error": "PIN 不正确，还可再试 4 次"})
+    assert (status, body) == (400, {"stored": False, "error": "PIN 不正确，还可再试 4 次",
+                             "code": "pin", "locked": False})
     assert versions() == []
 
 
