@@ -113,6 +113,7 @@ class SheetField:
     max_text: str
     min_text: str
     step_text: str
+    previous: str = ""  # the last confirmed version's mark: a correction's review shows what changes
 
 
 @dataclass(frozen=True)
@@ -147,8 +148,8 @@ def sheet_page(rnd: Round, entry: Entry, judge: Judge, typed: dict[int, str] | N
     state = sheet.state if sheet else "open"
     return SheetPage(
         round=rnd, entry=entry, state=state, state_label=SHEET_STATES.get(state, state),
-        fields=[SheetField(c, values.get(c.id, ""), _text(c.max_points), _text(c.min_points), _text(c.step))
-                for c in rnd.criteria],
+        fields=[SheetField(c, values.get(c.id, ""), _text(c.max_points), _text(c.min_points), _text(c.step),
+                           last.get(c.id, "")) for c in rnd.criteria],
         comment=comment if comment is not None else (draft.get("comment") or (versions[-1].comment if versions
                                                                                else "")),
         max_total=_text(rnd.max_total), window_open=is_open(rnd.id, entry.id),

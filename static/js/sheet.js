@@ -332,8 +332,8 @@
   }
   function keep(form, fields) {
     fields.confirmed_offline_at = new Date().toISOString();
-    var lines = Array.prototype.map.call(document.querySelectorAll("main table tbody tr"), function (tr) {
-      return [tr.cells[0].textContent, tr.cells[1].textContent];
+    var lines = Array.prototype.map.call(document.querySelectorAll("main table tbody tr[data-name]"), function (tr) {
+      return [tr.dataset.name, tr.dataset.value];  // this confirmation's marks, not a correction's earlier ones
     });
     var ok = Q.add({ token: fields.client_token, url: form.action, sheetUrl: form.dataset.sheetUrl,
                      key: form.dataset.storageKey, label: form.dataset.label, total: form.dataset.total,

@@ -241,6 +241,11 @@ def test_a_correction_adds_a_version_and_keeps_the_first(client: FlaskClient, ha
                           data={"reason": "评委申请，核实属实", "csrf_token": org_token}).status_code == 302
     listed = client.get("/judge/").get_data(as_text=True)  # the judge's turn now: no stale 已申请更正
     assert "已申请更正" not in listed and re.findall(r'>(待更正[^<]*)</span>', listed) == ["待更正"]
+    _, _, criteria = ids(hall)
+    form = {"csrf_token": token, "comment": "", f"m-{criteria[0]}": "18.5", f"m-{criteria[1]}": "19"}
+    review = client.post(f"/judge/r/{round_id}/e/{entry_id}/review", data=form).get_data(as_text=True)
+    cells = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in re.findall(r"<tr[ >].*?</tr>", review, re.S)]
+    assert cells == ["评分项 原第 1 版 本次", "发展思路 18.5 18.5", "目标任务 已修改 17 19", "合计 35.5 37.5"]
     status, body = confirm(client, hall, ("18.5", "19"), "token-llllllll")
     assert body["stored"] is True
     db.session.expire_all()
