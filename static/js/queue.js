@@ -117,8 +117,9 @@
         refuse(item, why, data.deviation);
         announce("judge-refused", item);
         report.refused += 1;
-        if (why.indexOf("PIN") >= 0 && pin) badPins[pin] = why;
-        return why.indexOf("锁定") < 0 || why.indexOf("PIN") < 0;  // PIN locked: the rest wait for the next try
+        if ((data.code === "pin" || why.indexOf("PIN") >= 0) && pin) badPins[pin] = why;
+        // No PIN can be tried (locked, or the card revoked): the rest wait for the next try.
+        return data.locked !== true && (why.indexOf("锁定") < 0 || why.indexOf("PIN") < 0);
       })
       .catch(function () { unreachable = true; return false; });
   }
