@@ -61,12 +61,23 @@ def _round(line: RoundFeedback, published: str, limit: int) -> dict[str, Any]:
     }
 
 
+def _rule_note(feedback: Feedback) -> str:
+    """The closing note's line on how each round's score was formed (the page says it under each round)."""
+    shown = [line for line in feedback.rounds if line.judges]
+    if not shown:
+        return ""
+    note = "本轮得分：" + "；".join(line.rule_short for line in shown) + "。"
+    if any(line.trim for line in shown):
+        note += "“本人平均”为全部评委的各项平均，其合计可能与本轮得分略有不同。"
+    return note
+
+
 def _context(feedback: Feedback, limit: int, columns: int) -> dict[str, Any]:
     year = feedback.year
     return {
         "columns": columns,
         "contest": feedback.contest_name, "unit": feedback.unit, "public_number": feedback.public_number,
-        "group": feedback.group_name, "published": feedback.published,
+        "group": feedback.group_name, "published": feedback.published, "rule_note": _rule_note(feedback),
         "rounds": [_round(line, published, limit) for line, published in zip(feedback.rounds, _local(feedback),
                                                                                strict=True)],
         "year": None if year is None else {"total": year.score or "—", "rank": year.rank, "tied": year.tied,

@@ -113,6 +113,30 @@ class RoundFeedback:
     criteria: list[CriterionLine]
     judges: list[JudgeLine]
     notice: NoticeStatus | None
+    trim: int = 0  # sheets dropped at each end by a trimmed mean (SCORING.md rule 3); 0: the mean of all
+    scaled: bool = False  # totals z-score normalised per judge first
+
+    @property
+    def rule(self) -> str:
+        """How the round score came from the sheets, and why the criterion means need not add up to it."""
+        sheets, scaled = len(self.judges), "（各评委的合计先按 z 分数标准化）" if self.scaled else ""
+        if not self.trim:
+            return f"本轮得分为 {sheets} 位评委的评分表合计{scaled}的平均。"
+        return (f"本轮得分为 {sheets} 位评委的评分表合计{scaled}去掉最高、最低各 {self.trim} 个后的平均"
+                f"（计入 {sheets - 2 * self.trim} 个）。各项“本人平均”为全部 {sheets} 位评委的平均，"
+                "用于对照各项强弱，其合计可能与本轮得分略有不同。")
+
+    @property
+    def rule_short(self) -> str:
+        sheets = len(self.judges)
+        how = f"去掉最高、最低各 {self.trim} 个后平均" if self.trim else "平均"
+        return f"{self.name} {sheets} 位评委的合计{'（标准化后）' if self.scaled else ''}{how}"
+
+
+def trim_of(panel: Mapping[str, Any], sheets: int) -> int:
+    """How many sheets a round's panel drops at each end for a contestant with `sheets` sheets."""
+    trim, trim_from = int(panel.get("trim", 0)), int(panel.get("trim_from", 0))
+    return trim if panel.get("method") == "trimmed_mean" and sheets >= trim_from else 0
 
 
 @dataclass(frozen=True)
@@ -248,11 +272,14 @@ def _round_feedback(version: ResultVersion, rnd: Round, entry: Entry) -> RoundFe
         return None
     group = next(c["group"] for c in package["result"]["contestants"] if c["id"] == entry.public_number)
     group_ids = {c["id"] for c in package["result"]["contestants"] if c["group"] == group and c["rank"] is not None}
+    judges = _judges(version, package, rnd, entry)
+    panel = next(r["panel"] for r in package["input"]["rounds"] if r["id"] == rnd.code)
     return RoundFeedback(
         code=rnd.code, name=rnd.name, version=version.number, package_hash=version.package_hash,
         published_at=version.published_at, standing=standing,
         criteria=_criteria(package, rnd, entry.public_number, group_ids),
-        judges=_judges(version, package, rnd, entry), notice=notice_status(version))
+        judges=judges, notice=notice_status(version), trim=trim_of(panel, len(judges)),
+        scaled=panel.get("normalize") == "zscore")
 
 
 def feedback_for(user: User, entry_id: int) -> Feedback:

@@ -352,3 +352,24 @@ def test_a_corrected_version_shows_its_own_notice_not_the_superseded_one(client:
     text = words(page(client, published))
     assert "第 2 版 · 发布于" in text and f"公示中 公示期至 {chinese_date(second.ends_on)}" in text
     assert "公示期已满" not in text and "取代" not in text
+
+
+def test_the_page_and_the_pdf_say_how_the_round_score_came_from_the_sheets(
+        client: FlaskClient, published: World) -> None:
+    html = plain(page(client, published))
+    assert "本轮得分为 3 位评委的评分表合计的平均。" in html  # the plan round takes the mean of all three here
+    text = " ".join(pdf_text(client.get(f"/me/feedback/{published.entries['pingding'].id}.pdf").data).split())
+    assert "本轮得分：年初比规划 3 位评委的合计平均。" in text and "本人平均”为全部评委" not in text
+
+
+def test_a_trimmed_mean_is_said_with_why_the_criterion_means_need_not_add_up(client: FlaskClient,
+                                                                            scored: World) -> None:
+    rnd = scored.contest.rounds[0]
+    rnd.panel_method, rnd.trim, rnd.trim_from = "trimmed_mean", 1, 3
+    db.session.commit()
+    publish(scored)
+    html = plain(page(client, scored))
+    assert ("本轮得分为 3 位评委的评分表合计去掉最高、最低各 1 个后的平均（计入 1 个）。"
+            "各项“本人平均”为全部 3 位评委的平均，用于对照各项强弱，其合计可能与本轮得分略有不同。") in html
+    text = "".join(pdf_text(client.get(f"/me/feedback/{scored.entries['pingding'].id}.pdf").data).split())
+    assert "本轮得分：年初比规划3位评委的合计去掉最高、最低各1个后平均。“本人平均”为全部评委的各项平均" in text
