@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response as BaseResponse
 
-from app.errors import DomainError, render_error
+from app.errors import DomainError, NotFoundError, render_error
 from app.extensions import limiter
 from app.judges.cards import qr_svg
 from app.notices import diffs, public_support, services, settings
@@ -34,9 +34,15 @@ supervise_bp = Blueprint("supervise_notices", __name__, url_prefix="/supervise/n
 
 
 def _objection_form(form_class: type[ObjectionForm], info: services.NoticeView) -> ObjectionForm:
+    """The objection form with the notice's contestants by number (not by rank: T01…, V001…, as people look a
+    number up); `?number=V048` on the form's address picks one (the finder on the page narrows the list)."""
     form = form_class()
+    rows = sorted(info.rows, key=lambda r: r.public_number)
     form.public_number.choices = [("", "请选择")] + [
-        (r.public_number, f"{r.public_number} {info.names.get(r.public_number, '')}（{r.name}）") for r in info.rows]
+        (r.public_number, f"{r.public_number} {info.names.get(r.public_number, '')}（{r.name}）") for r in rows]
+    asked = request.args.get("number", "").strip().upper()
+    if request.method == "GET" and any(r.public_number == asked for r in rows):
+        form.public_number.data = asked
     return form
 
 
@@ -126,18 +132,29 @@ def too_many(error: TooManyRequests) -> tuple[str, int]:
 @public_bp.get("/objections")
 @access(PUBLIC)
 @limiter.limit("30 per minute")
-def lookup() -> str | BaseResponse:
-    receipt = request.args.get("receipt", "").strip().upper()
+def lookup() -> str | BaseResponse | tuple[str, int]:
+    receipt = request.args.get("receipt", "").strip().upper()[:16]
     if receipt:
-        return redirect(url_for("public_notices.receipt", receipt=receipt[:16]))
-    return render_template("notices/lookup.html")
+        try:
+            services.by_receipt(receipt)
+        except NotFoundError as error:  # the form again, with what was typed, to correct it
+            return _lookup_page(receipt, error.message)
+        return redirect(url_for("public_notices.receipt", receipt=receipt))
+    return render_template("notices/lookup.html", typed="", error="")
+
+
+def _lookup_page(typed: str, error: str) -> tuple[str, int]:
+    return render_template("notices/lookup.html", typed=typed, error=error), 404
 
 
 @public_bp.get("/objections/<receipt>")
 @access(PUBLIC)
 @limiter.limit("30 per minute")
-def receipt(receipt: str) -> str:
-    objection = services.by_receipt(receipt)
+def receipt(receipt: str) -> str | tuple[str, int]:
+    try:
+        objection = services.by_receipt(receipt)
+    except NotFoundError as error:
+        return _lookup_page(receipt.strip().upper()[:16], error.message)
     latest = public_support.latest_notice(objection.notice)
     row = None
     if latest is not None:  # the notice it was filed on is no longer the current one: where the result is now

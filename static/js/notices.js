@@ -54,7 +54,34 @@
     });
   }
 
+  // The objection forms' 所涉参赛人: the list keeps only the options holding every word typed; one left is
+  // chosen. The choice made stays while it still matches.
+  function contestantFinder(box) {
+    var input = box.querySelector("input"), status = box.querySelector(".form-text");
+    var select = document.getElementById(input.getAttribute("data-finder-for"));
+    if (!select) { return; }
+    var prompt = select.options[0].textContent;
+    var all = Array.prototype.slice.call(select.options, 1).map(function (option) {
+      return { value: option.value, text: option.textContent };
+    });
+    box.hidden = false;
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var chosen = select.value;
+      var kept = all.filter(function (o) {
+        return words.every(function (word) { return o.text.toLowerCase().indexOf(word) !== -1; });
+      });
+      select.length = 0;
+      select.add(new Option(kept.length ? prompt : "没有符合的参赛人，请修改查找内容", ""));
+      kept.forEach(function (o) { select.add(new Option(o.text, o.value, false, o.value === chosen)); });
+      if (kept.length === 1) { select.value = kept[0].value; }
+      status.textContent = !words.length ? "" : !kept.length ? "没有找到，请核对编号或名称。"
+        : "找到 " + kept.length + " 人" + (kept.length === 1 ? "，已选中。" : "，请在下方选择。");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("[data-notice-finder]"), setup);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-contestant-finder]"), contestantFinder);
   });
 })();

@@ -76,3 +76,29 @@ def test_a_secretary_sees_their_published_score_and_the_chart(
     shot(page, "me-feedback")
     assert errors == []
     context.close()
+
+
+def test_the_objection_form_finds_a_contestant_by_number_or_village_among_651(
+    published: tuple[str, int, str], browser: Browser
+) -> None:
+    base, notice_id, _ = published
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    page.viewport_name = "phone"  # type: ignore[attr-defined]
+    page.goto(f"{base}/public/notices/{notice_id}/object")
+    select = page.locator("#public_number")
+    assert select.locator("option").count() == 652  # 请选择 + 651, by number
+    assert select.locator("option").nth(1).inner_text().startswith("T01 ")
+    page.fill("#contestant-finder", "义井村")
+    expect(select.locator("option")).to_have_count(2)
+    expect(page.locator("#contestant-finder-status")).to_have_text("找到 1 人，已选中。")
+    assert select.input_value() == "V001"
+    page.fill("#contestant-finder", "v04")
+    expect(page.locator("#contestant-finder-status")).to_have_text("找到 10 人，请在下方选择。")
+    page.fill("#contestant-finder", "不存在的村")
+    expect(select.locator("option")).to_have_text(["没有符合的参赛人，请修改查找内容"])
+    expect(page.locator("#contestant-finder-status")).to_have_text("没有找到，请核对编号或名称。")
+    shot(page, "objection-finder")
+    page.goto(f"{base}/public/notices/{notice_id}/object?number=v048")  # as linked from elsewhere
+    assert page.locator("#public_number").input_value() == "V048"
+    context.close()

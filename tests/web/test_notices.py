@@ -1,6 +1,7 @@
 """公示: publishing opens a public notice; objections, 复核, a corrected version, the diff and finalizing."""
 
 import json
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -120,9 +121,14 @@ def test_a_valid_objection_gets_a_receipt_and_the_receipt_page_shows_state_only(
 def test_the_receipt_lookup_form_leads_to_the_receipt_and_an_unknown_one_is_404(
     client: FlaskClient, notice: Notice
 ) -> None:
-    assert client.get("/public/objections?receipt=abcdefghjk").headers["Location"].endswith(
-        "/public/objections/ABCDEFGHJK")
-    assert client.get("/public/objections/ABCDEFGHJK").status_code == 404
+    assert file(client, notice)[0] == 302
+    receipt = db.session.execute(select(Objection.receipt)).scalar_one()
+    assert client.get(f"/public/objections?receipt= {receipt.lower()} ").headers["Location"].endswith(
+        f"/public/objections/{receipt}")
+    for response in (client.get("/public/objections?receipt=abcdefghjk"), client.get("/public/objections/abcdefghjk")):
+        html = response.get_data(as_text=True)  # the form again, with what was typed, to correct it
+        assert response.status_code == 404 and "凭回执号查询异议" in html
+        assert 'value="ABCDEFGHJK"' in html and "没有这个回执号的异议，请核对后重新输入" in html
 
 
 def test_a_filled_honeypot_is_refused_and_nothing_is_stored(client: FlaskClient, notice: Notice) -> None:
@@ -392,3 +398,15 @@ def test_staff_pages_are_closed_to_the_public_and_other_roles(client: FlaskClien
     login(client, "judge")
     assert client.get("/organize/notices/").status_code == 403
     assert client.get(f"/public/notices/{notice.id}").status_code == 200
+
+
+def test_the_objection_form_lists_contestants_by_number_and_takes_one_from_its_address(
+        client: FlaskClient, notice: Notice) -> None:
+    html = client.get(f"/public/notices/{notice.id}/object").get_data(as_text=True)
+    options = re.findall(r'<option (?:selected )?value="(V\d+)"', html)
+    assert options == ["V001", "V002"]  # by number; the ranking has V001 first too, so check the selection
+    assert 'data-finder-for="public_number"' in html
+    chosen = client.get(f"/public/notices/{notice.id}/object?number=v002").get_data(as_text=True)
+    assert re.findall(r'<option selected value="(V\d+)"', chosen) == ["V002"]
+    unknown = client.get(f"/public/notices/{notice.id}/object?number=V999").get_data(as_text=True)
+    assert "<option selected" not in unknown.replace('<option selected value="">', "")
