@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
 
+from app.audit import labels
 from app.audit import services as audit
 from app.audit.models import AuditEvent
 from app.extensions import db
@@ -31,7 +32,7 @@ def audit_log() -> str:
     total = db.session.execute(select(func.count(AuditEvent.id))).scalar_one()
     report = audit.verify() if request.args.get("check") == "1" else None
     return render_template("supervise/audit.html", events=events, page=page, page_size=PAGE, report=report,
-                           total=total, has_more=page * PAGE < total)
+                           total=total, has_more=page * PAGE < total, actions=labels.ACTIONS, objects=labels.OBJECTS)
 
 
 @bp.get("/sheets")
