@@ -11,6 +11,15 @@
     }
   });
 
+  // A form the server sent back with errors: the first field marked invalid gets the focus (and comes into
+  // view), so a keyboard or screen-reader user lands on what to fix; an autofocus already given is kept.
+  document.addEventListener("DOMContentLoaded", function () {
+    var first = document.querySelector("main [aria-invalid=true]");
+    if (first && (document.activeElement === document.body || document.activeElement === null)) {
+      first.focus();
+    }
+  });
+
   // <form data-confirm="…">: ask before submitting.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -101,4 +101,9 @@ def test_the_objection_form_finds_a_contestant_by_number_or_village_among_651(
     shot(page, "objection-finder")
     page.goto(f"{base}/public/notices/{notice_id}/object?number=v048")  # as linked from elsewhere
     assert page.locator("#public_number").input_value() == "V048"
+    page.fill("#phone", "12345")
+    page.get_by_role("button", name="提交异议").click()  # refused: the first field to fix has the focus
+    expect(page.locator("#name")).to_be_focused()
+    expect(page.locator("#phone")).to_have_value("12345")
+    assert page.locator("#public_number").input_value() == "V048"
     context.close()

@@ -84,6 +84,9 @@ def test_the_finder_filters_on_the_server_when_javascript_is_off(client: FlaskCl
     html = page(client, notice)
     assert rows_shown(html) == ["V001", "V002"] and "共 2 人。" in html
     assert 'id="group-village"' in html and 'name="q"' in html and 'method="get"' in html
+    # on a phone the finder is far below the notice's text: a link at the top leads to it
+    assert html.index('<a href="#notice-q">') < html.index("公示期：") and 'id="notice-q"' in html
+    assert "按编号、姓名或单位查找名次（共 2 人）" in html
     assert '<script src="/static/js/notices.js" defer></script>' in html and "<script>" not in html
     assert (ROOT / "static/js/notices.js").is_file() and (ROOT / "static/css/notices.css").is_file()
     found = page(client, notice, "书记乙")
