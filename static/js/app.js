@@ -20,6 +20,26 @@
     }
   });
 
+  // A wide table in .table-responsive on a narrow screen scrolls sideways, which nothing shows: say so above
+  // it while it overflows (columns such as 合计 would otherwise go unseen).
+  function markScrollable() {
+    Array.prototype.forEach.call(document.querySelectorAll("main .table-responsive"), function (box) {
+      var hint = box.previousElementSibling;
+      var has = hint !== null && hint.classList.contains("scroll-hint");
+      var wide = box.scrollWidth > box.clientWidth + 2;
+      if (wide && !has) {
+        hint = document.createElement("div");
+        hint.className = "scroll-hint small text-secondary";
+        hint.textContent = "表格较宽，可左右滑动查看全部列 →";
+        box.insertAdjacentElement("beforebegin", hint);
+      } else if (!wide && has) {
+        hint.remove();
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", markScrollable);
+  window.addEventListener("resize", function () { window.requestAnimationFrame(markScrollable); });
+
   // <form data-confirm="…">: ask before submitting.
   document.addEventListener("submit", function (event) {
     var form = event.target;

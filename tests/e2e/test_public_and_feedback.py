@@ -73,6 +73,8 @@ def test_a_secretary_sees_their_published_score_and_the_chart(
     expect(page.locator("body")).to_contain_text("组内排名")
     expect(page.locator(".feedback-chart svg").first).to_be_visible()  # ECharts drew the chart (SVG renderer)
     expect(page.locator("body")).to_contain_text("评委A")
+    # the judges' table (five criteria and 合计) is wider than a phone: it says it scrolls, and only there
+    expect(page.locator(".scroll-hint")).to_have_count(1 if viewport == "phone" else 0)
     shot(page, "me-feedback")
     assert errors == []
     context.close()
