@@ -9,6 +9,7 @@ from app.audit.models import AuditEvent
 from app.extensions import db
 from app.judging.history import sheet_chooser, sheet_history
 from app.security import access
+from app.supervise import services
 
 bp = Blueprint("supervise", __name__, url_prefix="/supervise")
 
@@ -18,8 +19,7 @@ PAGE = 50
 @bp.get("/")
 @access("supervisor")
 def home() -> str:
-    count = db.session.execute(select(func.count(AuditEvent.id))).scalar_one()
-    return render_template("supervise/home.html", events=count)
+    return render_template("supervise/home.html", overview=services.overview())
 
 
 @bp.get("/audit")

@@ -45,3 +45,14 @@ def test_a_county_organizer_sees_no_city_preview_list(client: FlaskClient, score
     login(client, "pdorg")
     html = client.get("/organize/results/").get_data(as_text=True)
     assert scope_states(html) == {} and "成绩由市级组织者计算" in html
+
+
+def test_the_supervisors_home_says_what_waits(client: FlaskClient, notice: Notice) -> None:
+    assert file(client, notice)[0] == 302
+    login(client, "sup")
+    html = client.get("/supervise/").get_data(as_text=True)
+    text = TAGS.sub("", html)
+    assert "待确认的一票否决0" in text and "待复核异议1" in text
+    assert 'class="btn btn-warning"' in html and 'class="btn btn-outline-secondary"' in html
+    assert scope_states(html) == {"年初比规划": "第1版公示中", "年中比服务": "未发布", "年末比成效": "未发布",
+                                  "全年总成绩": "未发布"}
