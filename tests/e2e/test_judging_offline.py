@@ -352,16 +352,22 @@ def test_the_contestant_on_stage_stands_out_and_the_report_form_on_a_sheet_names
     expect(judge).to_have_url(base_url + sheet_path(stage, 2))
 
 
+def to_review(judge: Page, base_url: str, stage: JudgingStage, position: int, marks: tuple[str, ...],
+              total: str) -> None:
+    """j01 signed in by card, the sheet filled with `marks` (summing to `total`) and on the server's review page."""
+    sign_in_by_card(judge, base_url, stage.cards["j01"])
+    judge.goto(base_url + sheet_path(stage, position))
+    expect(judge.locator("#sheet-form[data-ready='1']")).to_have_count(1)
+    fill(judge, marks)
+    expect(judge.locator("#sheet-total")).to_have_text(total)
+    judge.get_by_role("button", name="核对并提交").click()
+    expect(judge.locator("tfoot")).to_contain_text(total)
+
+
 def test_the_confirm_button_waits_for_the_answer_and_a_double_tap_stores_one_version(
         judge: Page, base_url: str, live_app: Flask, judging_stage: JudgingStage) -> None:
     stage = judging_stage
-    sign_in_by_card(judge, base_url, stage.cards["j01"])
-    judge.goto(base_url + sheet_path(stage, 0))
-    expect(judge.locator("#sheet-form[data-ready='1']")).to_have_count(1)
-    fill(judge, ("18", "17", "16", "19", "15"))
-    expect(judge.locator("#sheet-total")).to_have_text("85")  # as the summary writes it, not 85.0
-    judge.get_by_role("button", name="核对并提交").click()
-    expect(judge.locator("tfoot")).to_contain_text("85")
+    to_review(judge, base_url, stage, 0, ("18", "17", "16", "19", "15"), "85")  # as the summary writes it, not 85.0
     # a slow hall Wi-Fi: the answer takes three seconds, long enough to see the button wait
     judge.evaluate("""() => {
         const realFetch = window.fetch;
@@ -383,11 +389,7 @@ def test_the_confirm_button_waits_for_the_answer_and_a_double_tap_stores_one_ver
 def test_a_wrong_pin_is_said_at_the_field_which_is_emptied_for_the_next_try(
         judge: Page, base_url: str, live_app: Flask, judging_stage: JudgingStage) -> None:
     stage = judging_stage
-    sign_in_by_card(judge, base_url, stage.cards["j01"])
-    judge.goto(base_url + sheet_path(stage, 1))
-    expect(judge.locator("#sheet-form[data-ready='1']")).to_have_count(1)
-    fill(judge, MARKS)
-    judge.get_by_role("button", name="核对并提交").click()
+    to_review(judge, base_url, stage, 1, MARKS, "85.5")
     pin = judge.locator("#pin")
     right = stage.cards["j01"][1]
     pin.fill(f"{(int(right) + 1) % 1_000_000:06d}")
