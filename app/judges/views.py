@@ -25,7 +25,9 @@ def end_a_revoked_cards_session() -> None:
     (a lost phone stops at once); the request then goes on as anonymous: the login page, or 401 for the
     list's poll and the outbox, which keep unsent sheets on the phone."""
     mark = session.get("judge_card")
-    if mark is None or not current_user.is_authenticated or services.card_still_signs_in(str(mark)):
+    if mark is None or request.endpoint == "static":  # static files: no user's data, and no database read
+        return
+    if not current_user.is_authenticated or services.card_still_signs_in(str(mark)):
         return
     logout_user()
     session.clear()

@@ -12,6 +12,7 @@ from tests.conftest import login
 from tests.factories import World
 from tests.judges_data import city_judge, issue
 from tests.web.test_judge_signin import post_pin
+from tests.web.query_count import statements
 from tests.web.test_judging import confirm, hall  # noqa: F401  (hall is a fixture)
 
 ENDED = "您的登录卡已被撤销或重新发放，请扫描新的登录卡重新登录"
@@ -66,3 +67,15 @@ def test_a_revoked_cards_pin_confirms_nothing_and_costs_no_attempt(client: Flask
     assert body["error"] == "您的登录卡已被撤销，PIN 随之失效，不能再确认评分表。请向工作人员领取新的登录卡"
     db.session.expire_all()
     assert stored_versions() == 0 and db.session.get(Judge, judge.id).pin_failures == 0
+
+
+def test_the_card_check_reads_the_judge_once_per_request_and_never_for_a_static_file(
+        client: FlaskClient, world: World) -> None:
+    card = issue(world, city_judge(world))
+    post_pin(client, card.token, card.pin)
+    with statements() as seen:
+        assert client.get("/static/css/app.css").status_code == 200
+    assert not any(" FROM judge " in statement for statement in seen), seen  # the card is not checked for it
+    with statements() as seen:
+        assert client.get("/judge/session", headers={"Accept": "application/json"}).status_code == 200
+    assert sum(" FROM judge " in s and "judge.id = ?" in s for s in seen) == 1, seen
