@@ -11,8 +11,8 @@ from app.timeutil import utcnow
 from tests.conftest import login
 from tests.factories import World
 from tests.judges_data import city_judge, issue
-from tests.web.test_judge_signin import post_pin
 from tests.web.query_count import statements
+from tests.web.test_judge_signin import post_pin
 from tests.web.test_judging import confirm, hall  # noqa: F401  (hall is a fixture)
 
 ENDED = "您的登录卡已被撤销或重新发放，请扫描新的登录卡重新登录"
