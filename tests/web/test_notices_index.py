@@ -56,3 +56,12 @@ def test_the_supervisors_home_says_what_waits(client: FlaskClient, notice: Notic
     assert 'class="btn btn-warning"' in html and 'class="btn btn-outline-secondary"' in html
     assert scope_states(html) == {"年初比规划": "第1版公示中", "年中比服务": "未发布", "年末比成效": "未发布",
                                   "全年总成绩": "未发布"}
+
+
+def test_the_organizers_home_leads_to_results_and_adjustments_and_calls_nothing_planned(
+        client: FlaskClient, scored: World) -> None:
+    login(client, "city")
+    html = client.get("/organize/").get_data(as_text=True)
+    assert "规划中" not in html
+    assert '<a href="/organize/results/">成绩发布与公示</a>' in html
+    assert '<a href="/organize/adjustments/">加减分与一票否决</a>' in html
