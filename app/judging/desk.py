@@ -13,6 +13,7 @@ from app.errors import NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
 from app.judging.models import DeskReport, ScoreSheet, ScoringWindow, SheetVersion
+from app.notices.services import latest_by_scope
 from app.panels.models import Assignment, ContestSession, SessionSlot
 
 
@@ -59,10 +60,19 @@ class Desk:
     all_reports: bool
     entry_labels: dict[int, str]
     session_names: dict[int, str]
+    published: str = ""  # "第 1 版，公示中" once the round's result is published: opening scoring again is asked
 
     @property
     def city(self) -> bool:
         return self.county_id is None
+
+    @property
+    def open_warning(self) -> str:
+        """The question asked before opening scoring on a round whose result is published."""
+        if not self.published:
+            return ""
+        return (f"本轮成绩已发布（{self.published}）。重新开放评分后，新提交或更正的评分表会使成绩与已发布版本不同，"
+                "须经监督员重新签核、发布新版本并重新公示。确定开放评分？")
 
 
 def _scoped_reports(query: Select, county_id: int | None) -> Select:  # type: ignore[type-arg]
@@ -104,13 +114,14 @@ def _labels(entry_ids: set[int]) -> dict[int, str]:
 
 
 def _attention(round_id: int, county_id: int | None) -> list[tuple[ScoreSheet, str]]:
-    """Sheets that may need someone: a correction asked, a late arrival, a deviation the judge confirmed."""
+    """Sheets that may need someone: a correction asked or under way, a late arrival, a confirmed deviation."""
     flagged = exists(select(SheetVersion.id).where(SheetVersion.sheet_id == ScoreSheet.id,
                                                    SheetVersion.deviation_flag))
     query = (select(ScoreSheet, User.display_name).join(Judge, Judge.id == ScoreSheet.judge_id)
              .join(User, User.id == Judge.user_id).join(Entry, Entry.id == ScoreSheet.entry_id)
              .where(ScoreSheet.round_id == round_id, or_(
-                 ScoreSheet.state == "late", ScoreSheet.correction_requested_at.is_not(None), flagged))
+                 ScoreSheet.state.in_(("late", "reopened")), ScoreSheet.correction_requested_at.is_not(None),
+                 flagged))
              .options(selectinload(ScoreSheet.versions)).order_by(Entry.public_number, User.display_name))
     if county_id is not None:
         query = query.where(Entry.county_id == county_id)
@@ -178,6 +189,8 @@ def desk(round_id: int, county_id: int | None = None, all_reports: bool = False)
         why = ""
         if sheet.correction_requested_at is not None and sheet.state == "submitted":
             why = f"评委申请更正：{sheet.correction_reason}"
+        elif sheet.state == "reopened":  # the judge's turn; until they submit again it blocks publication
+            why = "已重新开放，等待评委修改后再次提交（提交前不能发布成绩）"
         elif last is not None and last.late and not last.counted:
             why = "离线确认，评分关闭后送达；接受后才计入"
         elif last is not None and last.deviation_flag:
@@ -185,6 +198,7 @@ def desk(round_id: int, county_id: int | None = None, all_reports: bool = False)
         if why:
             attention.append(Attention(sheet, last, judge_name, why, labels.get(sheet.entry_id, ""),
                                        closed.get(sheet.id)))
+    notice = latest_by_scope(rnd.contest_id).get(f"round:{rnd.code}")
     return Desk(rnd, county_id, windows, sessions, slots, attention,
                 reports(round_id, county_id, include_resolved=all_reports), all_reports, labels,
-                {s.id: s.name for s in sessions})
+                {s.id: s.name for s in sessions}, f"第 {notice.number} 版，{notice.label}" if notice else "")

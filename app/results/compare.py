@@ -60,10 +60,19 @@ def compare(old: dict[str, Any], new: dict[str, Any], names: dict[str, str], ver
     changes = []
     for key in order:
         was, now = before.get(key, {}), after.get(key, {})
-        change = Change(key, names.get(key, ""), was.get("total"), now.get("total"), was.get("rank"),
+        change = Change(key, names.get(key, ""), _total(was), _total(now), was.get("rank"),
                         now.get("rank"), was.get("award"), now.get("award"))
         if change.total_changed or change.rank_changed or change.award_changed:
             changes.append(change)
     listed = sorted(changes, key=lambda c: (not c.total_changed, not c.award_changed))  # stable: keeps the order
     return Comparison(version, sum(c.total_changed for c in changes), sum(c.rank_changed for c in changes),
                       sum(c.award_changed for c in changes), listed[:limit], max(0, len(changes) - limit))
+
+
+def _total(contestant: dict[str, Any]) -> str | None:
+    """The total as staff read it: out of the ranking, a vetoed or absent contestant's 0 is not a score."""
+    if contestant.get("vetoed"):
+        return "否决"
+    if contestant.get("absent"):
+        return "缺席"
+    return contestant.get("total")

@@ -41,12 +41,15 @@
   window.addEventListener("resize", function () { window.requestAnimationFrame(markScrollable); });
 
   // <form data-confirm="…">: ask before submitting.
+  // A button's own data-confirm (a form with several buttons, such as 确认生效 and 驳回) comes before the form's.
   document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-confirm")) {
+    var form = event.target, button = event.submitter;
+    var text = button && button.hasAttribute("data-confirm") ? button.getAttribute("data-confirm")
+      : form instanceof HTMLFormElement && form.hasAttribute("data-confirm") ? form.getAttribute("data-confirm") : null;
+    if (text === null) {
       return;
     }
-    if (!window.confirm(form.getAttribute("data-confirm") || "确定要执行此操作吗？")) {
+    if (!window.confirm(text || "确定要执行此操作吗？")) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }

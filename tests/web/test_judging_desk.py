@@ -287,7 +287,10 @@ def test_a_reopened_sheet_keeps_both_reasons_with_who_and_when(client: FlaskClie
     assert "评委申请更正（评委甲，" in pending and "）：第二项看错" in pending
     assert "组织者重新开放（市组织者，" in pending and "）：核实属实" in pending and "等待评委再次提交" in pending
     assert "（理由：核实属实）" in page(client, f"/judge/r/{rnd}/e/{entry_id}")  # the organizer's words alone
+    waiting = "已重新开放，等待评委修改后再次提交（提交前不能发布成绩）"
+    assert waiting in page(city, f"/organize/desk/round/{rnd}")  # still on the desk's list, the judge's turn now
     confirm(client, desk, "19", "token-reopen-02")
+    assert waiting not in page(city, f"/organize/desk/round/{rnd}")
     db.session.expire_all()
     versions = db.session.execute(select(SheetVersion).order_by(SheetVersion.number)).scalars().all()
     assert [(v.number, v.reason) for v in versions] == [(1, ""), (2, "评委申请：第二项看错；组织者重新开放：核实属实")]

@@ -3,7 +3,10 @@
 import re
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from app.contests.models import Round
+from app.extensions import db
 from app.notices.models import Notice
 from tests.conftest import login
 from tests.factories import World
@@ -65,3 +68,13 @@ def test_the_organizers_home_leads_to_results_and_adjustments_and_calls_nothing_
     assert "规划中" not in html
     assert '<a href="/organize/results/">成绩发布与公示</a>' in html
     assert '<a href="/organize/adjustments/">加减分与一票否决</a>' in html
+
+
+def test_opening_scoring_on_a_published_round_is_asked_first(client: FlaskClient, notice: Notice) -> None:
+    login(client, "city")
+    round_id = db.session.execute(select(Round.id).where(Round.code == "plan")).scalar_one()
+    html = client.get(f"/organize/desk/round/{round_id}").get_data(as_text=True)
+    assert "本轮成绩已发布（第 1 版，公示中）。如需重新开放评分，系统会先请您确认。" in html
+    asks = re.findall(r'action="/organize/desk/round/\d+/open"[^>]*data-confirm="([^"]+)"', html)
+    assert asks and all(a.startswith("本轮成绩已发布（第 1 版，公示中）。重新开放评分后") for a in asks)
+    assert 'class="btn btn-outline-primary btn-sm" type="submit">开放整轮评分' in html

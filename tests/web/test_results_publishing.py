@@ -20,7 +20,6 @@ from app.panels.models import Panel
 from app.panels.services import PanelSpec, create_manual, rebuild_assignments
 from app.results.assemble import build, parse_scope
 from app.results.compare import Change, compare
-from app.results.models import JudgeAlias, ResultVersion, SignOff
 from app.results.services import Extras, extras_of, preview
 from tests.conftest import login
 from tests.factories import World, make_user
@@ -254,7 +253,8 @@ def test_the_preview_shows_adjustments_vetoes_and_the_group_name(client: FlaskCl
     assert '<td class="num">1</td>' in v001 and '<td class="num"><div>-1.00</div></td>' in v001
     assert "17.17" in v001 and "否决" not in v001
     v002 = row_of(html, "V002")
-    assert '<td class="num">—</td>' in v002 and "0.00" in v002
+    assert '<td class="num">—</td>' in v002 and "0.00" not in v002
+    assert '<span class="text-danger">否决</span></td>' in v002
     assert '<span class="badge text-bg-danger">否决</span> <span class="small">弄虚作假</span>' in v002
     assert "有加减分的参赛人 1 人 · 一票否决 1 人" in html
 
@@ -336,3 +336,14 @@ def test_the_preview_shows_who_moved_since_the_published_version(client: FlaskCl
     assert "与已发布的第 1 版相比" in html and "总分变化 <strong>1</strong> 人 · 名次变化 <strong>2</strong> 人" in html
     assert "18.17 → <strong>14.83</strong>" in html and "1 → <strong>2</strong>" in html
     assert "2 → <strong>1</strong>" in html and "签核此结果" in html
+
+
+def test_the_comparison_reads_a_veto_or_an_absence_as_such_not_as_a_total_of_0() -> None:
+    old = {"contestants": [{"id": "V001", "total": "77.00", "rank": 1}, {"id": "V002", "total": "70.00", "rank": 2},
+                           {"id": "V003", "total": "0.00", "rank": None, "vetoed": True}]}
+    new = {"contestants": [{"id": "V001", "total": "0.00", "rank": None, "vetoed": True},
+                           {"id": "V002", "total": "0.00", "rank": None, "absent": True},
+                           {"id": "V003", "total": "0.00", "rank": None, "vetoed": True}]}
+    changes = compare(old, new, {}, 1).changes
+    assert [(c.public_number, c.old_total, c.new_total) for c in changes] == [
+        ("V001", "77.00", "否决"), ("V002", "70.00", "缺席")]  # V003: vetoed in both, nothing changed

@@ -91,6 +91,9 @@ def test_a_veto_and_its_withdrawal_each_count_only_once_confirmed(client: FlaskC
     supervisor, sup_token = browser(client, "sup")
     free = {"V001": ("18.17", 1, False), "V002": ("15.50", 2, False)}
     assert propose(organizer, org_token, vetoable) == 302
+    review = supervisor.get("/supervise/vetoes/").get_data(as_text=True)  # 确认生效 asks before it takes effect
+    asked = "确认对 V001 平定县冠山镇西关村 一票否决？确认后即时生效，该参赛人退出本次比武排名。"
+    assert f'data-confirm="{asked}"' in review
     veto = latest()
     assert services.scoring_vetoes(round_id) == [] and standing(vetoable) == free
     assert decide(supervisor, sup_token, veto.id, "confirm") == 302
@@ -265,6 +268,7 @@ def test_the_pages_show_every_version_and_label_the_withdrawal(client: FlaskClie
     review = supervisor.get("/supervise/vetoes/").get_data(as_text=True)
     assert "待确认（1）" in review and "撤销否决申请" in review and "确认撤销" in review
     assert "撤销理由：选错参赛人，应为另一村" in review
+    assert 'data-confirm="确认撤销 V001 平定县冠山镇西关村 的一票否决？确认后即时生效，该参赛人恢复排名。"' in review
     assert "要撤销的否决（第 1 版，现行有效）：年度目标数据造假" in review
 
 
