@@ -20,6 +20,7 @@ from app.panels.models import Panel
 from app.panels.services import PanelSpec, create_manual, rebuild_assignments
 from app.results.assemble import build, parse_scope
 from app.results.compare import Change, compare
+from app.results.models import JudgeAlias, ResultVersion, SignOff
 from app.results.services import Extras, extras_of, preview
 from tests.conftest import login
 from tests.factories import World, make_user
