@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.judging.sheets import COMMENT_LIMIT
@@ -18,5 +18,6 @@ class PaperForm(FlaskForm):
 class ReconcileForm(FlaskForm):
     comment = TextAreaField("点评（以纸质表为准）",
                             validators=[Length(max=COMMENT_LIMIT, message=f"点评不超过{COMMENT_LIMIT}字")])
+    no_comment = BooleanField("纸质表上没有点评（两遍录入中的点评都不采用）")
     reason = StringField("核对理由", validators=[DataRequired("请填写核对理由"),
                                                  Length(max=200, message="核对理由不超过200字")])

@@ -239,8 +239,11 @@ def may_reconcile(user: User, stage: Stage) -> None:
 
 
 def reconcile(user: User, round_id: int, judge_id: int, entry_id: int, typed: Mapping[int, str], comment: str,
-              reason: str) -> Reconciliation:
-    """The third person's reading of the paper, with a reason, becomes the counted version."""
+              reason: str, no_comment: bool = False) -> Reconciliation:
+    """The third person's reading of the paper, with a reason, becomes the counted version.
+
+    A judge's comment typed in either entry is not dropped by an empty box: the reconciler types it from the
+    paper, or says the paper has none (`no_comment`)."""
     sheet = locate(user, round_id, judge_id, entry_id)
     _refuse_if_absent(sheet)
     stage = stage_of(sheet)
@@ -250,6 +253,8 @@ def reconcile(user: User, round_id: int, judge_id: int, entry_id: int, typed: Ma
     if not why or len(why) > REASON_LIMIT:
         raise DomainError(f"请填写核对理由（不超过{REASON_LIMIT}字）")
     text = _comment(comment)
+    if not text and not no_comment and any(e.comment.strip() for e in stage.entries):
+        raise DomainError("录入的点评已清空：请照纸质表填写点评；纸质表上确实没有点评的，请勾选“纸质表上没有点评”")
     try:
         version = _count(sheet, marks, text, user.id, stage.feeds_version)
         settled = Reconciliation(round_id=round_id, entry_id=entry_id, judge_id=judge_id,

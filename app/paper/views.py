@@ -117,7 +117,8 @@ def reconcile(round_id: int, judge_id: int, entry_id: int) -> Any:
         if form.validate_on_submit():
             try:
                 settled = services.reconcile(current_user, round_id, judge_id, entry_id, typed,
-                                             form.comment.data or "", form.reason.data or "")
+                                             form.comment.data or "", form.reason.data or "",
+                                             no_comment=bool(form.no_comment.data))
             except DomainError as error:
                 flash(error.message, "danger")
                 status = error.status

@@ -386,3 +386,33 @@ def test_paper_sheets_waiting_for_a_clerk_are_named_among_what_blocks_publicatio
     assert not any("只录入了1遍" in p for p in problems)
     post_reconcile(signed_in(ctx, "clerk3"), hall, ("18.5", "17"), "对照纸质表")
     assert not any("纸质评分表" in p for p in build(contest, scope).problems)
+
+
+def test_an_empty_comment_box_does_not_drop_the_judges_comment_unless_the_paper_has_none(
+        ctx: Flask, hall: Hall) -> None:
+    post_entry(signed_in(ctx, "clerk"), hall, ("18.5", "17"), comment="资源禀赋分析到位。")
+    post_entry(signed_in(ctx, "clerk2"), hall, ("18.5", "16"), comment="资源禀赋分析到位")
+    reconciler = signed_in(ctx, "clerk3")
+    page = reconciler.get(sheet_url(hall) + "/reconcile").get_data(as_text=True)
+    assert "纸质表上没有点评（两遍录入中的点评都不采用）" in page
+    csrf = csrf_from(page)
+    form = {"csrf_token": csrf, "comment": "", "reason": "纸质表为17",
+            f"m-{hall.criteria[0]}": "18.5", f"m-{hall.criteria[1]}": "17"}
+    refused = reconciler.post(sheet_url(hall) + "/reconcile", data=form)
+    assert refused.status_code == 400 and versions() == []
+    assert "录入的点评已清空：请照纸质表填写点评；纸质表上确实没有点评的，请勾选“纸质表上没有点评”" in refused.get_data(
+        as_text=True)
+    typed = reconciler.post(sheet_url(hall) + "/reconcile", data=form | {"comment": "资源禀赋分析到位。"},
+                            follow_redirects=True)
+    assert typed.status_code == 200 and [v.comment for v in versions()] == ["资源禀赋分析到位。"]
+
+
+def test_a_paper_without_a_comment_is_said_so_with_the_tick(ctx: Flask, hall: Hall) -> None:
+    post_entry(signed_in(ctx, "clerk"), hall, ("18.5", "17"), comment="误录的点评")
+    post_entry(signed_in(ctx, "clerk2"), hall, ("18.5", "17"))
+    reconciler = signed_in(ctx, "clerk3")
+    csrf = csrf_from(reconciler.get(sheet_url(hall) + "/reconcile").get_data(as_text=True))
+    done = reconciler.post(sheet_url(hall) + "/reconcile", follow_redirects=True, data={
+        "csrf_token": csrf, "comment": "", "no_comment": "y", "reason": "纸质表无点评",
+        f"m-{hall.criteria[0]}": "18.5", f"m-{hall.criteria[1]}": "17"})
+    assert done.status_code == 200 and [v.comment for v in versions()] == [""]
