@@ -66,6 +66,14 @@ class Outcome:
 MARK_TEXT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
+class MarksRefused(DomainError):
+    """parse_marks' refusal; `by_criterion` says what is wrong with which field, so a form can mark each."""
+
+    def __init__(self, message: str, by_criterion: dict[int, str]) -> None:
+        super().__init__(message)
+        self.by_criterion = by_criterion
+
+
 def parse_marks(rnd: Round, raw: Mapping[int, str]) -> dict[int, Decimal]:
     """Every criterion of the round, each a decimal in range and on its step; all problems at once."""
     problems: list[str] = []
@@ -91,7 +99,9 @@ def parse_marks(rnd: Round, raw: Mapping[int, str]) -> dict[int, Decimal]:
             continue
         marks[criterion.id] = value
     if problems:
-        raise DomainError("；".join(problems))
+        by_criterion = {c.id: p[len(f"“{c.name}”："):] for c in rnd.criteria for p in problems
+                        if p.startswith(f"“{c.name}”：")}
+        raise MarksRefused("；".join(problems), by_criterion)
     return marks
 
 

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from app.absences.services import is_absent
 from app.errors import DomainError
+from app.judging.sheets import MarksRefused
 from app.paper import pages, services, storage
 from app.paper.forms import PaperForm, ReconcileForm
 from app.security import access
@@ -65,13 +66,14 @@ def find() -> Response:
     return redirect(url_for("paper.entry_form", round_id=round_id, judge_id=judge_id, entry_id=entry_id))
 
 
-def _render_entry(sheet: services.Sheet, form: PaperForm, typed: dict[int, str], status: int = 200) -> Any:
+def _render_entry(sheet: services.Sheet, form: PaperForm, typed: dict[int, str], status: int = 200,
+                  bad: dict[int, str] | None = None) -> Any:
     stage = services.stage_of(sheet)
     may_reconcile = stage.state == "mismatch" and not stage.entered_by(current_user.id)
     return render_template("paper/entry.html", sheet=sheet, stage=stage, form=form, typed=typed,
                            absent=is_absent(sheet.round.id, sheet.entry.id),
                            mine=stage.entered_by(current_user.id), may_reconcile=may_reconcile,
-                           labels=pages.STATE_LABELS), status
+                           labels=pages.STATE_LABELS, bad=bad or {}), status
 
 
 @bp.route("/r/<int:round_id>/j/<int:judge_id>/e/<int:entry_id>", methods=["GET", "POST"])
@@ -89,7 +91,8 @@ def entry_form(round_id: int, judge_id: int, entry_id: int) -> Any:
             round_id, judge_id, entry_id, typed, form.comment.data or "", _scan_bytes()))
     except DomainError as error:
         flash(error.message, "danger")
-        return _render_entry(sheet, form, typed, error.status)
+        return _render_entry(sheet, form, typed, error.status,
+                             error.by_criterion if isinstance(error, MarksRefused) else {})
     number = sheet.entry.public_number
     if outcome.state == "counted" and outcome.version is not None:
         flash(f"{number}：两遍录入一致，评分表已计分（合计 {outcome.version.total.normalize():f} 分）。", "success")

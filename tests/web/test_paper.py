@@ -416,3 +416,13 @@ def test_a_paper_without_a_comment_is_said_so_with_the_tick(ctx: Flask, hall: Ha
         "csrf_token": csrf, "comment": "", "no_comment": "y", "reason": "纸质表无点评",
         f"m-{hall.criteria[0]}": "18.5", f"m-{hall.criteria[1]}": "17"})
     assert done.status_code == 200 and [v.comment for v in versions()] == [""]
+
+
+def test_bad_marks_are_marked_at_their_own_fields_and_the_first_gets_the_focus(ctx: Flask, hall: Hall) -> None:
+    status, html = post_entry(signed_in(ctx, "clerk"), hall, ("13.3", "25"))
+    assert status == 400 and versions() == []
+    first, second = hall.criteria
+    assert re.search(rf'class="[^"]*is-invalid"[^>]*id="m-{first}"[^>]*aria-invalid="true"', html)
+    assert f'<div class="invalid-feedback d-block text-end" id="m-{first}-error">分数须为 0.5 的整数倍</div>' in html
+    assert f'<div class="invalid-feedback d-block text-end" id="m-{second}-error">分数须在 0–20 之间</div>' in html
+    assert "autofocus" not in html.split('id="m-')[1]  # the focus goes to the first field to fix (app.js)
