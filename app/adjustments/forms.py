@@ -15,9 +15,10 @@ class AdjustmentForm(FlaskForm):
 
 
 class VetoForm(FlaskForm):
-    item_id = ChoiceField("一票否决事项", coerce=int, validators=[InputRequired("请选择一票否决事项")])
+    # Own ids: the adjustment form on the same page has an item_id too, and a label must name its own field.
+    item_id = ChoiceField("一票否决事项", coerce=int, validators=[InputRequired("请选择一票否决事项")], id="veto-item")
     reason = TextAreaField("否决事由", validators=[DataRequired("请填写否决事由"),
-                                                  Length(max=300, message="不超过300字")])
+                                                  Length(max=300, message="不超过300字")], id="veto-reason")
 
 
 class VetoWithdrawalForm(FlaskForm):

@@ -90,6 +90,8 @@ def test_a_veto_and_its_withdrawal_each_count_only_once_confirmed(client: FlaskC
     organizer, org_token = browser(client, "pdorg")
     supervisor, sup_token = browser(client, "sup")
     free = {"V001": ("18.17", 1, False), "V002": ("15.50", 2, False)}
+    form = organizer.get(f"{ADJ}/rounds/{round_id}/entries/{ids(vetoable)[1]}").get_data(as_text=True)
+    assert '<label class="form-label" for="veto-item">一票否决事项</label>' in form  # not the adjustment's item_id
     assert propose(organizer, org_token, vetoable) == 302
     review = supervisor.get("/supervise/vetoes/").get_data(as_text=True)  # 确认生效 asks before it takes effect
     asked = "确认对 V001 平定县冠山镇西关村 一票否决？确认后即时生效，该参赛人退出本次比武排名。"
