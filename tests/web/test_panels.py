@@ -307,3 +307,11 @@ def test_a_secretary_sees_their_session_time_slot_and_place_in_the_running_order
     html = secretary.get("/me/").get_data(as_text=True)
     assert "第一场" in html and "2022年3月15日 09:10" in html
     assert "第 <strong>6</strong> 位（共 6 位）" in html
+
+
+def test_a_round_without_sessions_says_what_to_do_for_its_kind(client: FlaskClient, world: World) -> None:
+    login(client, "city")
+    plan, service = world.contest.rounds[0], world.contest.rounds[1]
+    assert "本轮尚无场次。请先创建场次" in client.get(f"/organize/panels/round/{plan.id}").get_data(as_text=True)
+    site_visit = client.get(f"/organize/panels/round/{service.id}").get_data(as_text=True)
+    assert "本轮为现场观摩，可不设场次：评委组逐一评分，在评分工作台开放整轮评分即可" in site_visit
