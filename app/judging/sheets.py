@@ -76,32 +76,27 @@ class MarksRefused(DomainError):
 
 def parse_marks(rnd: Round, raw: Mapping[int, str]) -> dict[int, Decimal]:
     """Every criterion of the round, each a decimal in range and on its step; all problems at once."""
-    problems: list[str] = []
+    wrong: dict[int, str] = {}  # criterion id -> what is wrong with its mark
     marks: dict[int, Decimal] = {}
-    known = {c.id for c in rnd.criteria}
-    if set(raw) - known:
-        problems.append("评分表含有不属于本轮的评分指标")
     for criterion in rnd.criteria:
         text = (raw.get(criterion.id) or "").strip()
+        value = Decimal(text) if MARK_TEXT.fullmatch(text) else None  # plain digits only: no 1e1, 2_0, full width
         if not text:
-            problems.append(f"“{criterion.name}”：请填写分数")
-            continue
-        if not MARK_TEXT.fullmatch(text):  # plain digits only: no 1e1, 2_0 or full-width digits
-            problems.append(f"“{criterion.name}”：“{text[:12]}”不是有效的数字")
-            continue
-        value = Decimal(text)
-        if not value.is_finite() or not criterion.min_points <= value <= criterion.max_points:
-            problems.append(f"“{criterion.name}”：分数须在 {criterion.min_points.normalize():f}–"
-                            f"{criterion.max_points.normalize():f} 之间")
-            continue
-        if (value - criterion.min_points) % criterion.step != 0:
-            problems.append(f"“{criterion.name}”：分数须为 {criterion.step.normalize():f} 的整数倍")
-            continue
-        marks[criterion.id] = value
+            wrong[criterion.id] = "请填写分数"
+        elif value is None:
+            wrong[criterion.id] = f"“{text[:12]}”不是有效的数字"
+        elif not value.is_finite() or not criterion.min_points <= value <= criterion.max_points:
+            wrong[criterion.id] = (f"分数须在 {criterion.min_points.normalize():f}–"
+                                   f"{criterion.max_points.normalize():f} 之间")
+        elif (value - criterion.min_points) % criterion.step != 0:
+            wrong[criterion.id] = f"分数须为 {criterion.step.normalize():f} 的整数倍"
+        else:
+            marks[criterion.id] = value
+    names = {c.id: c.name for c in rnd.criteria}
+    problems = (["评分表含有不属于本轮的评分指标"] if set(raw) - names.keys() else []) + [
+        f"“{names[cid]}”：{why}" for cid, why in wrong.items()]
     if problems:
-        by_criterion = {c.id: p[len(f"“{c.name}”："):] for c in rnd.criteria for p in problems
-                        if p.startswith(f"“{c.name}”：")}
-        raise MarksRefused("；".join(problems), by_criterion)
+        raise MarksRefused("；".join(problems), wrong)
     return marks
 
 

@@ -132,7 +132,7 @@ def notice_lines(contest_id: int | None = None, on: date | None = None) -> list[
             for notice, contest, scope, number in rows]
 
 
-def latest_by_scope(contest_id: int, on: date | None = None) -> dict[str, NoticeLine]:
+def latest_notices(contest_id: int, on: date | None = None) -> dict[str, NoticeLine]:
     """Each scope's newest notice (its newest published version), for the results index."""
     latest: dict[str, NoticeLine] = {}
     for line in notice_lines(contest_id, on):

@@ -12,7 +12,8 @@ from app.pdf import render_pdf
 from app.reports.columns import Column, fixed_row, header_row
 from app.reports.figures import appraisal_sheets, appraisal_view
 from app.reports.matrix import criterion_legend, score_matrix
-from app.reports.services import Published, load, note_of, ranking_sheets, scope_label
+from app.reports.services import Published, load, note_of, ranking_sheets
+from app.results.assemble import scope_label
 from app.timeutil import format_local, utcnow
 
 SOURCES = {"phone": "手机", "paper": "纸质录入", "offline": "离线"}

@@ -15,7 +15,7 @@ from app.excel import Number
 from app.extensions import db
 from app.judges.models import Judge
 from app.places.models import County, Township
-from app.results.assemble import scope_label
+from app.results.assemble import all_scopes
 from app.results.models import JudgeAlias, ResultVersion
 from app.results.packages import published_package
 from app.results.services import Row, get_contest, rows_of
@@ -80,8 +80,7 @@ def latest_by_scope(contest: Contest) -> list[tuple[str, str, ResultVersion | No
     latest: dict[str, ResultVersion] = {}
     for version in published_versions(contest.id):
         latest.setdefault(version.scope, version)
-    scopes = [f"round:{r.code}" for r in contest.rounds] + ["year"]
-    return [(scope, scope_label(contest, scope), latest.get(scope)) for scope in scopes]
+    return [(scope, label, latest.get(scope)) for scope, label in all_scopes(contest)]
 
 
 def _places(contest_id: int) -> dict[str, Place]:

@@ -9,7 +9,8 @@ from flask_login import current_user
 from app.excel import XLSX_MIMETYPE
 from app.organize.services import current_contest
 from app.reports import exports, figures
-from app.reports.services import latest_by_scope, scope_label
+from app.reports.services import latest_by_scope
+from app.results.assemble import scope_label
 from app.security import access
 
 bp = Blueprint("reports", __name__, url_prefix="/organize/reports")

@@ -32,6 +32,11 @@ SCOPE_YEAR = "year"
 YEAR_LABEL = "全年总成绩"
 
 
+def all_scopes(contest: Contest) -> list[tuple[str, str]]:
+    """Every scope of the contest, each round in order then the year, with its name: ("round:plan", "年初比规划")."""
+    return [(f"round:{r.code}", r.name) for r in contest.rounds] + [(SCOPE_YEAR, YEAR_LABEL)]
+
+
 def scope_label(contest: Contest, scope: str) -> str:
     """A scope as people name it: the round's name, or 全年总成绩 for the year."""
     if scope == SCOPE_YEAR:

@@ -14,7 +14,7 @@ from app.errors import DomainError
 from app.notices import services as notices
 from app.organize.services import current_contest
 from app.results import awards, services
-from app.results.assemble import SCOPE_YEAR, YEAR_LABEL
+from app.results.assemble import all_scopes
 from app.results.packages import published_package
 from app.security import access
 
@@ -26,9 +26,8 @@ supervise_bp = Blueprint("supervise_results", __name__, url_prefix="/supervise/r
 def _index(audience: str) -> str:
     """The scopes of the current contest, each with its newest 公示 (version, phase, objections waiting)."""
     contest = current_contest()
-    scopes = [] if contest is None else \
-        [(f"round:{r.code}", r.name) for r in contest.rounds] + [(SCOPE_YEAR, YEAR_LABEL)]
-    states = {} if contest is None else notices.latest_by_scope(contest.id)
+    scopes = [] if contest is None else all_scopes(contest)
+    states = {} if contest is None else notices.latest_notices(contest.id)
     return render_template("results/index.html", contest=contest, scopes=scopes, states=states, audience=audience)
 
 

@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from app.adjustments.models import VetoRecord
 from app.audit.models import AuditEvent
 from app.extensions import db
-from app.notices.services import NoticeLine, latest_by_scope
+from app.notices.services import NoticeLine, latest_notices
 from app.organize.services import current_contest
-from app.results.assemble import SCOPE_YEAR, YEAR_LABEL
+from app.results.assemble import all_scopes
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,6 @@ def overview() -> Overview:
     contest = current_contest()
     if contest is None:
         return Overview(events, vetoes, 0)
-    latest = latest_by_scope(contest.id)
-    scopes = [(f"round:{r.code}", r.name) for r in contest.rounds] + [(SCOPE_YEAR, YEAR_LABEL)]
-    return Overview(events, vetoes, sum(line.open_objections for line in latest.values() if line.phase != "superseded"),
-                    [(name, latest.get(key)) for key, name in scopes])
+    latest = latest_notices(contest.id)  # a scope's newest notice is never superseded: nothing to leave out
+    return Overview(events, vetoes, sum(line.open_objections for line in latest.values()),
+                    [(name, latest.get(key)) for key, name in all_scopes(contest)])
