@@ -19,6 +19,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, test_config)
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -70,6 +71,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     with app.app_context():
         configure_engine(app, db.engine)
+
+
+def register_converters(app: Flask) -> None:
+    """Before any route: every `<int:…>` id is bounded (app/ids.py)."""
+    from app.ids import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:

@@ -12,6 +12,7 @@ from app.adjustments import pages, services, vetoes
 from app.adjustments.forms import AdjustmentForm, DecisionForm, VetoForm, VetoWithdrawalForm, WithdrawForm
 from app.adjustments.models import VETO_STATES
 from app.errors import DomainError
+from app.ids import id_arg
 from app.security import access
 
 bp = Blueprint("adjustments", __name__, url_prefix="/organize/adjustments")
@@ -75,7 +76,7 @@ def _decimal_arg(name: str) -> Decimal | None:
 def preview(round_id: int) -> str:
     """The computed points for the chosen item and measure, nothing stored (htmx fragment)."""
     try:
-        values = services.preview(current_user, round_id, request.args.get("item_id", type=int),
+        values = services.preview(current_user, round_id, id_arg("item_id"),
                                   _decimal_arg("measure"))
     except DomainError as error:
         values = {"problem": error.message}
