@@ -42,6 +42,8 @@ def _takes_write_lock() -> bool:
     """SQLite: a state-changing request (or CLI work) takes the write lock up front, so two writers never
     read the same audit head and no deferred transaction fails on upgrade. A hot view marked read_first
     validates in a plain read transaction and takes the lock only when it calls start_write_phase()."""
+    if has_request_context() and g.get("reads_only"):
+        return False
     if not has_request_context() or g.get("write_phase"):
         return True
     if request.method in SAFE_METHODS:
@@ -54,6 +56,11 @@ def read_first(view: F) -> F:
     """Mark a view whose reads run without the SQLite write lock until start_write_phase()."""
     view.read_first = True  # type: ignore[attr-defined]
     return view
+
+
+def reads_only_from_now() -> None:
+    """The rest of the request only reads (an error page): on SQLite it must not wait for the write lock again."""
+    g.reads_only = True
 
 
 def start_write_phase() -> None:
