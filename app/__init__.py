@@ -44,12 +44,15 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
 
 
 def check_database(app: Flask) -> None:
-    """Fail at start with one clear line when the database cannot be reached."""
+    """Fail at start with one clear line when the database cannot be reached or cannot hold Chinese text."""
     from sqlalchemy.exc import SQLAlchemyError
+
+    from app.db_setup import refuse_unless_utf8mb4
 
     with app.app_context():
         try:
-            db.engine.connect().close()
+            with db.engine.connect() as connection:
+                refuse_unless_utf8mb4(connection)
         except SQLAlchemyError as error:
             reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
             url = db.engine.url.render_as_string(hide_password=True)
