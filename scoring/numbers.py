@@ -23,11 +23,11 @@ from decimal import (
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-#: The only spelling of a number in the contract's JSON: `-?[0-9]+(\.[0-9]+)?`, ASCII digits.
-DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-#: What a person may type in a form: the same, also "18." and ".5" (groups: sign, whole, fraction).
+#: The only spelling of a number in the contract's JSON: `-?[0-9]+(\.[0-9]+)?`, ASCII digits
+#: (groups: sign, whole part, fraction).
+CONTRACT_TEXT = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
+#: What a person may type in a form: the same, also "18." and ".5".
 TYPED_TEXT = re.compile(r"(-?)([0-9]+\.?|[0-9]*\.(?=[0-9]))([0-9]*)")
-_CONTRACT_TEXT = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
 _DIGITS = re.compile(r"[0-9]*")
 
 #: Sums, differences and products: exact. Inexact is trapped so that a stray `/` or an
@@ -141,14 +141,14 @@ def read_decimal(text: object, rule: DecimalRule = CONTRACT) -> Decimal:
     Raise DecimalRefused otherwise. The one parser of every number the product accepts."""
     if type(text) is not str:
         raise DecimalRefused("format", rule)
+    pattern = TYPED_TEXT if rule.typed else CONTRACT_TEXT
     if len(text) > rule.longest:  # bounded work: never hand a megabyte of digits to Decimal
         head = text[:rule.longest]  # spelling checked on a bounded head (the patterns backtrack), then the tail
-        if (TYPED_TEXT if rule.typed else _CONTRACT_TEXT).fullmatch(head) is None or not _DIGITS.fullmatch(
-                text, rule.longest):
+        if pattern.fullmatch(head) is None or not _DIGITS.fullmatch(text, rule.longest):
             raise DecimalRefused("format", rule)
         whole = head.partition(".")[0].lstrip("-").lstrip("0")
         raise DecimalRefused("places" if "." in head and len(whole) <= rule.digits else "digits", rule)
-    match = (TYPED_TEXT if rule.typed else _CONTRACT_TEXT).fullmatch(text)
+    match = pattern.fullmatch(text)
     if match is None:
         raise DecimalRefused("format", rule)
     sign, whole, fraction = match.group(1), match.group(2).rstrip("."), match.group(3) or ""
@@ -160,14 +160,6 @@ def read_decimal(text: object, rule: DecimalRule = CONTRACT) -> Decimal:
     if sign and not rule.negative and value:
         raise DecimalRefused("negative", rule)
     return value
-
-
-def parse_decimal_text(text: object) -> Decimal | None:
-    """The Decimal of a contract number string, or None when `text` is not one."""
-    try:
-        return read_decimal(text, CONTRACT)
-    except DecimalRefused:
-        return None
 
 
 def decimals_of(value: Decimal) -> int:

@@ -27,11 +27,9 @@ class ChineseDecimalField(DecimalField):
         self.rule, self.what = rule, what
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist or not str(valuelist[0]).strip():
-            self.data = None
-            return
-        self.data = None
-        self.data = decimals.parse(str(valuelist[0]), self.rule, self.what)
+        self.data = None  # also when refused: never a value the parser did not accept
+        if valuelist and str(valuelist[0]).strip():
+            self.data = decimals.parse(str(valuelist[0]), self.rule, self.what)
 
 
 class ChineseIntegerField(IntegerField):
@@ -74,9 +72,9 @@ class ChoiceField(SelectField):
             raise ValidationError(CHOOSE) from error
 
 
-def points(label: str, required: bool = True, rule: DecimalRule = decimals.POINTS) -> DecimalField:
+def points(label: str, required: bool = True) -> DecimalField:
     first = InputRequired(REQUIRED) if required else Optional()
-    return ChineseDecimalField(label, rule=rule, validators=[first], render_kw={"inputmode": "decimal"})
+    return ChineseDecimalField(label, validators=[first], render_kw={"inputmode": "decimal"})
 
 
 def whole(label: str, low: int, high: int) -> IntegerField:
