@@ -19,6 +19,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, test_config)
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -43,12 +44,15 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
 
 
 def check_database(app: Flask) -> None:
-    """Fail at start with one clear line when the database cannot be reached."""
+    """Fail at start with one clear line when the database cannot be reached or cannot hold Chinese text."""
     from sqlalchemy.exc import SQLAlchemyError
+
+    from app.db_setup import refuse_unless_utf8mb4
 
     with app.app_context():
         try:
-            db.engine.connect().close()
+            with db.engine.connect() as connection:
+                refuse_unless_utf8mb4(connection)
         except SQLAlchemyError as error:
             reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
             url = db.engine.url.render_as_string(hide_password=True)
@@ -70,6 +74,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     with app.app_context():
         configure_engine(app, db.engine)
+
+
+def register_converters(app: Flask) -> None:
+    """Before any route: every `<int:…>` id is bounded (app/ids.py)."""
+    from app.ids import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:

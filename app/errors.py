@@ -2,11 +2,14 @@
 
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from app.accounts.forms import LoginForm
+from app.db_setup import reads_only_from_now
+from app.extensions import db
 
 
 class DomainError(Exception):
@@ -38,15 +41,39 @@ MESSAGES = {
 }
 
 
+# What is shown when even the error page cannot render (the template or the database is what failed).
+STATIC_PAGE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
+               '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+               '<body><h1>{title}</h1><p>{text}</p><p><a href="/">返回首页</a></p></body></html>')
+
+
+def end_failed_transaction() -> None:
+    """Before any error page: a failed statement leaves the session unusable until rolled back, and the page
+    reads the signed-in user again (whatever the request wrote is discarded anyway: nothing commits after)."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself failed: a fresh session gets another one
+        current_app.logger.exception("rollback before the error page failed")
+        db.session.remove()
+    reads_only_from_now()
+
+
 def render_error(status: int, detail: str | None = None) -> tuple[str, int]:
+    end_failed_transaction()
     title, text = MESSAGES.get(status, MESSAGES[500])
-    return render_template("errors/error.html", status=status, title=title, text=detail or text), status
+    try:
+        return render_template("errors/error.html", status=status, title=title, text=detail or text), status
+    except Exception:  # the page must reach the user whatever failed: the static one, without layout
+        current_app.logger.exception("the error page failed to render")
+        plain = STATIC_PAGE.format(title=title, text=escape(detail or text))
+        return plain, status
 
 
 def register_errorhandlers(app: Flask) -> None:
     def on_http(error: HTTPException) -> Any:
         status = error.code or 500
         if status == 429 and request.endpoint == "accounts.login":
+            end_failed_transaction()
             # The login page explains the lock-out itself, with the form still there.
             form = LoginForm(formdata=None)
             return render_template("accounts/login.html", form=form, locked=True), 429

@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from app.db_setup import refuse_unless_utf8mb4
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -94,6 +96,12 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
 
     connectable = get_engine()
+
+    # A database that cannot hold Chinese text would take every migration and fail at the first name.
+    # Checked on a connection of its own: a read on the migrations' connection would begin the transaction
+    # Alembic then leaves uncommitted.
+    with connectable.connect() as probe:
+        refuse_unless_utf8mb4(probe)
 
     with connectable.connect() as connection:
         context.configure(

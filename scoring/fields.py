@@ -7,11 +7,23 @@ from decimal import Decimal
 from typing import TypeVar
 
 from .errors import Problems, join_path, json_type, place, show
-from .numbers import parse_decimal_text
+from .numbers import CONTRACT, DecimalRefused, read_decimal
 
 _T = TypeVar("_T", bound=str)
 
 DECIMAL_WANTED = "应为十进制数字符串 (decimal string, 如 \"18.5\")"
+
+
+def contract_decimal(value: object, shown: str) -> Decimal | str:
+    """The Decimal of a contract number, or what is wrong with it (`shown`: how to name a misspelt value)."""
+    try:
+        return read_decimal(value, CONTRACT)
+    except DecimalRefused as refused:
+        if refused.flaw == "digits":
+            return f"{DECIMAL_WANTED}，整数部分多于 {CONTRACT.digits} 位 (too many digits)"
+        if refused.flaw == "places":
+            return f"{DECIMAL_WANTED}，小数多于 {CONTRACT.places} 位 (too many decimals)"
+        return f"{DECIMAL_WANTED}，实为 {shown}"
 
 
 class Fields:
@@ -87,10 +99,10 @@ class Fields:
     ) -> Decimal | None:
         if key not in obj:
             return None
-        value = obj[key]
-        number = parse_decimal_text(value)
-        if number is None:
-            self.fail(join_path(path, key), f"{DECIMAL_WANTED}，实为 {json_type(value)}", context)
+        number = contract_decimal(obj[key], json_type(obj[key]))
+        if isinstance(number, str):
+            self.fail(join_path(path, key), number, context)
+            return None
         return number
 
     def integer(

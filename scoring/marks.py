@@ -8,9 +8,8 @@ from decimal import Decimal
 from operator import itemgetter
 
 from .errors import Problems, place, show
-from .fields import DECIMAL_WANTED, Fields
+from .fields import Fields, contract_decimal
 from .model import Criterion
-from .numbers import DECIMAL_TEXT
 
 MARK_FIELDS = ("judge", "contestant", "criterion", "value")
 _NOBODY = object()
@@ -34,9 +33,9 @@ class _Scale:
         return known
 
     def _judge(self, text: str) -> Decimal | str:
-        if not DECIMAL_TEXT.fullmatch(text):
-            return f"{DECIMAL_WANTED}，实为 {show(text)}"
-        value = Decimal(text)
+        value = contract_decimal(text, show(text))
+        if isinstance(value, str):
+            return value
         c = self.criterion
         if value > c.max:
             return f"分值 value {show(text)} 超过最高分 (over max) \"{c.max}\""
@@ -121,14 +120,12 @@ def fold_marks(
             problems.add(where, f"指标 criterion {show(criterion)} 不是本轮的指标 (unknown criterion)")
         value: Decimal | None = None
         if "value" in obj:
-            if not isinstance(raw, str) or not DECIMAL_TEXT.fullmatch(raw):
-                problems.add(where, f"{DECIMAL_WANTED}，实为 {show(raw)}")
+            judged = (scale.value_of(raw) if scale is not None and isinstance(raw, str)
+                      else contract_decimal(raw, show(raw)))
+            if isinstance(judged, str):
+                problems.add(where, judged)
             elif scale is not None:
-                judged = scale.value_of(raw)
-                if isinstance(judged, str):
-                    problems.add(where, judged)
-                else:
-                    value = judged
+                value = judged
         if judge is None or contestant is None or not known:
             # A mark that names no usable sheet: a sheet it could belong to is not reported
             # incomplete for the criterion it names (or any criterion, if it names none).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import (
     MAX_EMAX,
     MAX_PREC,
@@ -22,8 +23,12 @@ from decimal import (
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-#: The only spelling of a number in the contract's JSON: `-?[0-9]+(\.[0-9]+)?`, ASCII digits.
-DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+#: The only spelling of a number in the contract's JSON: `-?[0-9]+(\.[0-9]+)?`, ASCII digits
+#: (groups: sign, whole part, fraction).
+CONTRACT_TEXT = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
+#: What a person may type in a form: the same, also "18." and ".5".
+TYPED_TEXT = re.compile(r"(-?)([0-9]+\.?|[0-9]*\.(?=[0-9]))([0-9]*)")
+_DIGITS = re.compile(r"[0-9]*")
 
 #: Sums, differences and products: exact. Inexact is trapped so that a stray `/` or an
 #: unrounded square root fails loudly instead of silently using another precision.
@@ -101,11 +106,60 @@ def ceiling(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_CEILING, context=_QUANTIZE))
 
 
-def parse_decimal_text(text: object) -> Decimal | None:
-    """The Decimal of a contract number string, or None when `text` is not one."""
-    if type(text) is str and DECIMAL_TEXT.fullmatch(text):
-        return Decimal(text)
-    return None
+@dataclass(frozen=True)
+class DecimalRule:
+    """How a decimal may be written: at most `digits` digits before the point (leading zeros aside),
+    at most `places` after it (as written: "9.50" has 2), a minus sign only if `negative`."""
+
+    digits: int
+    places: int
+    negative: bool = True
+    typed: bool = False  # a person's spelling ("18.", ".5"), not only the contract's
+
+    @property
+    def longest(self) -> int:
+        """No text longer than this can pass (a sign, a point and a few leading zeros aside)."""
+        return self.digits + self.places + 12
+
+
+#: What the scoring contract accepts for any decimal (docs/SCORING.md, Numbers).
+CONTRACT = DecimalRule(digits=64, places=64)
+
+
+class DecimalRefused(ValueError):
+    """Why a text is not a decimal under a rule: `flaw` is "format", "digits", "places" or "negative"."""
+
+    def __init__(self, flaw: str, rule: DecimalRule) -> None:
+        super().__init__(flaw)
+        self.flaw = flaw
+        self.rule = rule
+
+
+def read_decimal(text: object, rule: DecimalRule = CONTRACT) -> Decimal:
+    """The exact Decimal of `text`, judged by its spelling and its count of digits before any arithmetic,
+    so that nothing is rounded on the way in (a 29-decimal mark must not become its 28-digit neighbour).
+    Raise DecimalRefused otherwise. The one parser of every number the product accepts."""
+    if type(text) is not str:
+        raise DecimalRefused("format", rule)
+    pattern = TYPED_TEXT if rule.typed else CONTRACT_TEXT
+    if len(text) > rule.longest:  # bounded work: never hand a megabyte of digits to Decimal
+        head = text[:rule.longest]  # spelling checked on a bounded head (the patterns backtrack), then the tail
+        if pattern.fullmatch(head) is None or not _DIGITS.fullmatch(text, rule.longest):
+            raise DecimalRefused("format", rule)
+        whole = head.partition(".")[0].lstrip("-").lstrip("0")
+        raise DecimalRefused("places" if "." in head and len(whole) <= rule.digits else "digits", rule)
+    match = pattern.fullmatch(text)
+    if match is None:
+        raise DecimalRefused("format", rule)
+    sign, whole, fraction = match.group(1), match.group(2).rstrip("."), match.group(3) or ""
+    if len(whole.lstrip("0")) > rule.digits:
+        raise DecimalRefused("digits", rule)
+    if len(fraction) > rule.places:
+        raise DecimalRefused("places", rule)
+    value = Decimal(sign + (whole or "0") + ("." + fraction if fraction else ""))
+    if sign and not rule.negative and value:
+        raise DecimalRefused("negative", rule)
+    return value
 
 
 def decimals_of(value: Decimal) -> int:

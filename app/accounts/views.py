@@ -11,6 +11,7 @@ from app.accounts.forms import ChangePasswordForm, LoginForm
 from app.errors import DomainError
 from app.extensions import limiter
 from app.ratelimit import login_username
+from app.redirects import same_site_path
 from app.security import AUTHENTICATED, PUBLIC, access
 
 bp = Blueprint("accounts", __name__)
@@ -28,13 +29,6 @@ def home_url() -> str:
     if not current_user.is_authenticated:
         return url_for("public.home")
     return url_for(HOME_BY_ROLE[current_user.role])
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths: never redirect a login to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.get("/")
@@ -66,7 +60,7 @@ def login() -> Any:
             if user.must_change_password:
                 flash("首次登录请先设置您自己的密码。", "info")
                 return redirect(url_for("accounts.change_password"))
-            return redirect(_safe_next(request.args.get("next")) or home_url())
+            return redirect(same_site_path(request.args.get("next")) or home_url())
     return render_template("accounts/login.html", form=form, locked=False)
 
 

@@ -4,12 +4,13 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app import decimals
 from app.contests.forms import REQUIRED, ChineseDecimalField, ChoiceField
 
 
 class AdjustmentForm(FlaskForm):
     item_id = ChoiceField("加减分项", coerce=int, validators=[InputRequired("请选择加减分项")])
-    measure = ChineseDecimalField("数量", places=None, validators=[InputRequired(REQUIRED)],
+    measure = ChineseDecimalField("数量", rule=decimals.MEASURE, validators=[InputRequired(REQUIRED)],
                                   render_kw={"inputmode": "decimal"})
     note = StringField("备注", validators=[Optional(), Length(max=200, message="不超过200字")])
 

@@ -1,16 +1,18 @@
 """Organizer pages for adjustments and vetoes (/organize/adjustments/) and the supervisor's veto review."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app import decimals
 from app.adjustments import pages, services, vetoes
 from app.adjustments.forms import AdjustmentForm, DecisionForm, VetoForm, VetoWithdrawalForm, WithdrawForm
 from app.adjustments.models import VETO_STATES
 from app.errors import DomainError
+from app.ids import id_arg
 from app.security import access
 
 bp = Blueprint("adjustments", __name__, url_prefix="/organize/adjustments")
@@ -61,11 +63,12 @@ def entry_detail(round_id: int, entry_id: int) -> tuple[str, int]:
 
 
 def _decimal_arg(name: str) -> Decimal | None:
+    """None when left empty; a number typed wrong is refused with what is wrong (nothing rounded)."""
+    text = request.args.get(name, "")
     try:
-        value = Decimal(request.args.get(name, "").strip())
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
+        return decimals.parse(text, decimals.MEASURE) if text.strip() else None
+    except ValueError as error:
+        raise DomainError(str(error)) from None
 
 
 @bp.get("/rounds/<int:round_id>/preview")
@@ -73,7 +76,7 @@ def _decimal_arg(name: str) -> Decimal | None:
 def preview(round_id: int) -> str:
     """The computed points for the chosen item and measure, nothing stored (htmx fragment)."""
     try:
-        values = services.preview(current_user, round_id, request.args.get("item_id", type=int),
+        values = services.preview(current_user, round_id, id_arg("item_id"),
                                   _decimal_arg("measure"))
     except DomainError as error:
         values = {"problem": error.message}

@@ -7,31 +7,29 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, Field, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app import decimals
 from app.contests.models import CONTEST_STATUSES, PANEL_METHODS, ROUND_MODES
 from app.contests.rounds import ADJUSTMENT_KINDS, NORMALIZE
 from app.contests.services import ABSENT_ROUND, RANKING
+from scoring.numbers import DecimalRule
 
 REQUIRED = "请填写此项"
-NUMBER = "请填写数字"
 WHOLE = "请填写整数"
 CHOOSE = "请从列表中选择"
 
 
-def four_places(form: Any, field: Field) -> None:
-    """Points are stored with 4 decimals: refuse more rather than round silently."""
-    value = field.data
-    if isinstance(value, Decimal) and value.as_tuple().exponent < -4:  # type: ignore[operator]
-        raise ValidationError("最多保留 4 位小数")
-
-
 class ChineseDecimalField(DecimalField):
-    """A decimal field whose parse error reads in Chinese."""
+    """A decimal field read by the product's one parser under `rule` (points by default): its spelling and
+    digits are checked before the value exists, so nothing is rounded; the refusal reads in Chinese."""
+
+    def __init__(self, *args: Any, rule: DecimalRule = decimals.POINTS, what: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, places=None, **kwargs)
+        self.rule, self.what = rule, what
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(NUMBER) from error
+        self.data = None  # also when refused: never a value the parser did not accept
+        if valuelist and str(valuelist[0]).strip():
+            self.data = decimals.parse(str(valuelist[0]), self.rule, self.what)
 
 
 class ChineseIntegerField(IntegerField):
@@ -76,7 +74,7 @@ class ChoiceField(SelectField):
 
 def points(label: str, required: bool = True) -> DecimalField:
     first = InputRequired(REQUIRED) if required else Optional()
-    return ChineseDecimalField(label, places=None, validators=[first, four_places], render_kw={"inputmode": "decimal"})
+    return ChineseDecimalField(label, validators=[first], render_kw={"inputmode": "decimal"})
 
 
 def whole(label: str, low: int, high: int) -> IntegerField:
@@ -139,6 +137,11 @@ class RoundForm(FlaskForm):
     deviation_kind = ChoiceField("偏离提示阈值", choices=[("", "不提示"), ("points", "按分数"),
                                                            ("share", "按满分的百分比")])
     deviation_value = points("阈值（分或 %）", required=False)
+
+    def validate_deviation_value(self, field: Field) -> None:
+        """A percentage is stored as a fraction with 4 decimals: a percent may carry 2."""
+        if self.deviation_kind.data == "share" and isinstance(field.data, Decimal):
+            decimals.parse(f"{field.data:f}", decimals.PERCENT)
 
     def deviation(self) -> tuple[Decimal | None, Decimal | None]:
         """(points, share): the share is entered as a percentage and stored as a fraction."""

@@ -1,11 +1,12 @@
 """Contest configuration pages (/organize/contests/): list, new, copy, settings, groups, round weights."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app import decimals
 from app.contests import services
 from app.contests.forms import CopyContestForm, GroupForm, NewContestForm, RenameForm, SettingsForm
 from app.contests.models import Contest
@@ -176,8 +177,8 @@ def group_remove(group_id: int) -> Any:
 def _rounds_page(contest: Contest, values: dict[int, str] | None = None, status: int = 200) -> tuple[str, int]:
     shown = values or {r.id: services.plain(r.weight) for r in contest.rounds}
     try:
-        total = services.plain(sum((Decimal(v) for v in shown.values()), Decimal(0)))
-    except InvalidOperation:
+        total = services.plain(sum((decimals.parse(v, decimals.WEIGHT) for v in shown.values()), Decimal(0)))
+    except ValueError:
         total = "—"
     return page("contests/rounds.html", contest, status, values=shown, total=total, plain=services.plain,
                 locked={r.id: services.round_is_locked(r.id) for r in contest.rounds})
@@ -198,11 +199,9 @@ def weights_save(contest_id: int) -> Any:
         weights = {}
         for rnd in contest.rounds:
             try:
-                weights[rnd.id] = Decimal(values[rnd.id])
-            except InvalidOperation:
-                raise DomainError(f"“{rnd.name}”的权重请填写数字") from None
-            if not weights[rnd.id].is_finite() or weights[rnd.id].as_tuple().exponent < -4:  # type: ignore[operator]
-                raise DomainError(f"“{rnd.name}”的权重最多保留 4 位小数")
+                weights[rnd.id] = decimals.parse(values[rnd.id], decimals.WEIGHT)
+            except ValueError as error:
+                raise DomainError(f"“{rnd.name}”的权重{error}") from None
         services.set_weights(current_user, contest.id, weights)
     except DomainError as error:
         flash(error.message, "danger")

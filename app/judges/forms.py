@@ -2,7 +2,9 @@
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, StringField
-from wtforms.validators import AnyOf, DataRequired, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional, Regexp
+
+from app.ids import ID_MAX
 
 
 def _digits_only(value: str | None) -> str | None:
@@ -21,5 +23,5 @@ class PinForm(FlaskForm):
 class JudgeActionForm(FlaskForm):
     """One judge (judge_id), or for card printing which="missing": every judge without a card."""
 
-    judge_id = IntegerField(validators=[Optional()])
+    judge_id = IntegerField(validators=[Optional(), NumberRange(1, ID_MAX)])
     which = HiddenField(validators=[Optional(), AnyOf(["missing"])])

@@ -5,9 +5,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.errors import DomainError, render_error
+from app.ids import id_arg
 from app.judging import corrections, windows
 from app.judging.desk import desk
 from app.judging.history import sheet_chooser, sheet_history
+from app.redirects import same_site_path
 from app.security import access
 
 bp = Blueprint("desk", __name__, url_prefix="/organize/desk")
@@ -28,7 +30,7 @@ def round_desk(round_id: int) -> str:
 @access("organizer")
 def sheets() -> str:
     return render_template("judging/sheets.html", detail_endpoint="desk.sheet", **sheet_chooser(
-        request.args.get("round", type=int), request.args.get("number"), current_user.county_id))
+        id_arg("round"), request.args.get("number"), current_user.county_id))
 
 
 @bp.get("/sheet/<int:sheet_id>")
@@ -40,8 +42,8 @@ def sheet(sheet_id: int) -> str:
 @bp.post("/round/<int:round_id>/open")
 @access("organizer", city_only=True)
 def open_scoring(round_id: int) -> Response:
-    windows.open_window(current_user, round_id, request.form.get("session_id", type=int),
-                        request.form.get("entry_id", type=int))
+    windows.open_window(current_user, round_id, id_arg("session_id", request.form),
+                        id_arg("entry_id", request.form))
     flash("评分已开放。", "success")
     return _back(round_id)
 
@@ -75,9 +77,9 @@ def accept_late(round_id: int, version_id: int) -> Response:
 def resolve_report(report_id: int) -> Response:
     report = corrections.resolve_report(current_user, report_id)
     flash("已标记为已处理。", "success")
-    back = request.form.get("back") or ""
     # Only back to one of our own organizer pages (the desk or the progress page), never elsewhere.
-    if back.startswith("/organize/") and not back.startswith("//"):
+    back = same_site_path(request.form.get("back"), under="/organize/")
+    if back:
         return redirect(back)
     return _back(report.round_id) if report.round_id else redirect(url_for("organize.home"))
 

@@ -5,18 +5,18 @@ submission carries the client's token, so a double tap, a retry after a time-out
 a second tab stores one version. Unique constraints in the database back every rule here.
 """
 
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from app import decimals
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import Round
@@ -30,6 +30,7 @@ from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.judging.windows import ever_opened, is_open, open_at
 from app.timeutil import utcnow
 from scoring import deviation_flag
+from scoring.numbers import DecimalRefused, read_decimal
 
 COMMENT_LIMIT = 500
 DEVIATION_MESSAGE = "您的评分与其他评委差异较大，请确认是否无误"
@@ -63,9 +64,6 @@ class Outcome:
     flagged: bool = False  # stored with the deviation flag (a sheet confirmed offline is not asked again)
 
 
-MARK_TEXT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-
-
 class MarksRefused(DomainError):
     """parse_marks' refusal; `by_criterion` says what is wrong with which field, so a form can mark each."""
 
@@ -80,12 +78,18 @@ def parse_marks(rnd: Round, raw: Mapping[int, str]) -> dict[int, Decimal]:
     marks: dict[int, Decimal] = {}
     for criterion in rnd.criteria:
         text = (raw.get(criterion.id) or "").strip()
-        value = Decimal(text) if MARK_TEXT.fullmatch(text) else None  # plain digits only: no 1e1, 2_0, full width
+        value: Decimal | None = None
+        why = ""
+        try:  # plain digits only (no 1e1, 2_0, full width), and no more of them than stored: nothing is rounded
+            value = read_decimal(text, decimals.POINTS)
+        except DecimalRefused as refused:  # too many whole digits reads as out of range below
+            why = {"format": f"“{text[:12]}”不是有效的数字", "places": f"分数{decimals.refusal(refused)}"
+                   }.get(refused.flaw, "")
         if not text:
             wrong[criterion.id] = "请填写分数"
-        elif value is None:
-            wrong[criterion.id] = f"“{text[:12]}”不是有效的数字"
-        elif not value.is_finite() or not criterion.min_points <= value <= criterion.max_points:
+        elif why:
+            wrong[criterion.id] = why
+        elif value is None or not criterion.min_points <= value <= criterion.max_points:
             wrong[criterion.id] = (f"分数须在 {criterion.min_points.normalize():f}–"
                                    f"{criterion.max_points.normalize():f} 之间")
         elif (value - criterion.min_points) % criterion.step != 0:
@@ -284,10 +288,8 @@ def _same_content(version: SheetVersion, sub: Submission) -> bool:
     """The marks compared as numbers (18.5 is 18.50) and the comment as stored (stripped)."""
     stored = {mark.criterion_id: mark.value for mark in version.marks}
     try:
-        typed = {cid: Decimal(str(text).strip()) for cid, text in sub.marks.items()}
-    except InvalidOperation:
-        return False
-    if not all(value.is_finite() for value in typed.values()):
+        typed = {cid: decimals.parse(str(text), decimals.POINTS) for cid, text in sub.marks.items()}
+    except ValueError:
         return False
     return typed == stored and _lines(sub.comment.strip()) == _lines(version.comment)
 

@@ -15,11 +15,13 @@ from werkzeug.wrappers import Response
 from app.db_setup import read_first
 from app.errors import DomainError, render_error
 from app.extensions import limiter
+from app.ids import id_arg, id_of
 from app.judges.services import PinRefused
 from app.judging import corrections, overview, pages, sheets
 from app.judging.access import assigned
 from app.judging.forms import ReasonForm, ReportForm
 from app.materials.services import material_for
+from app.redirects import same_site_path
 from app.security import access, declaration_of
 
 bp = Blueprint("judging", __name__, url_prefix="/judge")
@@ -42,8 +44,9 @@ def _typed_marks() -> dict[int, str]:
     """Marks arrive as m-<criterion id> fields; anything else is ignored here and checked by the service."""
     marks = {}
     for key, value in request.form.items():
-        if key.startswith("m-") and key[2:].isdigit():
-            marks[int(key[2:])] = value
+        criterion_id = id_of(key[2:]) if key.startswith("m-") else None
+        if criterion_id is not None:
+            marks[criterion_id] = value
     return marks
 
 
@@ -96,7 +99,7 @@ def csrf_refused(error: CSRFError) -> Any:
 def _edited_at() -> int | None:
     """The phone's clock at the draft's last edit, in ms (sheet.js); None when missing or malformed."""
     text = request.form.get("draft_at", "")
-    return int(text) if text.isdigit() and len(text) <= 15 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 15 else None
 
 
 @bp.get("/")
@@ -277,8 +280,7 @@ def report() -> Response:
     form = ReportForm()
     if not form.validate_on_submit():
         raise DomainError("请填写问题（不超过300字）")
-    corrections.report_problem(current_user, request.form.get("round_id", type=int),
-                               request.form.get("entry_id", type=int), form.message.data or "")
+    corrections.report_problem(current_user, id_arg("round_id", request.form),
+                               id_arg("entry_id", request.form), form.message.data or "")
     flash("问题已发送到组织者工作台。", "success")
-    back = request.form.get("back") or ""
-    return redirect(back if back.startswith("/judge/") else url_for("judging.home"))
+    return redirect(same_site_path(request.form.get("back"), under="/judge/") or url_for("judging.home"))

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms.validators import Optional
 
+from app import decimals
 from app.contests.forms import ChineseDecimalField
 from app.materials.services import LIMIT, TOO_BIG
 
@@ -13,5 +14,6 @@ class MaterialForm(FlaskForm):
                      # the phone checks the size before sending 20 MB over a slow line (static/js/app.js)
                      render_kw={"accept": "application/pdf,.pdf", "data-max-bytes": LIMIT,
                                 "data-too-big": TOO_BIG.replace("，请压缩后重新上传", "，未选用。请压缩后重新选择")})
-    income_target = ChineseDecimalField("本年度村集体经济收入目标（元）", places=None, validators=[Optional()],
+    income_target = ChineseDecimalField("本年度村集体经济收入目标（元）", rule=decimals.YUAN, what="收入目标",
+                                        validators=[Optional()],
                                         render_kw={"inputmode": "decimal"})

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from app.errors import DomainError, render_error
 from app.excel import XLSX_MIMETYPE, table_workbook
+from app.ids import id_arg
 from app.panels import pages, services, sessions
 from app.panels.forms import DrawForm, ManualPanelForm, RecusalForm, SessionForm
 from app.panels.progress import round_progress
@@ -62,7 +63,7 @@ def session_create(round_id: int) -> Any:
 @bp.post("/round/<int:round_id>/distribute")
 @access("organizer", city_only=True)
 def distribute(round_id: int) -> BaseResponse:
-    count = sessions.distribute(current_user, round_id, request.form.get("group_id", type=int) or 0)
+    count = sessions.distribute(current_user, round_id, id_arg("group_id", request.form) or 0)
     flash(f"已将 {count} 位参赛人平均分配到各场次。", "success")
     return _back(round_id)
 
@@ -160,8 +161,8 @@ def blank_sheets_pdf(session_id: int) -> Response:
 @bp.get("/round/<int:round_id>/progress")
 @access("organizer")
 def progress(round_id: int) -> str:
-    county_id = pages.progress_county(request.args.get("county", type=int))
-    session_id = request.args.get("session", type=int)
+    county_id = pages.progress_county(id_arg("county"))
+    session_id = id_arg("session")
     page = pages.progress_page(round_id)
     data = round_progress(round_id, county_id, session_id)
     template = "panels/_progress.html" if request.headers.get("HX-Request") else "panels/progress.html"
@@ -171,8 +172,8 @@ def progress(round_id: int) -> str:
 @bp.get("/round/<int:round_id>/progress.xlsx")
 @access("organizer")
 def progress_xlsx(round_id: int) -> Response:
-    county_id = pages.progress_county(request.args.get("county", type=int))
-    data = round_progress(round_id, county_id, request.args.get("session", type=int))
+    county_id = pages.progress_county(id_arg("county"))
+    data = round_progress(round_id, county_id, id_arg("session"))
     rows = [(p.name, p.unit, p.expected, p.submitted, p.expected - p.submitted, "、".join(p.owed))
             for p in data.judges]
     body = table_workbook("评分进度", ["评委", "单位", "应评", "已提交", "未提交", "尚未评分的参赛编号"], rows,

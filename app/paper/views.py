@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from app.absences.services import is_absent
 from app.errors import DomainError
+from app.ids import id_arg, id_of
 from app.judging.sheets import MarksRefused
 from app.paper import pages, services, storage
 from app.paper.forms import PaperForm, ReconcileForm
@@ -22,7 +23,8 @@ SCAN_CSP = "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'un
 
 def _typed_marks() -> dict[int, str]:
     """Marks arrive as m-<criterion id> fields; the service checks every criterion."""
-    return {int(k[2:]): v for k, v in request.form.items() if k.startswith("m-") and k[2:].isdigit()}
+    keyed = ((id_of(k[2:]), v) for k, v in request.form.items() if k.startswith("m-"))
+    return {criterion_id: v for criterion_id, v in keyed if criterion_id is not None}
 
 
 def _scan_bytes() -> bytes | None:
@@ -35,8 +37,8 @@ def _scan_bytes() -> bytes | None:
 @bp.get("/")
 @access("clerk", "organizer")
 def home() -> str:
-    round_id = request.args.get("round", type=int)
-    judge_id = request.args.get("judge", type=int)
+    round_id = id_arg("round")
+    judge_id = id_arg("judge")
     judges = pages.judges_for(current_user, round_id) if round_id else []
     if judge_id not in {j.id for j in judges}:
         judge_id = None
@@ -56,8 +58,8 @@ def waiting() -> str:
 @bp.get("/find")
 @access("clerk", "organizer")
 def find() -> Response:
-    round_id = request.args.get("round", type=int) or 0
-    judge_id = request.args.get("judge", type=int) or 0
+    round_id = id_arg("round") or 0
+    judge_id = id_arg("judge") or 0
     try:
         entry_id = pages.find_entry(current_user, round_id, request.args.get("number", ""))
     except DomainError as error:

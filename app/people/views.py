@@ -3,13 +3,14 @@
 import io
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.accounts.switch import switch_active
 from app.errors import DomainError
+from app.ids import id_arg
 from app.judges.models import JUDGE_FIELDS
 from app.pdf import render_pdf
 from app.people import imports, records, slips
@@ -37,13 +38,8 @@ def _mask_phone(phone: str | None) -> str:
     return "***" + phone[-4:] if phone else ""
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 def _filters() -> records.Filters:
-    return records.Filters(_int_arg("group"), _int_arg("county"), _int_arg("township"), _int_arg("page") or 1)
+    return records.Filters(id_arg("group"), id_arg("county"), id_arg("township"), id_arg("page") or 1)
 
 
 def _show_problems(form: FlaskForm, error: RowsRefused, fields: dict[str, str]) -> None:

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from app.excel import XLSX_MIMETYPE
+from app.ids import id_arg
 from app.organize.services import current_contest
 from app.reports import exports, figures
 from app.reports.services import latest_by_scope
@@ -54,7 +55,7 @@ def judges(contest_id: int, scope: str, number: int) -> str:
 
 def _version_args() -> tuple[str | None, int | None]:
     scope = request.args.get("scope") or None
-    number = request.args.get("v", type=int)
+    number = id_arg("v")
     return scope, number if scope else None
 
 

@@ -1,11 +1,12 @@
 """Award bands per group: set by organizers, passed to the scoring core as SCORING.md's `awards`."""
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, select
 
+from app import decimals
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import Contest, Group
@@ -53,9 +54,10 @@ def _check(band: BandInput) -> BandInput:
     if band.kind not in KINDS:
         raise DomainError("奖项方式只能是名次、比例或分数线")
     try:
-        value = Decimal(band.value.strip())
-    except InvalidOperation:
-        raise DomainError(f"“{name}”的数值“{band.value}”不是有效的数字") from None
+        value = decimals.parse(band.value, decimals.BAND)
+    except decimals.NumberRefused as error:
+        raise DomainError(f"“{name}”的数值“{band.value.strip()[:16]}”不是有效的数字" if error.misspelt
+                          else f"“{name}”的数值{error}") from None
     if band.kind == "count" and (value != value.to_integral_value() or value < 1):
         raise DomainError(f"“{name}”的名额须为不小于 1 的整数")
     if band.kind == "share" and not Decimal(0) < value <= Decimal(1):

@@ -7,6 +7,7 @@ from app.audit import labels
 from app.audit import services as audit
 from app.audit.models import AuditEvent
 from app.extensions import db
+from app.ids import id_arg
 from app.judging.history import sheet_chooser, sheet_history
 from app.security import access
 from app.supervise import services
@@ -25,7 +26,7 @@ def home() -> str:
 @bp.get("/audit")
 @access("supervisor")
 def audit_log() -> str:
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(id_arg("page") or 1, 1)
     events = db.session.execute(
         select(AuditEvent).order_by(AuditEvent.id.desc()).limit(PAGE).offset((page - 1) * PAGE)
     ).scalars().all()
@@ -39,7 +40,7 @@ def audit_log() -> str:
 @access("supervisor")
 def sheets() -> str:
     return render_template("judging/sheets.html", detail_endpoint="supervise.sheet", **sheet_chooser(
-        request.args.get("round", type=int), request.args.get("number"), None))
+        id_arg("round"), request.args.get("number"), None))
 
 
 @bp.get("/sheets/<int:sheet_id>")

@@ -5,7 +5,7 @@ from decimal import Decimal, localcontext
 import pytest
 
 from scoring import format_decimal, round_half_up
-from scoring.numbers import decimals_of, divide, square_root
+from scoring.numbers import DecimalRefused, DecimalRule, decimals_of, divide, read_decimal, square_root
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,44 @@ def test_the_callers_decimal_context_changes_nothing() -> None:
 @pytest.mark.parametrize(("value", "count"), [("1.50", 1), ("20", 0), ("0.001", 3), ("-1.5", 1)])
 def test_decimals_of_counts_the_decimals_a_value_needs(value: str, count: int) -> None:
     assert decimals_of(Decimal(value)) == count
+
+
+MARK_RULE = DecimalRule(digits=8, places=4, typed=True)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("18.5", "18.5"), ("20", "20"), ("18.", "18"), (".5", "0.5"), ("-1.25", "-1.25"), ("00000018.5000", "18.5000"),
+])
+def test_read_decimal_keeps_the_exact_value_typed(text: str, expected: str) -> None:
+    value = read_decimal(text, MARK_RULE)
+    assert (str(value), value.as_tuple()) == (expected, Decimal(expected).as_tuple())
+
+
+@pytest.mark.parametrize(("text", "flaw"), [
+    ("9.49999999999999999999999999999", "places"),  # 28-digit arithmetic would make it 9.5
+    ("9.50000", "places"),
+    ("123456789", "digits"),
+    ("1" * 100_000, "digits"),
+    ("0." + "0" * 100_000, "places"),
+    ("1" * 100_000 + "x", "format"),
+    ("1e1", "format"), ("NaN", "format"), ("Infinity", "format"), ("１５", "format"), ("1_0", "format"),
+    (" 1", "format"), ("+1", "format"), (".", "format"), ("", "format"), ("1.2.3", "format"), (15, "format"),
+])
+def test_read_decimal_refuses_by_spelling_and_digits_before_any_arithmetic(text: object, flaw: str) -> None:
+    with pytest.raises(DecimalRefused) as refused:
+        read_decimal(text, MARK_RULE)
+    assert refused.value.flaw == flaw
+
+
+def test_a_negative_number_is_refused_only_where_the_rule_says_so() -> None:
+    assert read_decimal("-0", DecimalRule(digits=2, places=0, negative=False)) == 0
+    with pytest.raises(DecimalRefused) as refused:
+        read_decimal("-1", DecimalRule(digits=2, places=0, negative=False))
+    assert refused.value.flaw == "negative"
+
+
+def test_the_contract_spelling_takes_no_typed_shortcuts_and_is_bounded() -> None:
+    assert read_decimal("123456789012345678901234567890.5") == Decimal("123456789012345678901234567890.5")
+    for text in ("18.", ".5", "1" * 65):
+        with pytest.raises(DecimalRefused):
+            read_decimal(text)

@@ -129,6 +129,11 @@ def test_a_criterion_is_added_and_the_round_maximum_follows(client: FlaskClient,
     ({"min_points": "-1"}, "最低分不能为负数"),
     ({"max_points": "abc"}, "请填写数字"),
     ({"step": "0.00001"}, "最多保留 4 位小数"),
+    ({"max_points": "NaN"}, "请填写数字"),  # Decimal() reads these; the one parser does not
+    ({"max_points": "2e1"}, "请填写数字"),
+    ({"max_points": "２０"}, "请填写数字"),
+    ({"step": "0.50000"}, "最多保留 4 位小数"),
+    ({"max_points": "123456789"}, "数值过大：整数部分最多 8 位"),
     ({"name": "指" * 65}, "不能超过 64 个字"),
 ])
 def test_bad_criteria_are_refused_and_change_nothing(

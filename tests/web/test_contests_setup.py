@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -196,12 +197,18 @@ def test_all_weights_change_together_in_one_step(client: FlaskClient, world: Wor
                                            {"plan": "25", "service": "25.5", "results": "49.5"})
 
 
-def test_a_weight_that_is_not_a_number_is_refused(client: FlaskClient, world: World) -> None:
+@pytest.mark.parametrize(("typed", "message"), [
+    ("三十", "“年初比规划”的权重请填写数字"),
+    ("3E1", "“年初比规划”的权重请填写数字"),  # Decimal() reads 30 here; a person never types it
+    ("３０", "“年初比规划”的权重请填写数字"),
+    ("29.99999999999999999999999999999", "“年初比规划”的权重最多保留 4 位小数"),
+])
+def test_a_weight_that_is_not_a_number_is_refused(client: FlaskClient, world: World, typed: str, message: str) -> None:
     token = login(client, "city")
     ids = [r.id for r in world.contest.rounds]
     response = client.post(f"{BASE}/{world.contest.id}/rounds", data={
-        f"weight-{ids[0]}": "三十", f"weight-{ids[1]}": "30", f"weight-{ids[2]}": "40", "csrf_token": token})
-    assert "“年初比规划”的权重请填写数字" in response.get_data(as_text=True)
+        f"weight-{ids[0]}": typed, f"weight-{ids[1]}": "30", f"weight-{ids[2]}": "40", "csrf_token": token})
+    assert message in response.get_data(as_text=True)
     assert weights_of(world)["plan"] == Decimal(30)
 
 

@@ -132,6 +132,10 @@ def test_a_second_submission_of_a_locked_sheet_is_refused(client: FlaskClient, h
     (("1_0", "10"), "“发展思路”：“1_0”不是有效的数字"),
     (("１５", "10"), "“发展思路”：“１５”不是有效的数字"),
     (("NaN", "10"), "“发展思路”：“NaN”不是有效的数字"),
+    # Checked as typed, before any arithmetic: a 28-digit subtraction would round this onto the step
+    (("9.49999999999999999999999999999", "10"), "“发展思路”：分数最多保留 4 位小数"),
+    (("9.50001", "10"), "“发展思路”：分数最多保留 4 位小数"),
+    (("1" * 5000, "10"), "“发展思路”：分数须在 0–20 之间"),
 ])
 def test_bad_marks_are_refused_with_the_criterion_named_and_nothing_stored(
     client: FlaskClient, hall: World, values: tuple[str, str], message: str
