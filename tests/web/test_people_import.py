@@ -151,7 +151,8 @@ def test_a_place_that_already_has_an_entry_in_the_contest_is_a_duplicate(client:
 def test_a_county_organizer_may_not_import_another_countys_rows(client: FlaskClient, world: World) -> None:
     add_places(world)
     login(client, "pdorg")
-    html = refused(client, xlsx([village_row(), village_row("北村", "赵红梅", "13935300002", township="秀水镇", county="盂县")]))
+    other = village_row("北村", "赵红梅", "13935300002", township="秀水镇", county="盂县")
+    html = refused(client, xlsx([village_row(), other]))
     assert problems_of(html) == [("参赛人", "3", "B（县区）", "盂县", "不属于您管理的县区")]
 
 

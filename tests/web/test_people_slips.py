@@ -107,7 +107,8 @@ def test_slips_are_never_stored_and_their_login_address_is_the_public_one(
     login(client, "city")
     import_two(client, world)
     token = csrf_from(client.get("/organize/people/slips").get_data(as_text=True))
-    response = client.post("/organize/people/slips", data={"csrf_token": token, "target": f"county:{world.pingding.id}"})
+    target = f"county:{world.pingding.id}"
+    response = client.post("/organize/people/slips", data={"csrf_token": token, "target": target})
     assert response.headers["Cache-Control"] == "no-store"  # was no-cache: a proxy or the browser kept the codes
     assert response.headers["Content-Disposition"] == (
         "inline; filename=login-slips.pdf; filename*=UTF-8''%E7%99%BB%E5%BD%95%E5%87%AD%E6%9D%A1-"
