@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.excel import safe_cell
+from app.excel import neutralise, safe_cell
 from app.ooxml import BAD_XML, MAX_ROW_NUMBER, FileRejected, check_archive
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -122,7 +122,7 @@ def table_workbook(title: str, columns: Sequence[Column], rows: Iterable[Sequenc
     sheet.title = title
     _header(sheet, columns)
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append([safe_cell(sheet, v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -139,16 +139,16 @@ def template_workbook(
     sheet.title = title
     _header(sheet, columns)
     for index, value in enumerate(example, start=1):
-        sheet.cell(row=2, column=index, value=value).fill = EXAMPLE_FILL
+        neutralise(sheet.cell(row=2, column=index, value=value)).fill = EXAMPLE_FILL
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append([safe_cell(sheet, v) for v in row])
     lists = book.create_sheet(OPTIONS_SHEET)
     lists.sheet_state = "hidden"
     for list_index, (key, values) in enumerate(options.items(), start=1):
         letter = get_column_letter(list_index)
         lists.cell(row=1, column=list_index, value=key)
         for row_index, value in enumerate(values, start=2):
-            lists.cell(row=row_index, column=list_index, value=value)
+            neutralise(lists.cell(row=row_index, column=list_index, value=value))  # sub-groups are typed in
         for col_index, column in enumerate(columns, start=1):
             if column.options != key or not values:
                 continue
