@@ -12,6 +12,7 @@ from app.places.models import Township, Village
 from tests.conftest import csrf_from, login
 from tests.factories import World
 from tests.people_data import (
+    JUDGE_HEADERS,
     VALID_ID,
     add_places,
     batch_id_of,
@@ -129,3 +130,15 @@ def test_a_handover_to_the_secretary_of_another_entry_is_refused(client: FlaskCl
     assert f"此人已是本次比武参赛人 V002 的书记，{SAME}" in response.get_data(as_text=True)
     db.session.refresh(entry)
     assert [h.user.display_name for h in entry.holders] == ["书记甲"]
+
+
+def test_a_judge_row_with_a_wrong_value_is_also_checked_for_duplicates(client: FlaskClient, world: World) -> None:
+    login(client, "city")
+    data = xlsx([["周评", "13935300021", "市财政局", "法律", "", "", ""],
+                 ["周评", "13935300021", "市农业农村局", "农业", "", "", ""]], JUDGE_HEADERS, "评委")
+    response = upload(client, "judges", data)
+    assert response.status_code == 400
+    assert problems_of(response.get_data(as_text=True)) == [
+        ("评委", "2", "D（领域）", "法律", "未知的领域“法律”，应为：组织、农业、财政金融、文化旅游、基层党建"),
+        ("评委", "2", "A（姓名）", "周评", "同名同手机号的评委与第 3 行重复"),
+        ("评委", "3", "A（姓名）", "周评", "同名同手机号的评委与第 2 行重复")]
