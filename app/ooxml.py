@@ -39,7 +39,6 @@ class Budget:
     inflated: int = 0
     elements: int = 0
     cells: int = 0
-    max_row: dict[str, int] = field(default_factory=dict)  # worksheet part -> highest row number
     names: set[str] = field(default_factory=set)
 
 
@@ -57,7 +56,8 @@ def check_archive(data: bytes) -> Budget:
                 raise FileRejected(TOO_BIG)
             for info in infos:
                 _read_part(archive, info, budget)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, OSError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, ValueError,
+            OSError):  # RuntimeError: an encrypted part
         raise FileRejected(BROKEN) from None
     return budget
 
@@ -83,7 +83,6 @@ class _Scan:
 
     def __init__(self, budget: Budget, name: str) -> None:
         self.budget = budget
-        self.name = name
         self.sheet = bool(WORKSHEET.match(name))
         self.row = 0
         self.parser = expat.ParserCreate()
@@ -125,8 +124,6 @@ class _Scan:
     def _check_row(self, number: int) -> None:
         if number > MAX_ROW_NUMBER:
             raise FileRejected(f"工作表第 {MAX_ROW_NUMBER} 行以后还有内容或格式，请删除多余的行后再上传")
-        if number > self.budget.max_row.get(self.name, 0):
-            self.budget.max_row[self.name] = number
 
 
 def _column_number(letters: str) -> int:

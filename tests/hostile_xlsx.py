@@ -65,14 +65,14 @@ def zip_bomb(megabytes: int = 1024) -> bytes:
     return _with({SHEET: _repeat(SHEET_HEAD, b" " * 1024, megabytes * MB, SHEET_TAIL)})
 
 
-def _raw_zip(name: str, data: bytes, declared: int) -> bytes:
+def _raw_zip(name: str, data: bytes, declared: int, flags: int = 0) -> bytes:
     """A one-part archive whose headers declare `declared` bytes whatever `data` really inflates to."""
     packed = zlib.compressobj(1, zlib.DEFLATED, -15)
     body = packed.compress(data) + packed.flush()
     crc = zlib.crc32(data)
     encoded = name.encode()
-    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(body), declared, len(encoded), 0)
-    central = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(body), declared,
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, 8, 0, 0, crc, len(body), declared, len(encoded), 0)
+    central = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, 8, 0, 0, crc, len(body), declared,
                           len(encoded), 0, 0, 0, 0, 0, 0)
     directory = central + encoded
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, len(directory), len(local) + len(encoded) + len(body), 0)
@@ -87,6 +87,12 @@ def lying_small_size(megabytes: int = 200) -> bytes:
 def lying_under_the_bound(megabytes: int = 400) -> bytes:
     """A part that declares 15 MB (under the part bound) and inflates to `megabytes`."""
     return _raw_zip("[Content_Types].xml", b" " * (megabytes * MB), 15 * MB)
+
+
+def encrypted_part() -> bytes:
+    """A part flagged as encrypted (zipfile asks for a password)."""
+    data = b"<Types/>"
+    return _raw_zip("[Content_Types].xml", data, len(data), flags=1)
 
 
 def lying_huge_size() -> bytes:
@@ -147,6 +153,7 @@ HOSTILE: dict[str, tuple[Callable[[], bytes], str]] = {
     "declares 1 KB, inflates to 200 MB": (lying_small_size, "文件已损坏或不完整"),
     "declares 15 MB, inflates to 400 MB": (lying_under_the_bound, "文件已损坏或不完整"),
     "declares 4 GB": (lying_huge_size, "文件解压后过大"),
+    "encrypted part": (encrypted_part, "文件已损坏或不完整"),
     "5,000 parts": (many_parts, "文件内容过多"),
     "malformed sheet XML": (malformed_sheet, "其中的表格数据已损坏"),
     "text in a numeric cell": (wrong_cell_value, "其中的表格数据已损坏"),
