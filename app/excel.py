@@ -7,6 +7,7 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -14,10 +15,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+def neutralise(cell: Cell) -> Cell:
+    """Text that a spreadsheet would run as a formula stays a text cell with Excel's quote prefix: shown and
+    read back exactly as written (a prepended apostrophe was visible, and a re-import stored it)."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"  # openpyxl typed it "f" (formula) from the leading "="
+        cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+    return cell
+
+
+def safe_cell(sheet: Any, value: object) -> object:
+    """A value for sheet.append: formula-like text as a neutralised cell, anything else as is."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+        return neutralise(Cell(sheet, value=value))
     return value
 
 
@@ -70,7 +80,7 @@ def workbook(sheets: Sequence[SheetSpec]) -> bytes:
 
 def _append(sheet: Any, line: int, row: Sequence[object]) -> None:
     """Append row number `line` (passed in: sheet.max_row scans every cell, far too slow per row)."""
-    sheet.append([v.value if isinstance(v, Number) else safe_cell(v) for v in row])
+    sheet.append([v.value if isinstance(v, Number) else safe_cell(sheet, v) for v in row])
     for column, value in enumerate(row, start=1):
         if isinstance(value, Number):
             sheet.cell(row=line, column=column).number_format = number_format(value.places)
@@ -78,10 +88,10 @@ def _append(sheet: Any, line: int, row: Sequence[object]) -> None:
 
 def _fill(sheet: Any, spec: SheetSpec) -> None:
     for line in spec.caption:
-        sheet.append([safe_cell(line)])
+        sheet.append([safe_cell(sheet, line)])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     header_row = len(spec.caption) + 1
-    sheet.append([safe_cell(h) for h in spec.headers])
+    sheet.append([safe_cell(sheet, h) for h in spec.headers])
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F2F2F2")

@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, render_template
 from flask_login import current_user
 
+from app.downloads import download
 from app.feedback import services
 from app.feedback.document import feedback_pdf
 from app.security import access
@@ -26,5 +27,4 @@ def detail(entry_id: int) -> str:
 @access("secretary")
 def pdf(entry_id: int) -> Response:
     name, body = feedback_pdf(current_user, entry_id)
-    return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return download(body, "application/pdf", name, inline=True)

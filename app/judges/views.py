@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from app.downloads import download
 from app.errors import DomainError
 from app.extensions import limiter
 from app.judges import services
@@ -66,9 +67,7 @@ def cards() -> Response:
         raise DomainError("请选择要发放登录卡的评委")
     issued = services.issue_cards(current_user, form.judge_id.data)
     pdf = render_pdf("judge_cards.html", **card_sheet(issued))
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = "inline; filename=judge-signin-cards.pdf"
-    return response
+    return download(pdf, "application/pdf", "judge-signin-cards.pdf", inline=True)
 
 
 @bp.post("/revoke")

@@ -8,6 +8,7 @@ from flask.sansio.blueprints import BlueprintSetupState
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.downloads import as_download
 from app.errors import DomainError, render_error
 from app.materials import services
 from app.materials.forms import MaterialForm
@@ -41,8 +42,8 @@ def _body_too_large(_error: Exception) -> Any:
 
 
 def _pdf(material: Material) -> Response:
-    return send_file(services.path_of(material), mimetype="application/pdf", max_age=0,
-                     download_name=services.download_name(material))
+    response = send_file(services.path_of(material), mimetype="application/pdf")
+    return as_download(response, services.download_name(material), inline=True)
 
 
 @bp.get("/me/materials/")

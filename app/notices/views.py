@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response as BaseResponse
 
+from app.downloads import download
 from app.errors import DomainError, NotFoundError, render_error
 from app.extensions import limiter
 from app.judges.cards import qr_svg
@@ -171,7 +172,7 @@ def package(notice_id: int) -> Response:
     version = info.version
     body = json.dumps(dict(info.package), ensure_ascii=False, indent=1)
     name = f"package-{version.contest_id}-{version.scope.replace(':', '-')}-v{version.number}.json"
-    return Response(body, mimetype="application/json", headers={"Content-Disposition": f"attachment; filename={name}"})
+    return download(body, "application/json", name)
 
 
 @public_bp.get("/notices/<int:notice_id>/notice.pdf")
@@ -191,7 +192,7 @@ def notice_pdf(notice_id: int) -> Response:
                           if latest else None)
 
     pdf = public_support.pdf_cache.get(public_support.pdf_key(notice, url, latest), render)
-    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": "inline; filename=notice.pdf"})
+    return download(pdf, "application/pdf", f"notice-{notice_id}.pdf", inline=True)
 
 
 @public_bp.get("/notices/<int:notice_id>/diff")
@@ -222,8 +223,7 @@ def audit_guide() -> str:
 @access(PUBLIC)
 @limiter.limit("30 per minute")
 def scoring_zip() -> Response:
-    return Response(public_support.scoring_zip()[0], mimetype="application/zip",
-                    headers={"Content-Disposition": "attachment; filename=scoring.zip"})
+    return download(public_support.scoring_zip()[0], "application/zip", "scoring.zip")
 
 
 @bp.get("/")

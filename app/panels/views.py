@@ -8,6 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from app.downloads import download
 from app.errors import DomainError, render_error
 from app.excel import XLSX_MIMETYPE, table_workbook
 from app.ids import id_arg
@@ -147,7 +148,8 @@ def session_order(session_id: int) -> BaseResponse:
 @access("organizer")
 def running_order_pdf(session_id: int) -> Response:
     context = pages.running_order_context(session_id)
-    return Response(render_pdf("running_order.html", **context), mimetype="application/pdf")
+    return download(render_pdf("running_order.html", **context), "application/pdf",
+                    f"running-order-{session_id}.pdf", inline=True)
 
 
 @bp.get("/session/<int:session_id>/blank-sheets.pdf")
@@ -155,7 +157,8 @@ def running_order_pdf(session_id: int) -> Response:
 def blank_sheets_pdf(session_id: int) -> Response:
     per = "session" if request.args.get("per") == "session" else "contestant"
     context = pages.blank_sheets_context(session_id, per)
-    return Response(render_pdf("blank_sheets.html", **context), mimetype="application/pdf")
+    return download(render_pdf("blank_sheets.html", **context), "application/pdf",
+                    f"blank-sheets-{session_id}.pdf", inline=True)
 
 
 @bp.get("/round/<int:round_id>/progress")
@@ -178,8 +181,7 @@ def progress_xlsx(round_id: int) -> Response:
             for p in data.judges]
     body = table_workbook("评分进度", ["评委", "单位", "应评", "已提交", "未提交", "尚未评分的参赛编号"], rows,
                           widths=[10, 18, 8, 8, 8, 60])
-    return Response(body, mimetype=XLSX_MIMETYPE,
-                    headers={"Content-Disposition": "attachment; filename=progress.xlsx"})
+    return download(body, XLSX_MIMETYPE, f"progress-{round_id}.xlsx")
 
 
 @bp.errorhandler(DomainError)

@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.absences.services import is_absent
+from app.downloads import as_download
 from app.errors import DomainError
 from app.ids import id_arg, id_of
 from app.judging.sheets import MarksRefused
@@ -136,9 +137,9 @@ def reconcile(round_id: int, judge_id: int, entry_id: int) -> Any:
 
 def _send_scan(paper_id: int) -> Response:
     path, mime, name = services.scan_file(current_user, paper_id)
-    response = send_file(path, mimetype=mime, as_attachment=False, download_name=name, max_age=0)
+    response = send_file(path, mimetype=mime)
     response.headers["Content-Security-Policy"] = SCAN_CSP
-    return response
+    return as_download(response, name, inline=True, fallback="scan")
 
 
 @bp.get("/scan/<int:paper_id>")

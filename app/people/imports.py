@@ -15,15 +15,9 @@ from app.errors import DomainError
 from app.extensions import db
 from app.judges.models import JUDGE_FIELDS
 from app.people import create
+from app.people.duplicates import check_rows
 from app.people.models import IMPORT_KINDS, ImportBatch
-from app.people.validate import (
-    CONTESTANT_COLUMNS,
-    JUDGE_COLUMNS,
-    Problem,
-    RowChecker,
-    duplicates_in_file,
-    text,
-)
+from app.people.validate import CONTESTANT_COLUMNS, JUDGE_COLUMNS, Problem, RowChecker, text
 from app.people.xlsx import Column, FileRejected, check_upload, read_sheet, template_workbook
 from app.places.models import County
 from app.timeutil import utcnow
@@ -62,25 +56,6 @@ def _is_example(kind: str, values: dict[str, Any], columns: tuple[Column, ...]) 
     return all(text(values.get(c.header)) == e for c, e in zip(columns, EXAMPLES[kind], strict=True))
 
 
-def check_rows(checker: RowChecker, kind: str, contest: Contest, rows: list[dict[str, Any]]) -> None:
-    """Duplicates within the rows and against the contest (problems noted on the checker)."""
-    if kind == "contestants":
-        duplicates_in_file(checker, rows, ("township_id", "village_id"), "村", "同一村（乡镇）", checker.place_label)
-        places = create.existing_places(contest)
-        for row in rows:
-            number = places.get((row["township_id"], row["village_id"]))
-            if number is not None:
-                checker.problem(row["row"], "村" if row["village_id"] else "乡镇", checker.place_label(row),
-                                f"本次比武已有该村（乡镇）的参赛人（编号 {number}）")
-    else:
-        duplicates_in_file(checker, rows, ("name", "phone"), "姓名", "同名同手机号的评委",
-                           lambda r: str(r["name"]))
-        judges = create.existing_judges(contest)
-        for row in rows:
-            if (row["name"], row["phone"]) in judges:
-                checker.problem(row["row"], "姓名", row["name"], "本次比武已有同名同手机号的评委")
-
-
 def preview_import(actor: User, kind: str, filename: str, data: bytes) -> ImportBatch:
     """Check the whole file; keep its rows for confirmation only when every row is right."""
     columns = columns_of(kind)
@@ -96,10 +71,8 @@ def preview_import(actor: User, kind: str, filename: str, data: bytes) -> Import
     for number, values in sheet.rows:
         if _is_example(kind, values, columns):
             continue
-        checked = checker.contestant(number, values) if kind == "contestants" else checker.judge(number, values)
-        if checked is not None:
-            rows.append(checked)
-    if not sheet.rows or (not rows and not checker.problems):
+        rows.append(checker.contestant(number, values) if kind == "contestants" else checker.judge(number, values))
+    if not rows:
         raise FileRejected("文件中没有可导入的数据行（示例行已跳过）")
     check_rows(checker, kind, contest, rows)
     if checker.problems:
@@ -202,7 +175,9 @@ def _instructions(kind: str) -> list[str]:
     if kind == "contestants":
         return ["参赛人导入说明", *common,
                 "组别：乡镇党委书记组不填“村”；村党组织书记组须填写村，且该村须属于所填乡镇。",
+                "街道、开发区不参加乡镇党委书记组，其所辖的村参加村党组织书记组（“乡镇”列填街道或开发区的名称）。",
                 "每个村（乡镇）在一次比武中只能有一名参赛人；编号（T01…、V001…）由系统按顺序自动分配。",
+                "同一人（姓名和手机号相同，或身份证号相同）只能担任一个参赛村（乡镇）的书记。",
                 "子组别可不填；填写时须是该组别已设置的子组别（如 培训班A班）。",
                 "导入时为每位书记创建账号（用户名为 s+村代码 或 t+乡镇代码），登录凭条在“打印登录凭条”页面打印。"]
     return ["评委导入说明", *common,

@@ -16,7 +16,8 @@ from app.errors import NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
 from app.people import create
-from app.people.imports import RowsRefused, check_rows
+from app.people.duplicates import check_rows, person_elsewhere, secretaries_in_contest
+from app.people.imports import RowsRefused
 from app.people.validate import RowChecker, text
 from app.people.xlsx import Column, table_workbook
 from app.places.models import County, Township
@@ -88,8 +89,6 @@ def _checked_new_row(actor: User, kind: str, values: dict[str, Any]) -> tuple[Co
     contest = create.require_contest()
     checker = RowChecker(contest, actor.county_id)
     row = checker.contestant(0, values) if kind == "contestants" else checker.judge(0, values)
-    _refuse_if(checker)
-    assert row is not None
     check_rows(checker, kind, contest, [row])
     _refuse_if(checker)
     return contest, checker, row
@@ -138,14 +137,15 @@ def edit_contestant(actor: User, entry_id: int, values: dict[str, Any]) -> Entry
     subgroup = checker.subgroups.get((entry.group_id, sub_name)) if sub_name else None
     if sub_name and subgroup is None:
         checker.problem(0, "子组别", sub_name, f"{entry.group.name}没有子组别“{sub_name}”")
+    person = {"row": 0, "name": name, "phone": phone, "id_number": id_number}
+    person_elsewhere(checker, person, secretaries_in_contest(entry.group.contest), entry.public_number)
     _refuse_if(checker)
     before = _entry_snapshot(entry)
     entry.subgroup_id = subgroup.id if subgroup else None
     if holder is None or holder.user.display_name != name:
         if holder is not None:
             holder.ended_on = date.today()
-        row = {"name": name, "phone": phone, "id_number": id_number}
-        user = create.Secretaries().account(row, entry.township, entry.village, reuse=False)
+        user = create.Secretaries().account(person, entry.township, entry.village, reuse=False)
         entry.holders.append(EntryHolder(user=user, started_on=date.today()))
     else:
         holder.user.phone = phone

@@ -1,7 +1,6 @@
 """Checking one row of contestants or judges (from a file or a form) against places, groups and scope."""
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -30,6 +29,8 @@ JUDGE_COLUMNS = (
 MISSING = "必填项未填写"
 NOT_YOURS = "不属于您管理的县区"
 FIELD_BY_LABEL = {label: code for code, label in JUDGE_FIELDS.items()}
+TOWNSHIP_GROUP = "township"
+NOT_A_TOWNSHIP = {"street": "街道", "zone": "开发区"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class RowChecker:
         self.letters = letters or {}
         self.groups = {g.name: g for g in contest.groups if g.parent_id is None}
         self.groups.update({g.code: g for g in contest.groups if g.parent_id is None})
+        self.group_codes = {g.id: g.code for g in contest.groups if g.parent_id is None}
         self.subgroups = {(g.parent_id, g.name): g for g in contest.groups if g.parent_id is not None}
         self.problems: list[Problem] = []
 
@@ -186,9 +188,9 @@ class RowChecker:
                 self.problem(row, "村", name, f"{township.name}没有村“{name}”")
         return village
 
-    def contestant(self, row: int, values: dict[str, Any]) -> dict[str, Any] | None:
-        """A checked contestant row (ids and normalised values), or None with problems noted."""
-        before = len(self.problems)
+    def contestant(self, row: int, values: dict[str, Any]) -> dict[str, Any]:
+        """The row's checked values (ids and normalised values, None where wrong or missing), its problems
+        noted: a row with a wrong value is still checked for duplicates, so that every problem shows at once."""
         group_name = text(values.get("组别"))
         group = self.groups.get(group_name)
         if not group_name:
@@ -197,7 +199,12 @@ class RowChecker:
             self.problem(row, "组别", group_name, f"未知的组别“{group_name}”，应为：{'、'.join(self._group_names())}")
         county = self.county(row, values, "县区", required=True)
         township = self.township(row, values, "乡镇", county, required=True)
-        village = self.village(row, values, township, wanted=group is None or group.code != "township")
+        in_township_group = group is not None and group.code == TOWNSHIP_GROUP
+        if in_township_group and township is not None and township.kind in NOT_A_TOWNSHIP:
+            kind = NOT_A_TOWNSHIP[township.kind]
+            self.problem(row, "乡镇", township.name, f"{township.name}是{kind}：{kind}不参加乡镇党委书记组，"
+                         f"其所辖的村参加村党组织书记组")
+        village = self.village(row, values, township, wanted=not in_township_group)
         name = self.required(row, values, "书记姓名")
         phone = self.mobile(row, values)
         id_number = self.id_number(row, values)
@@ -207,15 +214,13 @@ class RowChecker:
             subgroup = self.subgroups.get((group.id, sub_name))
             if subgroup is None:
                 self.problem(row, "子组别", sub_name, f"{group.name}没有子组别“{sub_name}”")
-        if len(self.problems) > before or group is None or county is None or township is None:
-            return None
-        return {"row": row, "group_id": group.id, "subgroup_id": subgroup.id if subgroup else None,
-                "county_id": county.id, "township_id": township.id, "village_id": village.id if village else None,
-                "name": name, "phone": phone, "id_number": id_number}
+        return {"row": row, "group_id": group.id if group else None, "subgroup_id": subgroup.id if subgroup else None,
+                "county_id": county.id if county else None, "township_id": township.id if township else None,
+                "village_id": village.id if village else None, "name": name or None, "phone": phone or None,
+                "id_number": id_number}
 
-    def judge(self, row: int, values: dict[str, Any]) -> dict[str, Any] | None:
-        """A checked judge row, or None with problems noted."""
-        before = len(self.problems)
+    def judge(self, row: int, values: dict[str, Any]) -> dict[str, Any]:
+        """A checked judge row (None where wrong or missing), its problems noted; duplicates are checked after."""
         name = self.required(row, values, "姓名")
         phone = self.mobile(row, values)
         unit = self.required(row, values, "单位")
@@ -228,28 +233,22 @@ class RowChecker:
         county = self.county(row, values, "所在县区", required=False)
         township = self.township(row, values, "所在乡镇", county, required=False)
         id_number = self.id_number(row, values)
-        if len(self.problems) > before:
-            return None
-        return {"row": row, "name": name, "phone": phone, "unit": unit, "field": field,
+        return {"row": row, "name": name or None, "phone": phone or None, "unit": unit, "field": field,
                 "county_id": county.id if county else None, "township_id": township.id if township else None,
                 "id_number": id_number}
 
     def _group_names(self) -> list[str]:
         return sorted({g.name for g in self.groups.values()})
 
+    def place_key(self, checked: dict[str, Any]) -> tuple[int, int | None] | None:
+        """(township, village) of a row, None while its place is unknown (a wrong or missing value)."""
+        group_code = self.group_codes.get(checked["group_id"] or 0)
+        if checked["township_id"] is None or group_code is None:
+            return None
+        if checked["village_id"] is None and group_code != TOWNSHIP_GROUP:
+            return None
+        return checked["township_id"], checked["village_id"]
+
     def place_label(self, checked: dict[str, Any]) -> str:
         village = self.places.village_by_id.get(checked["village_id"] or 0)
         return village.name if village else self.places.township_by_id[checked["township_id"]].name
-
-
-def duplicates_in_file(checker: RowChecker, rows: Sequence[dict[str, Any]], key: tuple[str, ...],
-                       column: str, what: str, label: Callable[[dict[str, Any]], str]) -> None:
-    """Every row that repeats another row's key is a problem, on both rows."""
-    seen: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for checked in rows:
-        seen[tuple(checked[k] for k in key)].append(checked["row"])
-    for checked in rows:
-        others = [n for n in seen[tuple(checked[k] for k in key)] if n != checked["row"]]
-        if others:
-            listed = "、".join(f"第 {n} 行" for n in others)
-            checker.problem(checked["row"], column, label(checked), f"{what}与{listed}重复")

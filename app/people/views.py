@@ -1,17 +1,18 @@
 """Import and list pages for contestants and judges (/organize/people/)."""
 
-import io
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.accounts.switch import switch_active
+from app.downloads import download
 from app.errors import DomainError
 from app.ids import id_arg
 from app.judges.models import JUDGE_FIELDS
+from app.notices.public_support import public_url
 from app.pdf import render_pdf
 from app.people import imports, records, slips
 from app.people.create import require_contest, scoped_batch, scoped_entry, scoped_judge
@@ -30,8 +31,8 @@ JUDGE_FIELDS_OF = {"姓名": "name", "手机号": "phone", "单位": "unit", "�
                    "所在乡镇": "home", "身份证号": "id_number"}
 
 
-def _xlsx(data: bytes, name: str) -> Response:
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
+def _xlsx(data: bytes, name: str, fallback: str) -> Response:
+    return download(data, XLSX, name, fallback=fallback)
 
 
 def _mask_phone(phone: str | None) -> str:
@@ -62,7 +63,8 @@ def contestants() -> str:
 @bp.get("/contestants/export.xlsx")
 @access("organizer")
 def contestants_export() -> Response:
-    return _xlsx(records.export_contestants(current_user, require_contest(), _filters()), "参赛人名单.xlsx")
+    body = records.export_contestants(current_user, require_contest(), _filters())
+    return _xlsx(body, "参赛人名单.xlsx", "contestants")
 
 
 def _secretary_choices(form: SecretaryFields, group_id: int | None) -> None:
@@ -147,7 +149,7 @@ def judges() -> str:
 @bp.get("/judges/export.xlsx")
 @access("organizer")
 def judges_export() -> Response:
-    return _xlsx(records.export_judges(current_user, require_contest()), "评委名单.xlsx")
+    return _xlsx(records.export_judges(current_user, require_contest()), "评委名单.xlsx", "judges")
 
 
 def _judge_form(**data: Any) -> JudgeForm:
@@ -276,7 +278,7 @@ def template(kind: str) -> Response:
     if kind not in imports.SHEETS:
         abort(404)
     name = "参赛人导入模板.xlsx" if kind == "contestants" else "评委导入模板.xlsx"
-    return _xlsx(imports.template_file(current_user, kind), name)
+    return _xlsx(imports.template_file(current_user, kind), name, f"{kind}-template")
 
 
 @bp.get("/demo/contestants.xlsx")
@@ -285,7 +287,7 @@ def demo_file() -> Response:
     contest = imports.demo_contest()
     if contest is None:
         abort(404)
-    return _xlsx(imports.demo_contestants_xlsx(contest), "演示导入文件-参赛人.xlsx")
+    return _xlsx(imports.demo_contestants_xlsx(contest), "演示导入文件-参赛人.xlsx", "demo-contestants")
 
 
 @bp.route("/slips", methods=["GET", "POST"])
@@ -299,7 +301,6 @@ def slips_page() -> Any:
     if form.validate_on_submit():
         issued = slips.issue_slips(current_user, contest, form.target.data or "")
         pdf = render_pdf("login_slips.html", title=issued.title, slips=issued.slips,
-                         login_url=url_for("accounts.login", _external=True))
-        return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=False,
-                         download_name=f"登录凭条-{issued.title}.pdf")
+                         login_url=public_url("accounts.login"))
+        return download(pdf, "application/pdf", f"登录凭条-{issued.title}.pdf", inline=True, fallback="login-slips")
     return render_template("people/slips.html", form=form, contest=contest)

@@ -1,7 +1,6 @@
 """Excel files: checking an upload is a real xlsx, reading its rows, writing templates and exports."""
 
 import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,20 +11,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.errors import DomainError
-from app.excel import safe_cell
+from app.excel import neutralise, safe_cell
+from app.ooxml import BAD_XML, MAX_ROW_NUMBER, FileRejected, check_archive
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
-MAX_UNZIPPED = 200 * 1024 * 1024  # a 5 MB file that inflates beyond this is a zip bomb, not a list
+READ_COLUMNS = 64  # headers further right are not looked for (the templates have at most 8 columns)
 HEADER_FILL = PatternFill("solid", fgColor="F2DEDE")
 EXAMPLE_FILL = PatternFill("solid", fgColor="EEEEEE")
 OPTIONS_SHEET = "选项"
 HELP_SHEET = "说明"
-
-
-class FileRejected(DomainError):
-    """The upload is not an xlsx we can read, or is too large: nothing was stored."""
 
 
 @dataclass(frozen=True)
@@ -62,45 +57,51 @@ def check_upload(filename: str, data: bytes) -> None:
         raise FileRejected("文件扩展名是 .xlsx，但内容是 PDF 文档，不是 Excel 表格")
     if not data.startswith(b"PK\x03\x04"):
         raise FileRejected("文件扩展名是 .xlsx，但内容不是 Excel 表格（可能是改了扩展名的 CSV 或文本文件）")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise FileRejected("文件已损坏或不完整（不是有效的 xlsx 压缩包），请重新保存后上传") from None
+    names = check_archive(data).names
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise FileRejected("文件是压缩包，但不是 Excel 工作簿（缺少 xl/workbook.xml）")
-    if inflated > MAX_UNZIPPED:
-        raise FileRejected("文件解压后过大，无法导入")
 
 
 def read_sheet(data: bytes, preferred: str, columns: Sequence[Column]) -> Sheet:
-    """The data sheet's rows (at most 5,000 non-empty ones), keyed by the known headers."""
+    """The data sheet's rows (at most 5,000 non-empty ones), keyed by the known headers.
+
+    Call check_upload first: it bounds what openpyxl parses here; rows and columns are bounded again
+    because openpyxl pads a sheet out to its declared dimension (which may claim a million rows)."""
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except FileRejected:
+        raise
     except Exception:  # openpyxl raises many kinds for a broken workbook
         raise FileRejected("无法读取该 Excel 文件（文件可能已损坏），请用 Excel 打开后重新保存再上传") from None
     try:
-        names = [n for n in book.sheetnames if n not in (HELP_SHEET, OPTIONS_SHEET)]
-        if not names:
-            raise FileRejected("文件中没有数据工作表")
-        name = preferred if preferred in names else names[0]
-        rows = book[name].iter_rows(values_only=True)
-        header_row = next(rows, None) or ()
-        known = {c.header for c in columns}
-        headers = {str(v).strip(): i for i, v in enumerate(header_row, start=1) if v is not None
-                   and str(v).strip() in known}
-        sheet = Sheet(name, headers)
-        for number, values in enumerate(rows, start=2):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            if len(sheet.rows) >= MAX_ROWS:
-                raise FileRejected(f"数据超过 {MAX_ROWS} 行，请分批导入")
-            sheet.rows.append((number, {h: values[i - 1] if i <= len(values) else None
-                                        for h, i in headers.items()}))
-        return sheet
+        return _rows(book, preferred, columns)
+    except FileRejected:
+        raise
+    except Exception:  # a part that is well-formed XML yet not what openpyxl expects
+        raise FileRejected(BAD_XML) from None
     finally:
         book.close()
+
+
+def _rows(book: Any, preferred: str, columns: Sequence[Column]) -> Sheet:
+    names = [n for n in book.sheetnames if n not in (HELP_SHEET, OPTIONS_SHEET)]
+    if not names:
+        raise FileRejected("文件中没有数据工作表")
+    name = preferred if preferred in names else names[0]
+    rows = book[name].iter_rows(max_row=MAX_ROW_NUMBER, max_col=READ_COLUMNS, values_only=True)
+    header_row = next(rows, None) or ()
+    known = {c.header for c in columns}
+    headers = {str(v).strip(): i for i, v in enumerate(header_row, start=1) if v is not None
+               and str(v).strip() in known}
+    sheet = Sheet(name, headers)
+    for number, values in enumerate(rows, start=2):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        if len(sheet.rows) >= MAX_ROWS:
+            raise FileRejected(f"数据超过 {MAX_ROWS} 行，请分批导入")
+        sheet.rows.append((number, {h: values[i - 1] if i <= len(values) else None
+                                    for h, i in headers.items()}))
+    return sheet
 
 
 def _header(sheet: Worksheet, columns: Sequence[Column]) -> None:
@@ -121,7 +122,7 @@ def table_workbook(title: str, columns: Sequence[Column], rows: Iterable[Sequenc
     sheet.title = title
     _header(sheet, columns)
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append([safe_cell(sheet, v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -138,16 +139,16 @@ def template_workbook(
     sheet.title = title
     _header(sheet, columns)
     for index, value in enumerate(example, start=1):
-        sheet.cell(row=2, column=index, value=value).fill = EXAMPLE_FILL
+        neutralise(sheet.cell(row=2, column=index, value=value)).fill = EXAMPLE_FILL
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append([safe_cell(sheet, v) for v in row])
     lists = book.create_sheet(OPTIONS_SHEET)
     lists.sheet_state = "hidden"
     for list_index, (key, values) in enumerate(options.items(), start=1):
         letter = get_column_letter(list_index)
         lists.cell(row=1, column=list_index, value=key)
         for row_index, value in enumerate(values, start=2):
-            lists.cell(row=row_index, column=list_index, value=value)
+            neutralise(lists.cell(row=row_index, column=list_index, value=value))  # sub-groups are typed in
         for col_index, column in enumerate(columns, start=1):
             if column.options != key or not values:
                 continue

@@ -6,6 +6,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
+from app.downloads import download
 from app.excel import XLSX_MIMETYPE
 from app.ids import id_arg
 from app.organize.services import current_contest
@@ -16,10 +17,6 @@ from app.security import access
 
 bp = Blueprint("reports", __name__, url_prefix="/organize/reports")
 supervise_bp = Blueprint("supervise_reports", __name__, url_prefix="/supervise/reports")
-
-
-def _download(body: bytes, mimetype: str, name: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
 def _stem(contest_id: int, scope: str, number: int) -> str:
@@ -34,17 +31,17 @@ def index() -> str:
 
 def ranking_xlsx(contest_id: int, scope: str, number: int) -> Response:
     body = exports.ranking_xlsx(current_user, contest_id, scope, number)
-    return _download(body, XLSX_MIMETYPE, f"ranking-{_stem(contest_id, scope, number)}.xlsx")
+    return download(body, XLSX_MIMETYPE, f"ranking-{_stem(contest_id, scope, number)}.xlsx")
 
 
 def matrix_xlsx(contest_id: int, scope: str, number: int) -> Response:
     body = exports.matrix_xlsx(current_user, contest_id, scope, number)
-    return _download(body, XLSX_MIMETYPE, f"score-matrix-{_stem(contest_id, scope, number)}.xlsx")
+    return download(body, XLSX_MIMETYPE, f"score-matrix-{_stem(contest_id, scope, number)}.xlsx")
 
 
 def summary_pdf(contest_id: int, scope: str, number: int, group: str) -> Response:
     body = exports.summary_pdf(current_user, contest_id, scope, number, group)
-    return _download(body, "application/pdf", f"score-summary-{_stem(contest_id, scope, number)}-{group}.pdf")
+    return download(body, "application/pdf", f"score-summary-{_stem(contest_id, scope, number)}-{group}.pdf")
 
 
 def judges(contest_id: int, scope: str, number: int) -> str:
@@ -73,7 +70,7 @@ def appraisal_county(contest_id: int, county_id: int) -> str:
 
 def appraisal_xlsx(contest_id: int) -> Response:
     body = exports.appraisal_xlsx(current_user, contest_id, *_version_args())
-    return _download(body, XLSX_MIMETYPE, f"appraisal-{contest_id}.xlsx")
+    return download(body, XLSX_MIMETYPE, f"appraisal-{contest_id}.xlsx")
 
 
 ROUTES: list[tuple[str, Callable[..., Any]]] = [

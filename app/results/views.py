@@ -10,6 +10,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from app.downloads import download
 from app.errors import DomainError
 from app.notices import services as notices
 from app.organize.services import current_contest
@@ -124,5 +125,4 @@ def _package_response(contest_id: int, scope: str, number: int) -> Response:
     version = services.get_version(contest_id, scope, number)
     body = json.dumps(dict(published_package(version.id)), ensure_ascii=False, indent=1)
     name = f"package-{contest_id}-{scope.replace(':', '-')}-v{number}.json"
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+    return download(body, "application/json", name)

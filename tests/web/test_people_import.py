@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
+from app.contests.models import Group
 from app.entries.models import Entry
 from app.extensions import db
 from app.judges.models import Judge
@@ -151,7 +152,8 @@ def test_a_place_that_already_has_an_entry_in_the_contest_is_a_duplicate(client:
 def test_a_county_organizer_may_not_import_another_countys_rows(client: FlaskClient, world: World) -> None:
     add_places(world)
     login(client, "pdorg")
-    html = refused(client, xlsx([village_row(), village_row("北村", township="秀水镇", county="盂县")]))
+    other = village_row("北村", "赵红梅", "13935300002", township="秀水镇", county="盂县")
+    html = refused(client, xlsx([village_row(), other]))
     assert problems_of(html) == [("参赛人", "3", "B（县区）", "盂县", "不属于您管理的县区")]
 
 
@@ -301,3 +303,13 @@ def test_another_countys_batch_is_not_found_and_cannot_be_committed(client: Flas
     assert db.session.get(ImportBatch, batch_id).committed_at is None
     assert "名单.xlsx" not in other.get("/organize/people/import").get_data(as_text=True)
     assert "名单.xlsx" in client.get("/organize/people/import").get_data(as_text=True)
+
+
+def test_a_typed_in_sub_group_name_is_text_in_the_templates_options(client: FlaskClient, world: World) -> None:
+    village = next(g for g in world.contest.groups if g.code == "village")
+    db.session.add(Group(contest_id=world.contest.id, parent_id=village.id, code="evil", name="=1+1", position=9))
+    db.session.commit()
+    login(client, "city")
+    options = load_workbook(io.BytesIO(client.get("/organize/people/template/contestants.xlsx").data))["选项"]
+    cell = next(c for c in options["C"] if c.value == "=1+1")
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)  # was a formula

@@ -169,9 +169,11 @@ def test_exports_mask_ids_and_neutralise_formulas(client: FlaskClient, world: Wo
     assert [c.value for c in sheet[1]] == ["编号", "组别", "子组别", "县区", "乡镇", "村", "书记姓名", "用户名",
                                            "手机号", "身份证号", "状态"]
     assert [c.value for c in sheet[2]] == ["V001", "村党组织书记组", None, "平定县", "冠山镇", "西关村",
-                                           "'=HYPERLINK(\"http://x\")", "sec", "***1234", "1101**********002X", "参赛"]
+                                           "=HYPERLINK(\"http://x\")", "sec", "***1234", "1101**********002X", "参赛"]
+    assert (sheet["G2"].data_type, sheet["G2"].quotePrefix) == ("s", True)  # text, not a formula
     judges = load_workbook(io.BytesIO(client.get("/organize/people/judges/export.xlsx").data))["评委"]
-    assert [c.value for c in judges[2]][:4] == ["judge", "评委甲", "'+cmd|' /C calc'!A0", "农业"]
+    assert [c.value for c in judges[2]][:4] == ["judge", "评委甲", "+cmd|' /C calc'!A0", "农业"]
+    assert (judges["C2"].data_type, judges["C2"].quotePrefix) == ("s", True)
 
 
 def test_a_forgotten_password_is_reset_with_a_new_code_that_signs_in(client: FlaskClient, world: World) -> None:
@@ -271,3 +273,22 @@ def test_the_demo_file_link_gives_every_entry_as_an_import_row(client: FlaskClie
     assert [[c.value for c in row][:5] for row in sheet.iter_rows(min_row=3)] == [
         ["村党组织书记组", "平定县", "冠山镇", "西关村", "书记甲"],
         ["村党组织书记组", "盂县", "秀水镇", "东关村", "书记乙"]]
+
+
+def test_a_name_that_starts_like_a_formula_survives_an_export_and_a_re_import_unchanged(
+        client: FlaskClient, world: World) -> None:
+    from app.contests.models import Contest, Group
+
+    world.users["secretary"].phone, world.users["other_secretary"].phone = "13935300041", "13935300042"
+    world.users["secretary"].display_name = "-书记甲"  # a stray dash typed before the name
+    data = demo_contestants_xlsx(world.contest)
+    assert load_workbook(io.BytesIO(data))["参赛人"]["E3"].value == "-书记甲"  # row 2 is the example
+    copy = Contest(year=2023, name="2023年度大比武", status="draft", tie_break=[],
+                   groups=[Group(code="village", name="村党组织书记组", position=1)])
+    db.session.add(copy)
+    db.session.commit()
+    login(client, "city")
+    commit(client, batch_id_of(upload(client, "contestants", data)))
+    made = db.session.execute(select(Entry).where(Entry.contest_id == copy.id, Entry.public_number == "V001")
+                              ).scalar_one()
+    assert made.current_holder.user.display_name == "-书记甲"  # was "'-书记甲"

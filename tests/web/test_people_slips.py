@@ -99,3 +99,19 @@ def test_judges_slips_cover_new_judges_only(client: FlaskClient, world: World, t
     text = pdf_text(print_slips(client, "judges"), tmp_path)
     assert "j01" in text and "钱评" in text and len(CODE_RE.findall(text)) == 1
     assert signs_in(client, "j01", CODE_RE.findall(text)[0])
+
+
+def test_slips_are_never_stored_and_their_login_address_is_the_public_one(
+        client: FlaskClient, world: World, tmp_path: Path) -> None:
+    client.application.config["PUBLIC_BASE_URL"] = "https://dbw.example.cn:8443/"
+    login(client, "city")
+    import_two(client, world)
+    token = csrf_from(client.get("/organize/people/slips").get_data(as_text=True))
+    target = f"county:{world.pingding.id}"
+    response = client.post("/organize/people/slips", data={"csrf_token": token, "target": target})
+    assert response.headers["Cache-Control"] == "no-store"  # was no-cache: a proxy or the browser kept the codes
+    assert response.headers["Content-Disposition"] == (
+        "inline; filename=login-slips.pdf; filename*=UTF-8''%E7%99%BB%E5%BD%95%E5%87%AD%E6%9D%A1-"
+        "%E5%B9%B3%E5%AE%9A%E5%8E%BF.pdf")  # 登录凭条-平定县.pdf
+    text = pdf_text(response.data, tmp_path)
+    assert "https://dbw.example.cn:8443/login" in text and "localhost" not in text

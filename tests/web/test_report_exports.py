@@ -99,7 +99,7 @@ def test_ranking_totals_follow_the_places_in_the_published_package(world: World,
 def test_matrix_marks_and_sheet_totals_use_the_criterion_steps_places(client: FlaskClient, pub: Published) -> None:
     login(client, "city")
     sheet = sheet_of(client, url(pub, "score-matrix.xlsx"))
-    assert cells(sheet, 6)[3:9] == [("'@评委丁", "General"), (10, "0.0"), (5, "0.0"), (15, "0.0"), (1, "General"),
+    assert cells(sheet, 6)[3:9] == [("@评委丁", "General"), (10, "0.0"), (5, "0.0"), (15, "0.0"), (1, "General"),
                                     ("手机", "General")]
 
 
@@ -125,7 +125,7 @@ def test_number_formats_and_places_of_steps() -> None:
     assert [places_of(Decimal(s)) for s in ("1", "0.5", "0.25", "20", "0.50")] == [0, 1, 2, 0, 1]
     assert places_of(Decimal("1"), Decimal("0.5")) == 1  # min 0.5, step 1: marks 0.5, 1.5, …
     book = load_workbook(BytesIO(workbook([Spec("t", ["a", "b"], [[Number(Decimal("81.50"), 2), "-1"]])])))
-    assert cells(book.worksheets[0], 2) == [(81.5, "0.00"), ("'-1", "General")]
+    assert cells(book.worksheets[0], 2) == [(81.5, "0.00"), ("-1", "General")]
 
 
 # --- 评分汇总表: rule text and footer ---------------------------------------------------------------

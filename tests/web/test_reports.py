@@ -87,8 +87,8 @@ def test_a_name_that_starts_like_a_formula_is_written_as_text(client: FlaskClien
     db.session.commit()
     login(client, "city")
     sheet = sheet_of(client, f"{base(pub)}/ranking.xlsx")
-    assert sheet["D7"].value == f"'{prefix}HYPERLINK(\"http://evil\")"
-    assert sheet["D7"].data_type == "s"
+    assert sheet["D7"].value == f"{prefix}HYPERLINK(\"http://evil\")"  # exactly the name: no visible apostrophe
+    assert sheet["D7"].data_type == "s" and sheet["D7"].quotePrefix is True  # text, and stays text when edited
 
 
 def test_a_county_organizer_exports_only_their_countys_rows_with_the_city_ranks(
@@ -108,7 +108,7 @@ def test_the_score_matrix_has_one_row_per_judge_and_contestant_with_real_names(
     assert rows[0] == ["轮次", "编号", "单位", "评委", "指标1", "指标2", "评分表合计", "版本", "来源"]
     assert len(rows) == 1 + 16
     assert rows[1:5] == [
-        ["年初比规划", "V001", "平定县冠山镇西关村", "'@评委丁", 10, 5, 15, 1, "手机"],
+        ["年初比规划", "V001", "平定县冠山镇西关村", "@评委丁", 10, 5, 15, 1, "手机"],
         ["年初比规划", "V001", "平定县冠山镇西关村", "评委丙", 18.5, 5, 23.5, 1, "手机"],
         ["年初比规划", "V001", "平定县冠山镇西关村", "评委乙", 17.5, 5, 22.5, 1, "手机"],
         ["年初比规划", "V001", "平定县冠山镇西关村", "评委甲", 18, 5, 23, 1, "手机"],
