@@ -43,3 +43,7 @@ class AccountForm(FlaskForm):
     role = SelectField("角色", choices=[])
     county_id = SelectField("所属县区", choices=[], coerce=str)
     unit = StringField("单位", validators=[Optional(), Length(max=64, message="单位名称过长")])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("新角色", choices=[])

@@ -42,8 +42,15 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column()
+    # Copied into each session at sign-in and compared at every request: raising it ends every session of the
+    # account on every device (sessions are signed cookies, so nothing on the server can be deleted instead).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     county: Mapped[County | None] = relationship()
+
+    def end_sessions(self) -> None:
+        """Sign the account out everywhere (logout, password change or reset, deactivation, role change)."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive users

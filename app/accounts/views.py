@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from app.accounts import services
 from app.accounts.forms import ChangePasswordForm, LoginForm
+from app.accounts.loader import keep_this_session
 from app.errors import DomainError
 from app.extensions import limiter
 from app.ratelimit import login_username
@@ -73,6 +74,7 @@ def login() -> Any:
 @bp.post("/logout")
 @access(AUTHENTICATED)
 def logout() -> Response:
+    services.sign_out(current_user)
     logout_user()
     flash("您已安全退出。", "success")
     return redirect(url_for("accounts.login"))
@@ -88,6 +90,7 @@ def change_password() -> Any:
         except DomainError as error:
             form.current.errors = [error.message]
         else:
+            keep_this_session(current_user)  # every other device is signed out
             flash("密码已修改。", "success")
             return redirect(home_url())
     return render_template("accounts/change_password.html", form=form)

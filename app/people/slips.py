@@ -94,6 +94,7 @@ def issue_slips(actor: User, contest: Contest, target: str) -> Slips:
         code = new_activation_code()
         user.activation_digest = activation_digest(code)
         user.must_change_password = True
+        user.end_sessions()  # a session opened with the earlier code ends with it
         slips.append({"name": user.display_name, "unit": unit, "username": user.username, "code": code,
                       "role": user.role_label})
     audit.record("login_slips_issued", "contest", contest.id,
