@@ -4,7 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.contests.forms import REQUIRED, ChineseDecimalField, ChoiceField
+from app.contests.forms import REQUIRED, ChineseDecimalField
+from app.forms import ChoiceField
 
 
 class AdjustmentForm(FlaskForm):

@@ -4,17 +4,17 @@ from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, Field, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, Field, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.contests.models import CONTEST_STATUSES, PANEL_METHODS, ROUND_MODES
 from app.contests.rounds import ADJUSTMENT_KINDS, NORMALIZE
 from app.contests.services import ABSENT_ROUND, RANKING
+from app.forms import ChoiceField
 
 REQUIRED = "请填写此项"
 NUMBER = "请填写数字"
 WHOLE = "请填写整数"
-CHOOSE = "请从列表中选择"
 
 
 def four_places(form: Any, field: Field) -> None:
@@ -52,26 +52,6 @@ class ChineseDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError("请填写有效日期，如 2023-03-15") from error
-
-
-class ChoiceField(SelectField):
-    """A select whose refusals read in Chinese."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.type = "SelectField"  # rendered as a select by the form macros
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(CHOOSE) from error
-
-    def pre_validate(self, form: Any) -> None:
-        try:
-            super().pre_validate(form)
-        except ValidationError as error:
-            raise ValidationError(CHOOSE) from error
 
 
 def points(label: str, required: bool = True) -> DecimalField:

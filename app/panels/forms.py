@@ -1,18 +1,20 @@
 """Forms for panels, recusals and sessions: shape and ranges only."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TimeField
+from wtforms import DateField, IntegerField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.forms import ChoiceField, MultipleChoiceField
 
 REQUIRED = "请填写此项"
 
 
 class PanelForm(FlaskForm):
     name = StringField("评委组名称", validators=[DataRequired(REQUIRED), Length(max=64, message="名称过长")])
-    group_id = SelectField("组别", coerce=int)
-    session_id = SelectField("场次（可选）", coerce=int)
-    county_id = SelectField("县区（现场观摩小组，可选）", coerce=int)
-    recusal_scope = SelectField("回避范围", choices=[("county", "同县区回避"), ("township", "同乡镇回避")])
+    group_id = ChoiceField("组别", coerce=int)
+    session_id = ChoiceField("场次（可选）", coerce=int)
+    county_id = ChoiceField("县区（现场观摩小组，可选）", coerce=int)
+    recusal_scope = ChoiceField("回避范围", choices=[("county", "同县区回避"), ("township", "同乡镇回避")])
 
 
 class DrawForm(PanelForm):
@@ -25,19 +27,19 @@ class DrawForm(PanelForm):
 
 
 class ManualPanelForm(PanelForm):
-    judge_ids = SelectMultipleField("评委（按座次顺序选择）", coerce=int,
+    judge_ids = MultipleChoiceField("评委（按座次顺序选择）", coerce=int,
                                     validators=[DataRequired("请至少选择一位评委")])
 
 
 class RecusalForm(FlaskForm):
-    judge_id = SelectField("评委", coerce=int)
+    judge_id = ChoiceField("评委", coerce=int)
     public_number = StringField("参赛编号（如 V001）", validators=[DataRequired(REQUIRED), Length(max=16)])
     reason = StringField("回避理由", validators=[DataRequired(REQUIRED), Length(max=200, message="理由过长")])
 
 
 class SessionForm(FlaskForm):
     name = StringField("场次名称", validators=[DataRequired(REQUIRED), Length(max=64, message="名称过长")])
-    group_id = SelectField("组别", coerce=int)
+    group_id = ChoiceField("组别", coerce=int)
     held_on = DateField("日期", validators=[DataRequired("请填写有效日期")])
     starts_at = TimeField("开始时间", validators=[DataRequired("请填写有效时间")])
     venue = StringField("地点", validators=[Optional(), Length(max=120, message="地点过长")])

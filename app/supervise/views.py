@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from app.accounts import admin
-
 from app.audit import labels
 from app.audit import services as audit
 from app.audit.models import AuditEvent
