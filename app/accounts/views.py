@@ -11,7 +11,7 @@ from app.accounts.forms import ChangePasswordForm, LoginForm
 from app.accounts.loader import keep_this_session
 from app.errors import DomainError
 from app.extensions import limiter
-from app.ratelimit import login_username
+from app.ratelimit import login_username, note_login_lock
 from app.security import AUTHENTICATED, PUBLIC, access
 
 bp = Blueprint("accounts", __name__)
@@ -51,8 +51,10 @@ def index() -> Response:
     key_func=login_username,
     methods=["POST"],
     deduct_when=lambda response: response.status_code != 302,  # only failed attempts count
+    on_breach=note_login_lock("username"),
 )
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               on_breach=note_login_lock("address"))
 def login() -> Any:
     if current_user.is_authenticated and request.method == "GET":
         return redirect(home_url())
