@@ -124,7 +124,7 @@ def test_only_a_supervisor_changes_a_supervisors_account(app: Flask, world: Worl
         db.session.expire_all()
         count = db.session.execute(select(func.count(User.id)).where(User.role == "supervisor")).scalar_one()
         user = db.session.get(User, target.id)
-        return count, user.role, user.active, user.activation_digest, user.session_epoch  # type: ignore[union-attr]
+        return count, user.role, user.active, user.activation_digest, user.password_hash  # type: ignore[union-attr]
 
     before = snapshot()
     client = app.test_client()
