@@ -13,8 +13,10 @@ from app.accounts.passwords import (
     new_activation_code,
 )
 from app.audit import services as audit
+from app.entries.models import EntryHolder
 from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
+from app.judges.models import Judge
 from app.places.models import County
 from app.timeutil import utcnow
 from app.validation import normalise_mobile
@@ -215,8 +217,11 @@ def change_role(actor: User | None, user_id: int, role: str) -> User:
             raise ForbiddenError(SUPERVISORS_ONLY if role == "supervisor" else "您不能把账号改为该角色")
     if role == user.role:
         raise DomainError(f"该账号已是{ROLE_LABELS[role]}")
+    if role == "supervisor" and _holds_contest_duties(user.id):
+        # Organizers issue judges' cards and secretaries' slips: such an account must never open as a supervisor.
+        raise DomainError("该账号是评委或参赛书记，不能改为监督员；请另建监督员账号")
     if role == "supervisor" and user.county_id is not None:
-        raise DomainError("监督员的范围是全市，不属于某个县区；请先由市级组织者调整所属县区")
+        raise DomainError("监督员的范围是全市，不属于某个县区；请另建监督员账号")
     before = {"role": user.role}
     user.role = role
     user.end_sessions()
@@ -224,6 +229,11 @@ def change_role(actor: User | None, user_id: int, role: str) -> User:
                  actor=_audit_actor(actor))
     db.session.commit()
     return user
+
+
+def _holds_contest_duties(user_id: int) -> bool:
+    return any(db.session.execute(select(model.id).where(model.user_id == user_id).limit(1)).first()
+               for model in (Judge, EntryHolder))
 
 
 def list_accounts(actor: User, role: str | None = None) -> list[User]:

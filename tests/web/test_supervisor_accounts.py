@@ -127,3 +127,13 @@ def test_a_supervisor_in_a_county_is_refused(world: World) -> None:
     with pytest.raises(Exception, match="监督员的范围是全市"):
         services.create_account(None, services.NewAccount(
             display_name="纪检员", username="sup3", phone="", role="supervisor", county_id=world.pingding.id, unit=""))
+
+
+def test_a_judge_or_secretary_account_never_becomes_a_supervisor(app: Flask, world: World) -> None:
+    """Organizers issue judges' cards and secretaries' slips, so such an account opening as a supervisor would
+    hand the organizer the supervisor's role."""
+    runner = app.test_cli_runner()
+    for username in ("judge", "sec"):
+        result = runner.invoke(args=["accounts", "set-role", username, "supervisor"])
+        assert result.exit_code == 1 and "不能改为监督员" in result.output, username
+    assert state(world.users["judge"].id)[0] == "judge"
