@@ -5,7 +5,7 @@ uses them directly (tests/web/test_choice_fields.py walks every form)."""
 
 from typing import Any
 
-from wtforms import RadioField, SelectField, SelectMultipleField
+from wtforms import RadioField, SelectField, SelectMultipleField, TimeField
 from wtforms.validators import ValidationError
 
 CHOOSE = "请从列表中选择"
@@ -51,3 +51,13 @@ class RadioChoiceField(ChineseChoices, RadioField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.type = "RadioField"
+
+
+class ChineseTimeField(TimeField):
+    """A time field whose parse error reads in Chinese."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("请填写有效时间，如 09:00") from error

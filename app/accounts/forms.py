@@ -17,7 +17,8 @@ class LoginForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField("当前密码或激活码", validators=[DataRequired(REQUIRED), Length(max=128)])
+    current = PasswordField("当前密码或激活码",
+                            validators=[DataRequired(REQUIRED), Length(max=128, message="密码过长")])
     new = PasswordField(
         "新密码",
         validators=[

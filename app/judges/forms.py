@@ -1,8 +1,10 @@
 """Judge forms: the PIN typed on a phone, and the hidden judge id of an organizer's action."""
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField
+from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, Optional, Regexp
+
+from app.contests.forms import ChineseIntegerField
 
 
 def _digits_only(value: str | None) -> str | None:
@@ -21,5 +23,5 @@ class PinForm(FlaskForm):
 class JudgeActionForm(FlaskForm):
     """One judge (judge_id), or for card printing which="missing": every judge without a card."""
 
-    judge_id = IntegerField(validators=[Optional()])
-    which = HiddenField(validators=[Optional(), AnyOf(["missing"])])
+    judge_id = ChineseIntegerField(validators=[Optional()])
+    which = HiddenField(validators=[Optional(), AnyOf(["missing"], message="请求无效")])

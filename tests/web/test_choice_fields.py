@@ -7,7 +7,9 @@ import pytest
 from flask import Flask
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
+from wtforms import DateTimeField, DecimalField, FloatField, IntegerField
 from wtforms.fields.choices import SelectFieldBase
+from wtforms.validators import AnyOf, EqualTo, Length, NumberRange, Regexp
 
 import app as package
 from app.forms import CHOOSE, ChineseChoices, ChoiceField, MultipleChoiceField, RadioChoiceField
@@ -33,6 +35,25 @@ def test_no_form_uses_a_choice_field_that_answers_in_english() -> None:
     english = [f"{form.__module__}.{form.__name__}.{name}" for form in forms for name in dir(form)
                if issubclass(getattr(getattr(form, name), "field_class", object), SelectFieldBase)
                and not issubclass(getattr(form, name).field_class, ChineseChoices)]
+    assert english == []
+
+
+PARSING = (DateTimeField, DecimalField, FloatField, IntegerField)  # DateField and TimeField are DateTimeFields
+WORDY = (AnyOf, EqualTo, Length, NumberRange, Regexp)  # validators whose default message is English
+
+
+def test_every_parsing_field_and_bounded_validator_speaks_chinese() -> None:
+    english = []
+    for form in product_forms():
+        for name in dir(form):
+            unbound = getattr(form, name)
+            field_class = getattr(unbound, "field_class", None)
+            if field_class is None:
+                continue
+            if issubclass(field_class, PARSING) and not field_class.__module__.startswith("app."):
+                english.append(f"{form.__name__}.{name}: {field_class.__name__}")
+            english += [f"{form.__name__}.{name}: {type(v).__name__}" for v in unbound.kwargs.get("validators") or []
+                        if isinstance(v, WORDY) and not v.message]
     assert english == []
 
 

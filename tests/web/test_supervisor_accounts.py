@@ -13,7 +13,7 @@ from app.audit.models import AuditEvent
 from app.errors import ForbiddenError
 from app.extensions import db
 from tests.conftest import csrf_from, login
-from tests.factories import World, make_user
+from tests.factories import World
 
 CODE_RE = re.compile(r"\b([2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5})\b")
 SUPERVISORS_ONLY = "监督员账号只能由其他监督员或服务器管理员（命令行 flask accounts）创建、重置和停用"
