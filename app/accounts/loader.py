@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Flask, session
 from flask_login import user_logged_in
+from sqlalchemy.orm import undefer
 
 from app.accounts.models import User
 from app.extensions import db, login_manager
@@ -15,7 +16,7 @@ EPOCH_KEY = "account_epoch"
 def load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id), options=[undefer(User.session_epoch)])
     if user is None or not user.active or session.get(EPOCH_KEY) != user.session_epoch:
         # Ended elsewhere (logout, password change or reset, deactivation, role change): sign this one out too.
         session.clear()

@@ -22,5 +22,5 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.drop_column('session_epoch')
+    # A plain DROP COLUMN (SQLite 3.35+): a batch copy would drop the table that other tables' foreign keys name.
+    op.drop_column('user_account', 'session_epoch')
