@@ -63,11 +63,13 @@ def check_database(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table, for SQLAlchemy and Alembic)
     from app.db_setup import configure_engine
+    from app.ratelimit import log_storage_warnings
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    log_storage_warnings()
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "请先登录。"

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask audit verify`, `flask demo load`, `flask demo accounts`."""
+"""Command-line tools: `flask audit verify`, `flask demo load`, `flask demo accounts`, `flask accounts …`."""
 
 import json
 import time
@@ -61,5 +61,8 @@ def demo_accounts(as_json: bool, role: str | None) -> None:
 
 
 def register(app: Flask) -> None:
+    from app.accounts.cli import accounts_cli
+
+    app.cli.add_command(accounts_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(demo_cli)

@@ -21,6 +21,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down: limits go on in each process's memory (logged, and /healthz says "degraded") rather than
+        # every login failing; a dead host is given up on within a second.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "LOGIN_LIMIT_PER_USERNAME": "5 per 10 minutes",
         "LOGIN_LIMIT_PER_ADDRESS": "300 per 10 minutes",
         # werkzeug's scrypt at its standard cost; tests may pass a cheaper method.

@@ -1,8 +1,10 @@
 """Account forms: shape and length only; the services decide what is allowed."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+from app.forms import ChoiceField
 
 REQUIRED = "请填写此项"
 
@@ -15,7 +17,8 @@ class LoginForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField("当前密码或激活码", validators=[DataRequired(REQUIRED), Length(max=128)])
+    current = PasswordField("当前密码或激活码",
+                            validators=[DataRequired(REQUIRED), Length(max=128, message="密码过长")])
     new = PasswordField(
         "新密码",
         validators=[
@@ -40,6 +43,10 @@ class AccountForm(FlaskForm):
         ],
     )
     phone = StringField("手机号", validators=[Optional(), Length(max=20, message="手机号过长")])
-    role = SelectField("角色", choices=[])
-    county_id = SelectField("所属县区", choices=[], coerce=str)
+    role = ChoiceField("角色", choices=[])
+    county_id = ChoiceField("所属县区", choices=[], coerce=str)
     unit = StringField("单位", validators=[Optional(), Length(max=64, message="单位名称过长")])
+
+
+class RoleForm(FlaskForm):
+    role = ChoiceField("新角色", choices=[])

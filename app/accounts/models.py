@@ -25,6 +25,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     """A person who signs in. county_id is the scope of an organizer or clerk (None: the city)."""
 
     __tablename__ = "user_account"
+    # Nor fetched back at insert (RETURNING): see session_epoch.
+    __mapper_args__ = {"eager_defaults": False}
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(64))
@@ -42,8 +44,17 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column()
+    # Copied into each session at sign-in and compared at every request: raising it ends every session of the
+    # account on every device (sessions are signed cookies, so nothing on the server can be deleted instead).
+    # Deferred, with only a server default: inserts and ordinary reads of accounts leave it out (they also run on
+    # the schema before it, as the migration tests do); the user loader asks for it.
+    session_epoch: Mapped[int] = mapped_column(server_default="0", deferred=True)
 
     county: Mapped[County | None] = relationship()
+
+    def end_sessions(self) -> None:
+        """Sign the account out everywhere (logout, password change or reset, deactivation, role change)."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive users

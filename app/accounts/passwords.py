@@ -16,8 +16,20 @@ def hash_password(password: str, method: str | None = None) -> str:
     return generate_password_hash(password, method=method or current_app.config["PASSWORD_HASH_METHOD"])
 
 
+# A hash of a random secret per hash method, checked when an account has no password (or there is no account),
+# so that every login attempt spends the same slow-hash work.
+_STAND_IN: dict[str, str] = {}
+
+
 def check_password(stored: str | None, password: str) -> bool:
-    return bool(stored) and check_password_hash(stored or "", password)
+    """Whether the password matches; always one slow hash, even when nothing is stored."""
+    if stored:
+        return check_password_hash(stored, password)
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _STAND_IN:
+        _STAND_IN[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    check_password_hash(_STAND_IN[method], password)
+    return False
 
 
 def keyed_digest(value: str) -> str:

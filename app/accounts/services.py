@@ -1,10 +1,10 @@
-"""Account use cases: sign in, change password, create, deactivate, reissue activation codes."""
+"""Account use cases: sign in and out, change password, create, deactivate, reissue codes, change roles."""
 
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.accounts.models import ROLES, SCOPED_ROLES, User
+from app.accounts.models import ROLE_LABELS, ROLES, SCOPED_ROLES, User
 from app.accounts.passwords import (
     activation_digest,
     activation_matches,
@@ -13,8 +13,10 @@ from app.accounts.passwords import (
     new_activation_code,
 )
 from app.audit import services as audit
+from app.entries.models import EntryHolder
 from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
+from app.judges.models import Judge
 from app.places.models import County
 from app.timeutil import utcnow
 from app.validation import normalise_mobile
@@ -30,8 +32,9 @@ def authenticate(username: str, secret: str) -> User:
     """The account for a username and its password or one-time activation code."""
     name = username.strip()
     user = db.session.execute(select(User).where(User.username == name)).scalar_one_or_none()
-    by_password = user is not None and check_password(user.password_hash, secret)
-    by_code = user is not None and not by_password and activation_matches(user.activation_digest, secret)
+    # One slow hash whatever the account (unknown, code only, deactivated): the answer's time tells no username.
+    by_password = check_password(user.password_hash if user else None, secret)
+    by_code = activation_matches(user.activation_digest if user else None, secret) and not by_password
     if user is None or not (by_password or by_code) or not user.active:
         # Only someone who knows the secret learns that the account is deactivated.
         inactive = user is not None and (by_password or by_code) and not user.active
@@ -48,6 +51,12 @@ def authenticate(username: str, secret: str) -> User:
     return user
 
 
+def sign_out(user: User) -> None:
+    """Logout ends the account's sessions on every device, not only this one (a saved cookie stops working)."""
+    user.end_sessions()
+    db.session.commit()
+
+
 def _label(user: User) -> tuple[int, str]:
     return user.id, f"{user.display_name}（{user.username}）"
 
@@ -61,6 +70,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     user.activation_digest = None
     user.must_change_password = False
+    user.end_sessions()  # a session stolen with the old password ends too
     audit.record("password_changed", "user", user.id)
     db.session.commit()
 
@@ -81,24 +91,45 @@ class IssuedCode:
     code: str
 
 
+# The server's operator at the command line (`flask accounts …`): no account, outside every rule below.
+OPERATOR = (None, "服务器管理员（命令行）")
+SUPERVISORS_ONLY = "监督员账号只能由其他监督员或服务器管理员（命令行 flask accounts）创建、重置和停用"
+
+
 def _check_scope(actor: User, county_id: int | None) -> None:
     if actor.county_id is not None and county_id != actor.county_id:
         raise ForbiddenError("县区组织者只能管理本县区的账号")
 
 
 def roles_actor_may_create(actor: User) -> list[str]:
+    """Separation of duties: organizers never make supervisors (纪检监督); supervisors make only fellow supervisors."""
+    if actor.role == "supervisor":
+        return ["supervisor"]
+    if actor.role != "organizer":
+        return []
     if actor.county_id is None:
-        return list(ROLES)
+        return [role for role in ROLES if role != "supervisor"]
     return ["clerk", "judge", "secretary"]
 
 
-def create_account(actor: User, data: NewAccount) -> IssuedCode:
-    """A new account with a one-time activation code; the user sets a password at first login."""
-    if data.role not in roles_actor_may_create(actor):
-        raise ForbiddenError("您不能创建该角色的账号")
-    _check_scope(actor, data.county_id)
-    if data.role in SCOPED_ROLES and actor.county_id is not None and data.county_id is None:
-        raise ForbiddenError("县区组织者只能创建本县区的账号")
+def _audit_actor(actor: User | None) -> tuple[int | None, str] | None:
+    return OPERATOR if actor is None else None
+
+
+def create_account(actor: User | None, data: NewAccount) -> IssuedCode:
+    """A new account with a one-time activation code; the user sets a password at first login.
+    actor None is the server's operator at the command line."""
+    if actor is not None:
+        if data.role not in roles_actor_may_create(actor):
+            raise ForbiddenError(SUPERVISORS_ONLY if "supervisor" in (data.role, actor.role)
+                                 else "您不能创建该角色的账号")
+        _check_scope(actor, data.county_id)
+        if data.role in SCOPED_ROLES and actor.county_id is not None and data.county_id is None:
+            raise ForbiddenError("县区组织者只能创建本县区的账号")
+    if data.role not in ROLES:
+        raise DomainError("所选角色不存在")
+    if data.role == "supervisor" and data.county_id is not None:
+        raise DomainError("监督员的范围是全市，不属于某个县区")
     if data.county_id is not None and db.session.get(County, data.county_id) is None:
         raise DomainError("所选县区不存在")
     phone = None
@@ -116,55 +147,101 @@ def create_account(actor: User, data: NewAccount) -> IssuedCode:
     )
     db.session.add(user)
     db.session.flush()
-    audit.record("account_created", "user", user.id, after=_public_fields(user))
+    audit.record("account_created", "user", user.id, after=_public_fields(user), actor=_audit_actor(actor))
     db.session.commit()
     return IssuedCode(user, code)
 
 
 def may_manage(actor: User, user: User) -> bool:
     """A county organizer manages the roles they may create (not a fellow organizer of the county); the city
-    organizer manages every account; anyone their own."""
+    organizer every account but supervisors; a supervisor only supervisors; anyone their own."""
     return user.id == actor.id or user.role in roles_actor_may_create(actor)
 
 
-def scoped_user(actor: User, user_id: int) -> User:
+def scoped_user(actor: User | None, user_id: int) -> User:
     """An account the actor may manage: 404 for another county's ids (not revealed), 403 for a role above them."""
     user = db.session.get(User, user_id)
-    if user is None or (actor.county_id is not None and user.county_id != actor.county_id):
+    if user is None or (actor is not None and actor.county_id is not None and user.county_id != actor.county_id):
         raise NotFoundError("账号不存在")
-    if not may_manage(actor, user):
+    if actor is not None and not may_manage(actor, user):
+        if "supervisor" in (user.role, actor.role):
+            raise ForbiddenError(SUPERVISORS_ONLY if user.role == "supervisor" else "监督员只能管理监督员账号")
         raise ForbiddenError("县区组织者只能管理本县区的录入员、评委和书记账号")
     return user
 
 
-def set_active(actor: User, user_id: int, active: bool) -> User:
+def user_by_username(username: str) -> User:
+    user = db.session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
+    if user is None:
+        raise NotFoundError(f"没有用户名为“{username}”的账号")
+    return user
+
+
+def set_active(actor: User | None, user_id: int, active: bool) -> User:
     user = scoped_user(actor, user_id)
-    if user.id == actor.id:
+    if actor is not None and user.id == actor.id:
         raise DomainError("不能停用自己的账号")
     before = {"active": user.active}
     user.active = active
+    if not active:
+        user.end_sessions()
     audit.record("account_activated" if active else "account_deactivated", "user", user.id, before=before,
-                 after={"active": active})
+                 after={"active": active}, actor=_audit_actor(actor))
     db.session.commit()
     return user
 
 
-def reissue_code(actor: User, user_id: int) -> IssuedCode:
-    """Reset a forgotten password: a new activation code replaces the password."""
+def reissue_code(actor: User | None, user_id: int) -> IssuedCode:
+    """Reset a forgotten password: a new activation code replaces the password and ends every session."""
     user = scoped_user(actor, user_id)
     code = new_activation_code()
     user.activation_digest = activation_digest(code)
     user.password_hash = None
     user.must_change_password = True
-    audit.record("activation_code_issued", "user", user.id)
+    user.end_sessions()
+    audit.record("activation_code_issued", "user", user.id, actor=_audit_actor(actor))
     db.session.commit()
     return IssuedCode(user, code)
+
+
+def change_role(actor: User | None, user_id: int, role: str) -> User:
+    """Give an account another role; its sessions end, so the new role's rights start at the next sign-in.
+    An organizer can neither make a supervisor nor turn one into anything else (scoped_user refuses that)."""
+    user = scoped_user(actor, user_id)
+    if role not in ROLES:
+        raise DomainError("所选角色不存在")
+    if actor is not None:
+        if user.id == actor.id:
+            raise DomainError("不能更改自己的角色")
+        if role not in roles_actor_may_create(actor):
+            raise ForbiddenError(SUPERVISORS_ONLY if role == "supervisor" else "您不能把账号改为该角色")
+    if role == user.role:
+        raise DomainError(f"该账号已是{ROLE_LABELS[role]}")
+    if role == "supervisor" and _holds_contest_duties(user.id):
+        # Organizers issue judges' cards and secretaries' slips: such an account must never open as a supervisor.
+        raise DomainError("该账号是评委或参赛书记，不能改为监督员；请另建监督员账号")
+    if role == "supervisor" and user.county_id is not None:
+        raise DomainError("监督员的范围是全市，不属于某个县区；请另建监督员账号")
+    before = {"role": user.role}
+    user.role = role
+    user.end_sessions()
+    audit.record("account_role_changed", "user", user.id, before=before, after={"role": role},
+                 actor=_audit_actor(actor))
+    db.session.commit()
+    return user
+
+
+def _holds_contest_duties(user_id: int) -> bool:
+    return any(db.session.execute(select(model.id).where(model.user_id == user_id).limit(1)).first()
+               for model in (Judge, EntryHolder))
 
 
 def list_accounts(actor: User, role: str | None = None) -> list[User]:
     query = select(User).order_by(User.role, User.username)
     if actor.county_id is not None:
         query = query.where(User.county_id == actor.county_id)
+    if actor.role == "supervisor":
+        query = query.where(User.role == "supervisor")
     if role:
         query = query.where(User.role == role)
     return list(db.session.execute(query).scalars())

@@ -8,9 +8,10 @@ from werkzeug.wrappers import Response
 
 from app.accounts import services
 from app.accounts.forms import ChangePasswordForm, LoginForm
+from app.accounts.loader import keep_this_session
 from app.errors import DomainError
 from app.extensions import limiter
-from app.ratelimit import login_username
+from app.ratelimit import login_username, note_login_lock
 from app.redirects import same_site_path
 from app.security import AUTHENTICATED, PUBLIC, access
 
@@ -44,8 +45,10 @@ def index() -> Response:
     key_func=login_username,
     methods=["POST"],
     deduct_when=lambda response: response.status_code != 302,  # only failed attempts count
+    on_breach=note_login_lock("username"),
 )
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               on_breach=note_login_lock("address"))
 def login() -> Any:
     if current_user.is_authenticated and request.method == "GET":
         return redirect(home_url())
@@ -67,6 +70,7 @@ def login() -> Any:
 @bp.post("/logout")
 @access(AUTHENTICATED)
 def logout() -> Response:
+    services.sign_out(current_user)
     logout_user()
     flash("您已安全退出。", "success")
     return redirect(url_for("accounts.login"))
@@ -82,6 +86,7 @@ def change_password() -> Any:
         except DomainError as error:
             form.current.errors = [error.message]
         else:
+            keep_this_session(current_user)  # every other device is signed out
             flash("密码已修改。", "success")
             return redirect(home_url())
     return render_template("accounts/change_password.html", form=form)

@@ -5,7 +5,8 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app import decimals
-from app.contests.forms import REQUIRED, ChineseDecimalField, ChoiceField
+from app.contests.forms import REQUIRED, ChineseDecimalField
+from app.forms import ChoiceField
 
 
 class AdjustmentForm(FlaskForm):

@@ -3,7 +3,8 @@
 ACTIONS = {
     "login": "登录", "login_failed": "登录失败", "password_changed": "修改密码",
     "account_created": "新建账号", "account_activated": "启用账号", "account_deactivated": "停用账号",
-    "activation_code_issued": "发放激活码（重置密码）", "login_slips_issued": "打印登录凭条",
+    "activation_code_issued": "发放激活码（重置密码）", "account_role_changed": "更改账号角色",
+    "login_slips_issued": "打印登录凭条",
     "contest_created": "新建比武", "contest_copied": "复制比武", "contest_settings_changed": "修改比武设置",
     "group_added": "新增组别", "group_renamed": "组别改名", "group_removed": "删除组别",
     "round_changed": "修改轮次", "round_weights_changed": "修改轮次权重",

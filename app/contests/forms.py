@@ -4,18 +4,18 @@ from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, Field, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, DecimalField, Field, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app import decimals
 from app.contests.models import CONTEST_STATUSES, PANEL_METHODS, ROUND_MODES
 from app.contests.rounds import ADJUSTMENT_KINDS, NORMALIZE
 from app.contests.services import ABSENT_ROUND, RANKING
+from app.forms import ChoiceField
 from scoring.numbers import DecimalRule
 
 REQUIRED = "请填写此项"
 WHOLE = "请填写整数"
-CHOOSE = "请从列表中选择"
 
 
 class ChineseDecimalField(DecimalField):
@@ -50,26 +50,6 @@ class ChineseDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError("请填写有效日期，如 2023-03-15") from error
-
-
-class ChoiceField(SelectField):
-    """A select whose refusals read in Chinese."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.type = "SelectField"  # rendered as a select by the form macros
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(CHOOSE) from error
-
-    def pre_validate(self, form: Any) -> None:
-        try:
-            super().pre_validate(form)
-        except ValidationError as error:
-            raise ValidationError(CHOOSE) from error
 
 
 def points(label: str, required: bool = True) -> DecimalField:

@@ -1,9 +1,10 @@
 """Judge forms: the PIN typed on a phone, and the hidden judge id of an organizer's action."""
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField
+from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional, Regexp
 
+from app.contests.forms import ChineseIntegerField
 from app.ids import ID_MAX
 
 
@@ -23,5 +24,5 @@ class PinForm(FlaskForm):
 class JudgeActionForm(FlaskForm):
     """One judge (judge_id), or for card printing which="missing": every judge without a card."""
 
-    judge_id = IntegerField(validators=[Optional(), NumberRange(1, ID_MAX)])
-    which = HiddenField(validators=[Optional(), AnyOf(["missing"])])
+    judge_id = ChineseIntegerField(validators=[Optional(), NumberRange(1, ID_MAX, message="请求无效")])
+    which = HiddenField(validators=[Optional(), AnyOf(["missing"], message="请求无效")])

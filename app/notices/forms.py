@@ -3,11 +3,12 @@
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from app.contests.forms import ChineseIntegerField
 from app.errors import DomainError
+from app.forms import ChoiceField, RadioChoiceField
 from app.notices import settings as rules
 from app.notices.phones import PHONE_ERROR, normalise_phone
 from app.notices.services import CHANNELS, MAX_CONTENT, PHONE_REQUIRED
@@ -33,7 +34,7 @@ class ObjectionForm(FlaskForm):  # type: ignore[misc]
     name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=50, message="姓名不超过 50 字")])
     phone = StringField("联系电话（手机或固定电话）", validators=[DataRequired(PHONE_REQUIRED["web"]),
                                                       Length(max=20, message=PHONE_ERROR), phone_number])
-    public_number = SelectField("所涉参赛人", validate_choice=False,
+    public_number = ChoiceField("所涉参赛人", validate_choice=False,
                                 validators=[DataRequired("请选择所涉参赛人"), listed])
     # A browser sends a line break as CRLF but counts it as one character against maxlength: count it as one.
     content = TextAreaField("异议内容", render_kw={"rows": 6, "maxlength": MAX_CONTENT}, filters=[one_line_break],
@@ -43,7 +44,7 @@ class ObjectionForm(FlaskForm):  # type: ignore[misc]
 
 
 class StaffObjectionForm(ObjectionForm):
-    channel = SelectField("来源", choices=[(k, v) for k, v in CHANNELS.items() if k != "web"])
+    channel = ChoiceField("来源", choices=[(k, v) for k, v in CHANNELS.items() if k != "web"])
     phone = StringField("联系电话", validators=[Length(max=20, message=PHONE_ERROR), phone_number])
 
     def validate_phone(self, field: Field) -> None:
@@ -53,7 +54,7 @@ class StaffObjectionForm(ObjectionForm):
 
 
 class ReviewForm(FlaskForm):  # type: ignore[misc]
-    outcome = RadioField("复核结论", choices=[("maintained", "维持原结果"), ("corrected", "更正")],
+    outcome = RadioChoiceField("复核结论", choices=[("maintained", "维持原结果"), ("corrected", "更正")],
                          validators=[DataRequired("请选择复核结论")])
     answer = TextAreaField("书面答复", render_kw={"rows": 5, "maxlength": MAX_CONTENT}, validators=[
         DataRequired("请填写书面答复"), Length(min=5, max=MAX_CONTENT, message=f"书面答复 5 至 {MAX_CONTENT} 字")])

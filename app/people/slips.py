@@ -35,14 +35,15 @@ def _pending_secretaries(contest: Contest) -> list[tuple[Entry, User]]:
         select(Entry, User).join(EntryHolder, EntryHolder.entry_id == Entry.id)
         .join(User, User.id == EntryHolder.user_id)
         .where(Entry.contest_id == contest.id, Entry.active, EntryHolder.ended_on.is_(None),
-               User.password_hash.is_(None), User.active)
+               User.password_hash.is_(None), User.active, User.role == "secretary")
         .order_by(Entry.public_number))
     return list(rows.tuples())
 
 
 def _pending_judges(actor: User, contest: Contest) -> list[tuple[Judge, User]]:
     query = (select(Judge, User).join(User, User.id == Judge.user_id)
-             .where(Judge.contest_id == contest.id, Judge.active, User.password_hash.is_(None), User.active)
+             .where(Judge.contest_id == contest.id, Judge.active, User.password_hash.is_(None), User.active,
+                    User.role == "judge")
              .order_by(User.username))
     if actor.county_id is not None:
         query = query.where(Judge.home_county_id == actor.county_id)
@@ -94,6 +95,7 @@ def issue_slips(actor: User, contest: Contest, target: str) -> Slips:
         code = new_activation_code()
         user.activation_digest = activation_digest(code)
         user.must_change_password = True
+        user.end_sessions()  # a session opened with the earlier code ends with it
         slips.append({"name": user.display_name, "unit": unit, "username": user.username, "code": code,
                       "role": user.role_label})
     audit.record("login_slips_issued", "contest", contest.id,

@@ -5,6 +5,7 @@ from sqlalchemy import text
 
 from app.extensions import db, limiter
 from app.notices.services import current_notices, phase_of
+from app.ratelimit import storage_health
 from app.security import PUBLIC, access
 from app.timeutil import today
 
@@ -38,5 +39,7 @@ def screen_home() -> str:
 @health_bp.get("/healthz")
 @access(PUBLIC)
 def healthz() -> tuple[dict[str, str], int]:
+    """200 while the product serves; "status" says "degraded" when a part runs on a fallback (monitor that)."""
     db.session.execute(text("SELECT 1"))
-    return {"status": "ok", "database": "ok"}, 200
+    rate_limit = storage_health(limiter)
+    return {"status": "ok" if rate_limit == "ok" else "degraded", "database": "ok", "rate_limit": rate_limit}, 200

@@ -1,8 +1,12 @@
-"""Supervisor home and the audit log with its chain check."""
+"""Supervisor home, the audit log with its chain check, sheets, and the fellow supervisors' accounts."""
+
+from typing import Any
 
 from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
+from werkzeug.wrappers import Response
 
+from app.accounts import admin
 from app.audit import labels
 from app.audit import services as audit
 from app.audit.models import AuditEvent
@@ -47,3 +51,29 @@ def sheets() -> str:
 @access("supervisor")
 def sheet(sheet_id: int) -> str:
     return render_template("judging/history.html", h=sheet_history(sheet_id))
+
+
+# Separation of duties: supervisors' accounts are managed here by fellow supervisors (or by the server's operator
+# with `flask accounts`), never by an organizer.
+@bp.get("/accounts/")
+@access("supervisor")
+def account_list() -> str:
+    return admin.list_page("supervise")
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@access("supervisor")
+def account_new() -> Any:
+    return admin.new_page("supervise")
+
+
+@bp.post("/accounts/<int:user_id>/active")
+@access("supervisor")
+def account_active(user_id: int) -> Response:
+    return admin.active_post("supervise", user_id)
+
+
+@bp.post("/accounts/<int:user_id>/code")
+@access("supervisor")
+def account_code(user_id: int) -> str:
+    return admin.code_post("supervise", user_id)

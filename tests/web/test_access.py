@@ -4,10 +4,13 @@ import re
 
 import pytest
 from flask import Flask
+from sqlalchemy import func, select
 
+from app.accounts.models import User
+from app.extensions import db
 from app.security import PUBLIC, Access
 from tests.conftest import csrf_from, login
-from tests.factories import World
+from tests.factories import World, make_user
 
 DENIED = "您的账号没有访问此页面的权限"  # the page of a refusal by role (app/errors.py)
 
@@ -109,3 +112,32 @@ def test_each_role_is_refused_outside_its_declarations(app: Flask, world: World,
                 assert DENIED in response.get_data(as_text=True)
             checked += 1
     assert checked >= 20
+
+
+@pytest.mark.parametrize("principal", [p for p in PRINCIPALS if p != "anonymous"])
+def test_only_a_supervisor_changes_a_supervisors_account(app: Flask, world: World, principal: str) -> None:
+    """Separation of duties across every account route of every area: reset, disable, role, new account."""
+    target = make_user("sup2", "supervisor", name="监督员乙")
+    db.session.commit()
+
+    def snapshot() -> tuple[object, ...]:
+        db.session.expire_all()
+        count = db.session.execute(select(func.count(User.id)).where(User.role == "supervisor")).scalar_one()
+        user = db.session.get(User, target.id)
+        return count, user.role, user.active, user.activation_digest, user.password_hash  # type: ignore[union-attr]
+
+    before = snapshot()
+    client = app.test_client()
+    token = login(client, PRINCIPALS[principal])  # type: ignore[arg-type]
+    changed = []
+    for endpoint, path, methods in endpoints(app):
+        if "/accounts/" not in path or "POST" not in methods:
+            continue
+        url = path.replace("<int:user_id>", str(target.id))
+        client.post(url, data={"csrf_token": token, "active": "0", "role": "supervisor", "username": "sup3",
+                               "display_name": "监督员丙", "county_id": ""})
+        if snapshot() != before:
+            changed.append(endpoint)
+            before = snapshot()
+    expected = ["supervise.account_active", "supervise.account_code", "supervise.account_new"]
+    assert sorted(changed) == (expected if principal == "supervisor" else [])

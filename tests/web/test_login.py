@@ -147,3 +147,21 @@ def test_a_changed_password_replaces_the_old_one(client: FlaskClient, world: Wor
     fresh = client.application.test_client()
     assert post_login(fresh, "sec", "Passw0rd!")[0] == 200
     assert post_login(fresh, "sec", "NewPassw0rd")[0] == 302
+
+
+def test_the_per_address_limit_names_the_address_not_the_account(
+        client: FlaskClient, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(client.application.config, "LOGIN_LIMIT_PER_ADDRESS", "3 per 10 minutes")
+    for username in ("sec", "judge", "clerk"):
+        assert post_login(client, username, "wrong-password1")[0] == 200
+    status, _, html = post_login(client, "sup", "Passw0rd!")
+    assert status == 429
+    assert "本网络地址的登录请求过多，已暂时限制，请 10 分钟后再试。" in html
+    assert "该账号已暂时锁定" not in html
+
+
+def test_the_per_username_limit_names_the_account_and_the_minutes_left(client: FlaskClient, world: World) -> None:
+    for _ in range(5):
+        post_login(client, "sec", "wrong-password1")
+    html = post_login(client, "sec", "Passw0rd!")[2]
+    assert "登录失败次数过多，该账号已暂时锁定，请 10 分钟后再试。" in html and "本网络地址" not in html

@@ -92,10 +92,10 @@ def test_every_page_has_its_own_title_and_a_phone_viewport(client: FlaskClient, 
     assert len(titles) == 4
 
 
-def test_health_check_reports_the_database(client: FlaskClient) -> None:
+def test_health_check_reports_the_database_and_the_rate_limits(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "rate_limit": "ok"}
 
 
 def test_user_text_is_escaped_on_pages(client: FlaskClient, world: World) -> None:
