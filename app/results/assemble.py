@@ -1,9 +1,10 @@
 """Build SCORING.md's recompute input from the database: counted sheets, adjustments, vetoes, rules.
 
-Judges appear under pseudonyms (J01…) kept per scope in judge_alias: a judge new to the scope gets the next
-number in an order keyed by the app's secret, computed alike by every read (so a preview's package hash is
-the one signed) and stored only by the first write that needs it, sign-off or publication; contestants under their public number with their unit as `name` (the contestant is the
-village's or township's entry, which keeps its scores when the secretary changes: DECISIONS.md). Whatever is not
+Judges appear under pseudonyms (J01…) kept per scope in judge_alias. A judge new to the scope gets the
+next number in an order keyed by the app's secret, computed alike by every read (so the hash a preview
+shows is the one signed) and stored only by the first write that needs it, sign-off or publication.
+Contestants appear under their public number with their unit as `name` (the contestant is the village's
+or township's entry, which keeps its scores when the secretary changes: DECISIONS.md). Whatever is not
 ready (missing sheets, open corrections, late sheets not yet accepted) is listed as a problem that
 blocks publication.
 """

@@ -126,8 +126,8 @@ def test_recusal_by_county_keeps_judges_off_their_own_county(client: FlaskClient
     assert automatic == 4
 
 
-SHORT_OF_JUDGES = ("回避后以下参赛人的评委少于本轮最少评委数（3人）：V001（1人）、V003（1人）、V004（1人）、V005（1人），"
-                   "共 4 人。请增加评委或调整回避范围后再试，评委组未保存。")
+SHORT_OF_JUDGES = ("回避后以下参赛人的评委少于本轮最少评委数（3人）：V001（1人）、V003（1人）、V004（1人）、"
+                   "V005（1人），共 4 人。请增加评委或调整回避范围后再试，评委组未保存。")
 
 
 def stored_panels() -> tuple[int, int, int, int]:

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.judges.models import Judge
 from app.judges.services import issue_cards
 from app.judging.models import ScoreSheet
+from app.judging.windows import open_window
 from app.notices.models import Notice
 from app.notices.services import ObjectionInput, file_objection
 from app.panels.models import ContestSession, Panel, SessionSlot
@@ -25,6 +26,7 @@ from tests.conftest import login
 from tests.factories import World
 from tests.reports_data import Published, build
 from tests.web.test_access import PRINCIPALS
+from tests.web.test_judge_signin import post_pin
 from tests.web.test_results import MARKS, current_hash, preview_html, scored, sign  # noqa: F401 (scored: a fixture)
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE)\b", re.IGNORECASE)
@@ -63,6 +65,7 @@ def populated(world: World) -> tuple[Published, dict[str, str]]:
     objection = file_objection(notice.id, ObjectionInput("张三", "13912345678", "V001", "总分有误"),
                                on=notice.starts_on)
     card = issue_cards(world.users["city_organizer"], published.judges["judge"].id)[0]
+    open_window(world.users["city_organizer"], rnd.id)  # the judge's pages as during a round
     sheet = db.session.execute(select(ScoreSheet.id).where(ScoreSheet.entry_id == world.entries["pingding"].id)
                                .limit(1)).scalar_one()
     values = {
@@ -71,10 +74,15 @@ def populated(world: World) -> tuple[Published, dict[str, str]]:
         "user_id": str(world.users["secretary"].id), "county_id": str(world.pingding.id),
         "panel_id": str(db.session.execute(select(Panel.id)).scalar_one()), "session_id": str(session.id),
         "notice_id": str(notice.id), "objection_id": str(objection.id), "receipt": objection.receipt,
-        "sheet_id": str(sheet), "token": card.token, "number": "1", "group": "village", "kind": "contestants",
+        "sheet_id": str(sheet), "token": card.token, "pin": card.pin, "number": "1", "group": "village",
+        "kind": "contestants",
     }
     db.session.commit()
     return published, values
+
+
+def fill(path: str, values: dict[str, str]) -> str:
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: values.get(m.group(1), "1"), path)
 
 
 def urls(app: Flask, values: dict[str, str]) -> list[str]:
@@ -85,20 +93,20 @@ def urls(app: Flask, values: dict[str, str]) -> list[str]:
         if rule.endpoint == "static" or "GET" not in (rule.methods or set()):
             continue
         for scope in SCOPES if "<scope>" in rule.rule else ("",):
-            found.append(re.sub(r"<(?:[a-z]+:)?([a-z_]+)>",
-                                lambda m, scope=scope: scope or values.get(m.group(1), "1")  # type: ignore[misc]
-                                if m.group(1) == "scope" else values.get(m.group(1), "1"), rule.rule))
+            found.append(fill(rule.rule, values | {"scope": scope}))
     return sorted(found)
 
 
-@pytest.mark.parametrize("principal", list(PRINCIPALS))
+@pytest.mark.parametrize("principal", [*PRINCIPALS, "judge_by_card"])
 def test_no_page_view_writes_whoever_asks(app: Flask, populated: tuple[Published, dict[str, str]],
                                           principal: str) -> None:
     _, values = populated
     client = app.test_client()
-    if PRINCIPALS[principal]:
-        login(client, PRINCIPALS[principal])
-    offending = []
+    if principal == "judge_by_card":  # a phone signed in with the card's link and PIN
+        assert post_pin(client, values["token"], values["pin"])[0] == 302
+    elif username := PRINCIPALS[principal]:
+        login(client, username)
+    offending: list[tuple[str, str, str]] = []
     statuses = set()
     for url in urls(app, values):
         for method in ("GET", "HEAD"):
@@ -113,7 +121,7 @@ def test_no_page_view_writes_whoever_asks(app: Flask, populated: tuple[Published
 
 
 def test_the_results_preview_stores_no_pseudonym_and_sign_off_keeps_the_ones_it_showed(
-    client: FlaskClient, scored: World
+    client: FlaskClient, scored: World  # noqa: F811
 ) -> None:
     """Three judges new to the plan round's results: the preview pages (organizer's, supervisor's) store no
     pseudonym; the supervisor signs the hash the page showed, and that sign-off keeps the pseudonyms the package
