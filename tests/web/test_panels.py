@@ -157,6 +157,8 @@ def test_a_panel_that_leaves_contestants_short_of_judges_is_refused_drawn_or_by_
     assert response.status_code == 302
     assert SHORT_OF_JUDGES in client.get("/organize/panels/").get_data(as_text=True)
     assert stored_panels() == before
+    page = client.get(f"/organize/panels/round/{plan_round(city)}").get_data(as_text=True)
+    assert "本轮每名参赛人回避后至少须有 3 位评委" in page  # said before anyone tries
 
 
 def test_a_panel_counts_recorded_recusals_and_the_contestants_judges_on_other_panels(city: World) -> None:
