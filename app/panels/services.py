@@ -4,7 +4,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, func, select
 
 from app.accounts.models import User
 from app.audit import services as audit
@@ -204,8 +204,11 @@ def rebuild_assignments(panel: Panel, entries: Sequence[Entry] | None = None) ->
     return len(rows)
 
 
-def add_recusal(actor: User, round_id: int, judge_id: int, public_number: str, reason: str) -> Recusal:
-    """A recusal by hand, with a reason; the judge is taken off that contestant's sheet."""
+def add_recusal(actor: User, round_id: int, judge_id: int, public_number: str, reason: str) -> str | None:
+    """A recusal by hand, with a reason; the judge is taken off that contestant's sheet.
+
+    A conflict of interest is never refused; when it leaves the contestant below the round's minimum of
+    judges, the answer is the warning to show (the result cannot be computed until a judge is added)."""
     rnd = get_round(round_id)
     judge = db.session.get(Judge, judge_id)
     entry = db.session.execute(select(Entry).where(Entry.contest_id == rnd.contest_id,
@@ -229,7 +232,12 @@ def add_recusal(actor: User, round_id: int, judge_id: int, public_number: str, r
     audit.record("recusal_added", "recusal", recusal.id,
                  after={"round": rnd.code, "judge_id": judge_id, "entry_id": entry_id, "reason": recusal.reason})
     db.session.commit()
-    return recusal
+    left = db.session.execute(select(func.count()).select_from(Assignment).where(
+        Assignment.round_id == round_id, Assignment.entry_id == entry_id)).scalar_one()
+    if left >= rnd.min_judges:
+        return None
+    return (f"{entry.public_number} 回避后只剩 {left} 位评委，少于本轮最少评委数（{rnd.min_judges}人）："
+            "请为其增加评委，否则本轮成绩无法计算。")
 
 
 def _refuse_if_scored_by(round_id: int, judge_id: int, entry_id: int) -> None:

@@ -201,6 +201,9 @@ def test_a_manual_recusal_takes_the_judge_off_that_contestant(client: FlaskClien
     assert db.session.execute(select(func.count()).select_from(Assignment)).scalar_one() == before - 1
     recusal = db.session.execute(select(Recusal).where(~Recusal.automatic)).scalar_one()
     assert (recusal.judge_id, recusal.entry.public_number, recusal.reason) == (judge_ids[0], "V003", "亲属关系")
+    # Never refused, but V003 now has 2 judges where the round needs 3: said at once, not at publication.
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "V003 回避后只剩 2 位评委，少于本轮最少评委数（3人）：请为其增加评委，否则本轮成绩无法计算。" in page
 
 
 def test_panel_changes_are_city_only(client: FlaskClient, city: World) -> None:
