@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -20,10 +21,15 @@ from app.judging.windows import open_window
 from app.notices.models import Notice
 from app.notices.services import ObjectionInput, file_objection
 from app.panels.models import ContestSession, Panel, SessionSlot
+from app.panels.services import PanelSpec, create_manual
+from app.paper.services import PaperInput, enter
+from app.places.models import Township, Village
 from app.results import services as results
 from app.results.models import JudgeAlias, ResultVersion
 from tests.conftest import login
 from tests.factories import World
+from tests.paper_data import JPEG
+from tests.people_data import batch_id_of, upload, village_row, xlsx
 from tests.reports_data import Published, build
 from tests.web.test_access import PRINCIPALS
 from tests.web.test_judge_signin import post_pin
@@ -50,9 +56,12 @@ def writes() -> Iterator[list[str]]:
 
 
 @pytest.fixture()
-def populated(world: World) -> tuple[Published, dict[str, str]]:
+def populated(app: Flask, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+              ) -> tuple[Published, dict[str, str]]:
     """The reports' world (plan round published, its 公示 open, a sheet corrected since), plus a session, an
-    objection and a judge's card: the values each URL parameter takes."""
+    objection, a judge's card, a paper sheet typed once with its scan and an import batch waiting: the values
+    each URL parameter takes."""
+    monkeypatch.setitem(app.config, "PAPER_UPLOAD_DIR", str(tmp_path / "scans"))
     published = build(world)
     rnd = world.contest.rounds[0]
     group = next(g for g in world.contest.groups if g.code == "village")
@@ -66,16 +75,29 @@ def populated(world: World) -> tuple[Published, dict[str, str]]:
                                on=notice.starts_on)
     card = issue_cards(world.users["city_organizer"], published.judges["judge"].id)[0]
     open_window(world.users["city_organizer"], rnd.id)  # the judge's pages as during a round
+    service = world.contest.rounds[1]
+    create_manual(world.users["city_organizer"], PanelSpec(service.id, group.id, "走访组"),
+                  [j.id for j in published.judges.values()])
+    paper = enter(world.users["clerk"], PaperInput(service.id, published.judges["judge"].id,
+                                                   world.entries["pingding"].id, {service.criteria[0].id: "15"}, "",
+                                                   JPEG)).paper.id
+    organizer = app.test_client()
+    login(organizer, "city")
+    guanshan = db.session.execute(select(Township).where(Township.name == "冠山镇")).scalar_one()
+    db.session.add(Village(code="140321100209", name="北关村", township=guanshan))
+    db.session.commit()
+    batch = batch_id_of(upload(organizer, "contestants", xlsx([village_row("北关村")])))
     sheet = db.session.execute(select(ScoreSheet.id).where(ScoreSheet.entry_id == world.entries["pingding"].id)
                                .limit(1)).scalar_one()
     values = {
         "contest_id": str(world.contest.id), "round_id": str(rnd.id), "entry_id": str(world.entries["pingding"].id),
         "criterion_id": str(rnd.criteria[0].id), "judge_id": str(published.judges["judge"].id),
         "user_id": str(world.users["secretary"].id), "county_id": str(world.pingding.id),
-        "panel_id": str(db.session.execute(select(Panel.id)).scalar_one()), "session_id": str(session.id),
+        "panel_id": str(db.session.execute(select(Panel.id).where(Panel.round_id == rnd.id)).scalar_one()),
+        "session_id": str(session.id),
         "notice_id": str(notice.id), "objection_id": str(objection.id), "receipt": objection.receipt,
         "sheet_id": str(sheet), "token": card.token, "pin": card.pin, "number": "1", "group": "village",
-        "kind": "contestants",
+        "kind": "contestants", "paper_id": str(paper), "batch_id": str(batch),
     }
     db.session.commit()
     return published, values
