@@ -52,6 +52,7 @@ def build_hall(world: World) -> Hall:
                      SessionSlot(round_id=rnd.id, entry_id=world.entries["pingding"].id, position=2)]
     db.session.add(session)
     db.session.commit()
+    rnd.min_judges = 2
     create_manual(world.users["city_organizer"], PanelSpec(rnd.id, group.id, "路演评委组"), [judge.id, extra[0].id])
     return Hall(world, rnd.id, [c.id for c in rnd.criteria], judge.id, extra[0].id, extra[1].id,
                 world.entries["pingding"].id, world.entries["yuxian"].id)

@@ -6,7 +6,7 @@ draw recorded in the audit log can be shown again and checked.
 
 import random
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 FIELD_LABELS = {"organization": "组织", "agriculture": "农业", "finance": "财政金融", "tourism": "文化旅游",
@@ -50,12 +50,14 @@ def draw_panel(
     seed: str,
     size: int,
     field_minimums: Mapping[str, int],
-    min_judges: int,
     scope: str,
     candidates: Sequence[Candidate],
     places: Sequence[Place],
 ) -> list[int]:
-    """Judge ids in seat order, drawn at random under the constraints, or DrawRefused with the reason."""
+    """Judge ids in seat order, drawn at random under the constraints, or DrawRefused with the reason.
+
+    Judges who must recuse for fewer covered contestants are preferred; whether every contestant then keeps
+    the round's minimum is `short_of_judges`, checked when any panel is stored (app.panels.services)."""
     if size < 1:
         raise DrawRefused("评委组人数至少为 1")
     if len(candidates) < size:
@@ -84,20 +86,25 @@ def draw_panel(
         chosen.extend([c for c in order if c.field == field][: field_minimums[field]])
     chosen_ids = {c.id for c in chosen}
     chosen.extend([c for c in order if c.id not in chosen_ids][: size - len(chosen)])
-    _check_coverage(chosen, places, scope, min_judges)
     rank = {c.id: i for i, c in enumerate(order)}
     return [c.id for c in sorted(chosen, key=lambda c: rank[c.id])]
 
 
-def _check_coverage(chosen: Sequence[Candidate], places: Sequence[Place], scope: str, min_judges: int) -> None:
-    """Every covered contestant keeps at least min_judges judges after recusal."""
-    worst: tuple[int, Place] | None = None
-    for place in set(places):
-        left = sum(1 for c in chosen if not conflicts(c, place, scope))
-        if worst is None or left < worst[0]:
-            worst = (left, place)
-    if worst is not None and worst[0] < min_judges:
-        raise DrawRefused(f"回避后部分参赛人的评委不足：只剩{worst[0]}人，本轮至少需要{min_judges}人")
+def short_of_judges(members: Sequence[Candidate], covered: Mapping[str, Place], scope: str, min_judges: int,
+                    recused: Collection[tuple[int, str]] = (), elsewhere: Mapping[str, int] | None = None
+                    ) -> dict[str, int]:
+    """The covered contestants (by public number) left with fewer than min_judges judges, with how many they keep.
+
+    The one rule for every panel, drawn or hand-picked: a member counts for a contestant unless recused, by
+    home place (`conflicts`) or by a recorded recusal (judge id, public number); `elsewhere` counts the
+    contestant's judges on the round's other panels."""
+    short = {}
+    for number, place in covered.items():
+        left = (elsewhere or {}).get(number, 0) + sum(
+            1 for c in members if (c.id, number) not in recused and not conflicts(c, place, scope))
+        if left < min_judges:
+            short[number] = left
+    return short
 
 
 def draw_order(seed: str, entry_ids: Sequence[int]) -> list[int]:

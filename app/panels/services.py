@@ -4,7 +4,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, func, select
 
 from app.accounts.models import User
 from app.audit import services as audit
@@ -121,8 +121,9 @@ def run_recorded_draw(seed: str, inputs: dict[str, object]) -> list[int]:
     """Replays a draw from its stored seed and inputs."""
     candidates = [draw.Candidate(int(c[0]), str(c[1]), c[2], c[3]) for c in inputs["candidates"]]  # type: ignore[attr-defined]
     places = [draw.Place(int(p[0]), int(p[1])) for p in inputs["places"]]  # type: ignore[attr-defined]
+    # inputs["min_judges"] records the round's minimum at the draw; it is checked when the panel is stored.
     return draw.draw_panel(seed, int(inputs["size"]), dict(inputs["field_minimums"]),  # type: ignore[call-overload,arg-type]
-                           int(inputs["min_judges"]), str(inputs["scope"]), candidates, places)  # type: ignore[call-overload]
+                           str(inputs["scope"]), candidates, places)
 
 
 def reproduce(panel_id: int) -> tuple[bool, list[int]]:
@@ -137,6 +138,7 @@ def reproduce(panel_id: int) -> tuple[bool, list[int]]:
 def _store(spec: PanelSpec, judge_ids: list[int], method: str, seed: str | None, inputs: object) -> Panel:
     entries = covered_entries(spec.round_id, spec.group_id, spec.session_id, spec.county_id)
     _refuse_if_scored(spec.round_id, [e.id for e in entries])
+    _refuse_if_short_of_judges(spec, judge_ids, entries)
     panel = Panel(round_id=spec.round_id, group_id=spec.group_id, session_id=spec.session_id,
                   county_id=spec.county_id, name=spec.name.strip(), recusal_scope=spec.recusal_scope,
                   method=method, seed=seed, draw_inputs=inputs)
@@ -145,6 +147,28 @@ def _store(spec: PanelSpec, judge_ids: list[int], method: str, seed: str | None,
     db.session.flush()
     rebuild_assignments(panel, entries)
     return panel
+
+
+def _refuse_if_short_of_judges(spec: PanelSpec, judge_ids: list[int], entries: Sequence[Entry]) -> None:
+    """Drawn or hand-picked, a panel must leave each covered contestant the round's minimum of judges after
+    recusal (counting their judges on the round's other panels); else nothing is stored and they are named."""
+    rnd = get_round(spec.round_id)
+    numbers = {e.id: e.public_number for e in entries}
+    judges = db.session.execute(select(Judge).where(Judge.id.in_(judge_ids))).scalars().all()
+    members = [draw.Candidate(j.id, j.field, j.home_county_id, j.home_township_id) for j in judges]
+    recused = {(judge, numbers[entry]) for judge, entry in db.session.execute(
+        select(Recusal.judge_id, Recusal.entry_id).where(Recusal.round_id == rnd.id)).tuples() if entry in numbers}
+    elsewhere: dict[str, int] = {}
+    for (entry_id,) in db.session.execute(select(Assignment.entry_id).where(
+            Assignment.round_id == rnd.id, Assignment.entry_id.in_(list(numbers)))).tuples():
+        elsewhere[numbers[entry_id]] = elsewhere.get(numbers[entry_id], 0) + 1
+    covered = {e.public_number: draw.Place(e.county_id, e.township_id) for e in entries}
+    short = draw.short_of_judges(members, covered, spec.recusal_scope, rnd.min_judges, recused, elsewhere)
+    if short:
+        named = "、".join(f"{number}（{left}人）" for number, left in list(short.items())[:10])
+        more = f"等 {len(short)} 人" if len(short) > 10 else f"共 {len(short)} 人"
+        raise DomainError(f"回避后以下参赛人的评委少于本轮最少评委数（{rnd.min_judges}人）：{named}，{more}。"
+                          "请增加评委或调整回避范围后再试，评委组未保存。")
 
 
 def rebuild_assignments(panel: Panel, entries: Sequence[Entry] | None = None) -> int:
@@ -180,8 +204,11 @@ def rebuild_assignments(panel: Panel, entries: Sequence[Entry] | None = None) ->
     return len(rows)
 
 
-def add_recusal(actor: User, round_id: int, judge_id: int, public_number: str, reason: str) -> Recusal:
-    """A recusal by hand, with a reason; the judge is taken off that contestant's sheet."""
+def add_recusal(actor: User, round_id: int, judge_id: int, public_number: str, reason: str) -> str | None:
+    """A recusal by hand, with a reason; the judge is taken off that contestant's sheet.
+
+    A conflict of interest is never refused; when it leaves the contestant below the round's minimum of
+    judges, the answer is the warning to show (the result cannot be computed until a judge is added)."""
     rnd = get_round(round_id)
     judge = db.session.get(Judge, judge_id)
     entry = db.session.execute(select(Entry).where(Entry.contest_id == rnd.contest_id,
@@ -205,7 +232,12 @@ def add_recusal(actor: User, round_id: int, judge_id: int, public_number: str, r
     audit.record("recusal_added", "recusal", recusal.id,
                  after={"round": rnd.code, "judge_id": judge_id, "entry_id": entry_id, "reason": recusal.reason})
     db.session.commit()
-    return recusal
+    left = db.session.execute(select(func.count()).select_from(Assignment).where(
+        Assignment.round_id == round_id, Assignment.entry_id == entry_id)).scalar_one()
+    if left >= rnd.min_judges:
+        return None
+    return (f"{entry.public_number} 回避后只剩 {left} 位评委，少于本轮最少评委数（{rnd.min_judges}人）："
+            "请为其增加评委，否则本轮成绩无法计算。")
 
 
 def _refuse_if_scored_by(round_id: int, judge_id: int, entry_id: int) -> None:

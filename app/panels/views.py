@@ -96,9 +96,11 @@ def panel_manual(round_id: int) -> Any:
 @access("organizer", city_only=True)
 def recusal_add(round_id: int) -> Any:
     def recused(form: RecusalForm) -> BaseResponse:
-        services.add_recusal(current_user, round_id, form.judge_id.data, form.public_number.data or "",
-                             form.reason.data or "")
+        warning = services.add_recusal(current_user, round_id, form.judge_id.data, form.public_number.data or "",
+                                       form.reason.data or "")
         flash("已登记回避。", "success")
+        if warning:
+            flash(warning, "warning")
         return _back(round_id)
 
     return _submit_round_form(round_id, "recusal_form", recused)

@@ -1,13 +1,14 @@
 """Build SCORING.md's recompute input from the database: counted sheets, adjustments, vetoes, rules.
 
-Judges appear under pseudonyms (J01…) drawn once per scope from a random permutation kept in
-judge_alias; contestants under their public number with their unit as `name` (the contestant is the
-village's or township's entry, which keeps its scores when the secretary changes: DECISIONS.md). Whatever is not
+Judges appear under pseudonyms (J01…) kept per scope in judge_alias. A judge new to the scope gets the
+next number in an order keyed by the app's secret, computed alike by every read (so the hash a preview
+shows is the one signed) and stored only by the first write that needs it, sign-off or publication.
+Contestants appear under their public number with their unit as `name` (the contestant is the village's
+or township's entry, which keeps its scores when the secretary changes: DECISIONS.md). Whatever is not
 ready (missing sheets, open corrections, late sheets not yet accepted) is listed as a problem that
 blocks publication.
 """
 
-import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy import and_, func, select, type_coerce
 from sqlalchemy.types import NullType
 
 from app.absences.services import absent_entry_ids
+from app.accounts.passwords import keyed_digest
 from app.adjustments.services import scoring_adjustments, scoring_vetoes
 from app.contests.models import Contest, Group, Round
 from app.entries.models import Entry
@@ -70,6 +72,7 @@ def parse_scope(contest: Contest, key: str) -> Scope:
 class Assembled:
     input: dict[str, Any]
     problems: list[str] = field(default_factory=list)
+    new_aliases: list[JudgeAlias] = field(default_factory=list)  # not yet stored: see keep_aliases
 
 
 def text(value: Decimal) -> str:
@@ -78,21 +81,23 @@ def text(value: Decimal) -> str:
     return "0" if plain in ("-0", "") else plain
 
 
-def _aliases(contest_id: int, scope: Scope, judge_ids: set[int]) -> dict[int, str]:
-    """Pseudonyms for the scope; judges new to it get the next numbers in random order."""
-    rows = db.session.execute(select(JudgeAlias).where(JudgeAlias.contest_id == contest_id,
-                                                       JudgeAlias.scope == scope.key)).scalars().all()
-    known = {row.judge_id: row.alias for row in rows}
-    missing = sorted(judge_ids - set(known))
-    if missing:
-        order = list(missing)
-        secrets.SystemRandom().shuffle(order)
-        for number, judge_id in enumerate(order, start=len(known) + 1):
-            alias = f"J{number:02d}"
-            db.session.add(JudgeAlias(contest_id=contest_id, scope=scope.key, judge_id=judge_id, alias=alias))
-            known[judge_id] = alias
-        db.session.flush()
-    return known
+def _aliases(contest_id: int, scope: Scope, judge_ids: set[int]) -> tuple[dict[int, str], list[JudgeAlias]]:
+    """Pseudonyms for the scope, and those of judges new to it (the next numbers, not stored here).
+
+    The new ones follow an order keyed by the app's secret: unpredictable without it (judge ids give
+    nothing away) and the same at every read, so a page view writes nothing and its hash is the one signed."""
+    known = dict(db.session.execute(select(JudgeAlias.judge_id, JudgeAlias.alias).where(
+        JudgeAlias.contest_id == contest_id, JudgeAlias.scope == scope.key)).tuples().all())
+    order = sorted(judge_ids - set(known), key=lambda judge: keyed_digest(f"alias:{contest_id}:{scope.key}:{judge}"))
+    new = [JudgeAlias(contest_id=contest_id, scope=scope.key, judge_id=judge_id, alias=f"J{number:02d}")
+           for number, judge_id in enumerate(order, start=len(known) + 1)]
+    return known | {row.judge_id: row.alias for row in new}, new
+
+
+def keep_aliases(assembled: Assembled) -> None:
+    """Store the pseudonyms the result was built with, in the caller's transaction (sign-off, publication)."""
+    db.session.add_all(assembled.new_aliases)
+    db.session.flush()
 
 
 def _counted_marks(round_ids: list[int]) -> list[tuple[int, int, int, int, Decimal]]:
@@ -214,7 +219,7 @@ def build(contest: Contest, scope: Scope) -> Assembled:
     numbers = {eid: number for eid, number, _, _ in contestants}
     rounds = scope.rounds(contest)
     marks_rows = _counted_marks([r.id for r in rounds])
-    aliases = _aliases(contest.id, scope, {judge for _, _, judge, _, _ in marks_rows})
+    aliases, new_aliases = _aliases(contest.id, scope, {judge for _, _, judge, _, _ in marks_rows})
     # Marks go out by contestant, pseudonym and criterion: an order by internal judge id would let the
     # package's J-numbers be matched to judges by their registration order.
     alias_order = {judge: int(alias[1:]) for judge, alias in aliases.items()}
@@ -227,7 +232,7 @@ def build(contest: Contest, scope: Scope) -> Assembled:
         "tie_break": [code for code in contest.tie_break if any(r.code == code for r in rounds)],
         "contestants": [{"id": number, "group": group, "name": unit} for _, number, group, unit in contestants],
         "rounds": [],
-    })
+    }, new_aliases=new_aliases)
     awards = scoring_awards(contest)
     if awards:
         assembled.input["awards"] = awards

@@ -13,7 +13,7 @@ from app.contests.models import Contest
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
 from app.notices.lifecycle import FINAL_CORRECTION, start_notice
-from app.results.assemble import Scope, build, parse_scope
+from app.results.assemble import Scope, build, keep_aliases, parse_scope
 from app.results.compare import Comparison, compare
 from app.results.models import ResultVersion, SignOff
 from app.timeutil import chinese_date, local, utcnow
@@ -117,11 +117,16 @@ def extras_of(input_: dict[str, Any], round_names: dict[str, str]) -> dict[str, 
     return extras
 
 
-def preview(contest_id: int, scope_key: str, compare_last: bool = True) -> Preview:
-    """Compute the scope now, from the counted sheets, with the scoring core."""
+def preview(contest_id: int, scope_key: str, compare_last: bool = True, keep_pseudonyms: bool = False) -> Preview:
+    """Compute the scope now, from the counted sheets, with the scoring core.
+
+    Reads only, unless `keep_pseudonyms` (sign-off, publication): then judges new to the scope keep the
+    pseudonyms the result was computed with, in the caller's transaction."""
     contest = get_contest(contest_id)
     scope = parse_scope(contest, scope_key)
     assembled = build(contest, scope)
+    if keep_pseudonyms:
+        keep_aliases(assembled)
     problems = list(assembled.problems)
     result: dict[str, Any] | None = None
     digest = None
@@ -131,7 +136,6 @@ def preview(contest_id: int, scope_key: str, compare_last: bool = True) -> Previ
         problems.extend(f"计算未通过：{message}" for message in error.messages[:20])
     if result is not None:
         digest = package_hash({"kind": "recompute", "input": assembled.input, "result": result})
-    db.session.commit()  # keeps judge pseudonyms drawn for this scope
     signoff = db.session.execute(select(SignOff).where(SignOff.contest_id == contest.id, SignOff.scope == scope.key)
                                  .order_by(SignOff.id.desc()).limit(1)).scalar_one_or_none()
     versions = list(db.session.execute(select(ResultVersion).where(
@@ -150,7 +154,7 @@ def preview(contest_id: int, scope_key: str, compare_last: bool = True) -> Previ
 
 def sign_off(supervisor: User, contest_id: int, scope_key: str, expected_hash: str, note: str) -> SignOff:
     """The supervisor signs exactly the result they saw: the hash must still be the current one."""
-    current = preview(contest_id, scope_key, compare_last=False)
+    current = preview(contest_id, scope_key, compare_last=False, keep_pseudonyms=True)
     if current.package_hash is None or current.problems:
         raise DomainError("结果尚不完整，不能签核：" + "；".join(current.problems[:3]))
     if expected_hash != current.package_hash:
@@ -195,7 +199,7 @@ def publish(actor: User, contest_id: int, scope_key: str, expected_hash: str, co
 
     When version N-1 is finalized, N replaces the final result: only with the organizer's confirmation and
     reason, kept in the audit; the public causes carry the flag `after_final` alone."""
-    current = preview(contest_id, scope_key, compare_last=False)
+    current = preview(contest_id, scope_key, compare_last=False, keep_pseudonyms=True)
     if current.problems:
         raise DomainError("结果尚不完整，不能发布：" + "；".join(current.problems[:3]))
     if expected_hash != current.package_hash:

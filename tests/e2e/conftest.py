@@ -123,6 +123,7 @@ def judging_stage(live_app: Flask) -> Iterator[JudgingStage]:
         db.session.commit()
         judges = {u: db.session.execute(select(Judge).join(User).where(User.username == u)).scalar_one()
                   for u in ("j01", "j02")}
+        rnd.min_judges = 2  # a two-judge test panel; nothing is computed from this database
         panels.create_manual(admin, panels.PanelSpec(rnd.id, village.id, session.name, session_id=session.id),
                              [j.id for j in judges.values()])
         if not windows.is_open(rnd.id, entries[0].id):

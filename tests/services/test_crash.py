@@ -88,6 +88,7 @@ def build(tmp: Path) -> Stage:
         rnd = next(r for r in world.contest.rounds if r.code == "plan")
         village = next(g for g in world.contest.groups if g.code == "village")
         judge = city_judge(world)
+        rnd.min_judges = 1  # one judge is enough for what a crash test needs
         create_manual(organizer, PanelSpec(rnd.id, village.id, "第一评委组"), [judge.id])
         windows.open_window(organizer, rnd.id)
         pin = issue(world, judge).pin

@@ -28,6 +28,8 @@ def desk(world: World) -> World:
     """The world's judge (PIN 135790) scores both villages, V001 (平定县) and V002 (盂县), in the plan round."""
     judge = db.session.execute(select(Judge)).scalar_one()
     judge.pin_digest = pin_digest(judge.id, PIN)
+    for rnd in world.contest.rounds:
+        rnd.min_judges = 1  # the desk is about one judge's sheets
     db.session.commit()
     group = next(g for g in world.contest.groups if g.code == "village")
     create_manual(world.users["city_organizer"], PanelSpec(world.contest.rounds[0].id, group.id, "路演评委组"),

@@ -11,11 +11,13 @@ from sqlalchemy import event, func, select
 
 from app.audit.models import AuditEvent
 from app.entries.models import Entry, EntryHolder
+from app.errors import DomainError
 from app.extensions import db
 from app.judges.models import Judge
 from app.judging.models import ScoreSheet
 from app.panels import draw
 from app.panels.models import Assignment, ContestSession, Panel, Recusal, SessionSlot
+from app.panels.services import PanelSpec, add_recusal, create_manual
 from app.places.models import Township, Village
 from tests.conftest import login
 from tests.factories import World, make_user
@@ -52,6 +54,12 @@ def plan_round(world: World) -> int:
     return world.contest.rounds[0].id
 
 
+def minimum(world: World, judges: int) -> None:
+    """The plan round's minimum of judges per contestant, for tests about something else than panel size."""
+    world.contest.rounds[0].min_judges = judges
+    db.session.commit()
+
+
 def village_group(world: World) -> int:
     return next(g.id for g in world.contest.groups if g.code == "village")
 
@@ -82,9 +90,9 @@ def test_a_drawn_panel_meets_field_minimums_and_is_reproducible(client: FlaskCli
 def test_the_same_seed_and_inputs_always_draw_the_same_panel() -> None:
     candidates = [draw.Candidate(i, "agriculture" if i % 2 else "finance", None, None) for i in range(1, 21)]
     places = [draw.Place(1, 10)]
-    first = draw.draw_panel("abc123", 7, {"agriculture": 3}, 5, "county", candidates, places)
-    assert first == draw.draw_panel("abc123", 7, {"agriculture": 3}, 5, "county", list(reversed(candidates)), places)
-    assert first != draw.draw_panel("abc124", 7, {"agriculture": 3}, 5, "county", candidates, places)
+    first = draw.draw_panel("abc123", 7, {"agriculture": 3}, "county", candidates, places)
+    assert first == draw.draw_panel("abc123", 7, {"agriculture": 3}, "county", list(reversed(candidates)), places)
+    assert first != draw.draw_panel("abc124", 7, {"agriculture": 3}, "county", candidates, places)
 
 
 def test_a_draw_that_cannot_meet_a_field_minimum_is_refused_with_the_reason(client: FlaskClient, city: World) -> None:
@@ -118,11 +126,65 @@ def test_recusal_by_county_keeps_judges_off_their_own_county(client: FlaskClient
     assert automatic == 4
 
 
-def test_a_draw_refuses_when_recusal_leaves_too_few_judges() -> None:
-    candidates = [draw.Candidate(i, "grassroots", 1, None) for i in range(1, 6)]
-    with pytest.raises(draw.DrawRefused) as refused:
-        draw.draw_panel("s", 5, {}, 3, "county", candidates, [draw.Place(1, 1), draw.Place(2, 2)])
-    assert refused.value.reason == "回避后部分参赛人的评委不足：只剩0人，本轮至少需要3人"
+SHORT_OF_JUDGES = ("回避后以下参赛人的评委少于本轮最少评委数（3人）：V001（1人）、V003（1人）、V004（1人）、"
+                   "V005（1人），共 4 人。请增加评委或调整回避范围后再试，评委组未保存。")
+
+
+def stored_panels() -> tuple[int, int, int, int]:
+    """Panels, assignments, recusals and panel audit events: what a refused panel must leave at zero."""
+    return tuple(db.session.execute(select(func.count()).select_from(model)).scalar_one()  # type: ignore[return-value]
+                 for model in (Panel, Assignment, Recusal, AuditEvent))
+
+
+@pytest.mark.parametrize("method", ["manual", "draw"])
+def test_a_panel_that_leaves_contestants_short_of_judges_is_refused_drawn_or_by_hand(
+    client: FlaskClient, city: World, method: str
+) -> None:
+    """Both 平定县 judges and one other, 同县区 recusal, minimum 3: the four 平定县 villages keep one judge each."""
+    token = login(client, "city")
+    judges = db.session.execute(select(Judge).order_by(Judge.id)).scalars().all()
+    pingding = [j.id for j in judges if j.home_county_id == city.pingding.id]
+    before = stored_panels()
+    if method == "manual":
+        data = {"manual-name": "手动组", "manual-group_id": village_group(city), "manual-session_id": 0,
+                "manual-county_id": 0, "manual-recusal_scope": "county",
+                "manual-judge_ids": [*pingding, judges[0].id]}
+    else:
+        data = draw_form(city, **{"draw-size": 3, "draw-min_agriculture": 0, "draw-min_finance": 0,
+                                  "draw-min_grassroots": 2})
+    response = client.post(f"/organize/panels/round/{plan_round(city)}/panels/{method}",
+                           data=data | {"csrf_token": token}, headers={"Referer": "http://localhost/organize/panels/"})
+    assert response.status_code == 302
+    assert SHORT_OF_JUDGES in client.get("/organize/panels/").get_data(as_text=True)
+    assert stored_panels() == before
+    page = client.get(f"/organize/panels/round/{plan_round(city)}").get_data(as_text=True)
+    assert "本轮每名参赛人回避后至少须有 3 位评委" in page  # said before anyone tries
+
+
+def test_a_panel_counts_recorded_recusals_and_the_contestants_judges_on_other_panels(city: World) -> None:
+    """The same rule, service level: a recusal by hand takes a judge away; another panel's judges add up."""
+    rnd = city.contest.rounds[0]
+    rnd.min_judges = 2
+    db.session.commit()
+    organizer = city.users["city_organizer"]
+    others = [j.id for j in db.session.execute(select(Judge).where(Judge.home_county_id.is_(None))
+                                               .order_by(Judge.id)).scalars()]
+    add_recusal(organizer, rnd.id, others[0], "V002", "亲属关系")
+    session = ContestSession(round_id=rnd.id, group_id=village_group(city), name="第一场", held_on=date(2022, 3, 1),
+                             starts_at=time(9, 0))
+    db.session.add(session)
+    db.session.flush()
+    db.session.add(SessionSlot(session_id=session.id, round_id=rnd.id, entry_id=city.entries["yuxian"].id,
+                               position=1))
+    db.session.commit()
+    spec = PanelSpec(rnd.id, village_group(city), "场次组", session_id=session.id)
+    with pytest.raises(DomainError) as refused:
+        create_manual(organizer, spec, others[:2])
+    assert refused.value.message == ("回避后以下参赛人的评委少于本轮最少评委数（2人）：V002（1人），共 1 人。"
+                                     "请增加评委或调整回避范围后再试，评委组未保存。")
+    create_manual(organizer, PanelSpec(rnd.id, village_group(city), "盂县组", county_id=city.yuxian.id), others[2:4])
+    panel = create_manual(organizer, spec, others[:2])  # V002: others[1] here, others[2] and [3] on the county's
+    assert [m.judge_id for m in panel.members] == others[:2]
 
 
 def test_a_manual_recusal_takes_the_judge_off_that_contestant(client: FlaskClient, city: World) -> None:
@@ -139,6 +201,9 @@ def test_a_manual_recusal_takes_the_judge_off_that_contestant(client: FlaskClien
     assert db.session.execute(select(func.count()).select_from(Assignment)).scalar_one() == before - 1
     recusal = db.session.execute(select(Recusal).where(~Recusal.automatic)).scalar_one()
     assert (recusal.judge_id, recusal.entry.public_number, recusal.reason) == (judge_ids[0], "V003", "亲属关系")
+    # Never refused, but V003 now has 2 judges where the round needs 3: said at once, not at publication.
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "V003 回避后只剩 2 位评委，少于本轮最少评委数（3人）：请为其增加评委，否则本轮成绩无法计算。" in page
 
 
 def test_panel_changes_are_city_only(client: FlaskClient, city: World) -> None:
@@ -196,6 +261,7 @@ def pdf_text(data: bytes, tmp_path: object) -> str:
 
 
 def test_running_order_and_blank_sheets_print_as_pdf(client: FlaskClient, city: World) -> None:
+    minimum(city, 2)
     token = login(client, "city")
     session = make_session(city)
     client.post(f"/organize/panels/round/{plan_round(city)}/distribute",
@@ -254,6 +320,7 @@ def test_progress_counts_expected_and_submitted_sheets_in_a_fixed_number_of_quer
 
 
 def test_a_county_organizer_sees_only_their_county_progress(client: FlaskClient, city: World) -> None:
+    minimum(city, 1)
     token = login(client, "city")
     judge_ids = [j.id for j in db.session.execute(select(Judge).where(Judge.home_county_id.is_(None))).scalars()][:1]
     client.post(f"/organize/panels/round/{plan_round(city)}/panels/manual", data={
@@ -267,6 +334,7 @@ def test_a_county_organizer_sees_only_their_county_progress(client: FlaskClient,
 
 
 def test_a_panel_cannot_change_once_its_contestants_have_sheets(client: FlaskClient, city: World) -> None:
+    minimum(city, 2)
     token = login(client, "city")
     judge_ids = [j.id for j in db.session.execute(select(Judge).where(Judge.home_county_id.is_(None))).scalars()][:2]
     client.post(f"/organize/panels/round/{plan_round(city)}/panels/manual", data={

@@ -132,6 +132,7 @@ def test_a_round_with_a_panel_but_no_sheets_has_no_sheets_yet(client: FlaskClien
     rnd = world.contest.rounds[0]
     group = next(g for g in world.contest.groups if g.code == "village")
     judge = db.session.execute(select(Judge)).scalar_one()
+    rnd.min_judges = 1
     create_manual(world.users["city_organizer"], PanelSpec(rnd.id, group.id, "组"), [judge.id])
     db.session.commit()
     assert preview(world.contest.id, PLAN).problems == ["年初比规划：尚无评分表（应有 2 张）"]
