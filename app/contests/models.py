@@ -12,7 +12,8 @@ from app.timeutil import utcnow
 POINTS = Numeric(12, 4)  # exact decimal points, never floats
 
 CONTEST_STATUSES = {"draft": "筹备中", "running": "进行中", "closed": "已结束"}
-# Kinds of competition, each with its own contest in progress (app/contests/current.py); a fund call joins later.
+# Kinds of competition, each with its own contest in progress (app/contests/current.py). Every contest row is of
+# the contest kind; a fund call (资金申报) joins here with a kind column on the contest and its own filter.
 COMPETITION_KINDS = {"contest": "比武"}
 ROUND_CODES = {"plan": "年初比规划", "service": "年中比服务", "results": "年末比成效"}
 ROUND_MODES = {"roadshow": "上台路演", "site_visit": "现场观摩", "exhibition": "成果展示"}
@@ -28,7 +29,6 @@ class Contest(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column()
     name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[str] = mapped_column(String(16), default="contest", server_default="contest")
     status: Mapped[str] = mapped_column(String(16), default="draft")
     places: Mapped[int] = mapped_column(default=2)
     absent_round: Mapped[str] = mapped_column(String(16), default="zero")

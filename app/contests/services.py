@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.contests.current import in_progress
 from app.contests.models import (
     CONTEST_STATUSES,
     GROUP_CODES,
@@ -189,6 +190,9 @@ def update_settings(actor: User, contest_id: int, data: ContestSettings) -> Cont
     name = _check_name(data.year, data.name, except_id=contest.id)
     if data.status not in CONTEST_STATUSES:
         raise DomainError("比武状态无效")
+    running = in_progress() if data.status == "running" else None
+    if running is not None and running.id != contest.id:  # the current contest is one, chosen here
+        raise DomainError(f"“{running.name}”正在进行中，同一时间只能有一项比武进行中：请先将其设为已结束")
     if not 0 <= data.places <= 10:
         raise DomainError("保留小数位数须在 0–10 之间")
     if data.absent_round not in ABSENT_ROUND:

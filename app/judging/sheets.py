@@ -333,6 +333,7 @@ def save_draft(user: User, round_id: int, entry_id: int, marks: Mapping[int, str
     `edited_at` is the phone's clock (ms) at the last edit: the phone compares it with its own copy to keep
     the newer of the two, so a draft that arrives late never replaces a newer one here either."""
     judge, rnd, entry = assigned(user, round_id, entry_id)
+    require_writable(rnd)
     sheet = db.session.execute(select(ScoreSheet).where(
         ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry.id, ScoreSheet.judge_id == judge.id)
     ).scalar_one_or_none()

@@ -1,5 +1,4 @@
-"""current contest and deviation prompt: each contest's kind of competition (the current one is kept per kind);
-the sheet version a judge was asked to look again at (asked once per version)
+"""deviation prompt: the sheet version a judge was asked to look again at (asked once per version)
 
 Revision ID: 1d7451b04689
 Revises: e77380f1af59
@@ -18,8 +17,6 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('contest', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('kind', sa.String(length=16), server_default='contest', nullable=False))
     with op.batch_alter_table('score_sheet', schema=None) as batch_op:
         batch_op.add_column(sa.Column('deviation_prompted', sa.Integer(), nullable=True))
 
@@ -27,5 +24,3 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('score_sheet', schema=None) as batch_op:
         batch_op.drop_column('deviation_prompted')
-    with op.batch_alter_table('contest', schema=None) as batch_op:
-        batch_op.drop_column('kind')
