@@ -20,7 +20,7 @@ class ContestClosed(DomainError):
 
 
 def closed_message(contest: Contest) -> str:
-    return f"“{contest.name}”已结束，不能再修改其评分、加减分、否决、缺席或评委登录卡"
+    return f"“{contest.name}”已结束，其评分、名单和设置都不能再修改"
 
 
 def _of_kind(kind: str, status: str) -> Select[tuple[Contest]]:
@@ -55,11 +55,20 @@ def accepts_writes(contest: Contest) -> bool:
 def require_writable(target: Contest | Round) -> None:
     """Refuse (ContestClosed, nothing stored) a write to an ended contest or to a round of one.
 
-    Every write path of judging, paper entry, adjustments, vetoes, absences and judges' cards calls this
-    before changing anything. A round has no state of its own yet: it takes writes while its contest does."""
+    Every write path of judging, paper entry, adjustments, vetoes, absences, judges' cards, panels and
+    sessions, people and the contest's setup calls this before changing anything; only the contest's own
+    settings (its status among them) stay open. A round has no state of its own yet: it takes writes
+    while its contest does."""
     contest = target.contest if isinstance(target, Round) else target
     if not accepts_writes(contest):
         raise ContestClosed(closed_message(contest))
+
+
+def require_writable_contest(contest_id: int) -> None:
+    """require_writable for a contest known by id (a missing contest is left to the caller's own 404)."""
+    contest = db.session.get(Contest, contest_id)
+    if contest is not None:
+        require_writable(contest)
 
 
 def require_writable_round(round_id: int) -> None:

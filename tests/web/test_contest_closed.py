@@ -1,7 +1,9 @@
-"""The current contest is the one in progress, never the newest row; a closed contest takes no writes on any path."""
+"""The current contest is the one in progress, never the newest row; a closed contest takes no writes on any path
+(judging, paper entry, adjustments, vetoes, absences, judges' cards, and the contest's setup, panels and people)."""
 
 import re
 from collections.abc import Callable
+from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,14 +20,20 @@ from app.adjustments.models import AdjustmentRecord, VetoRecord
 from app.adjustments.services import AdjustmentInput, record_adjustment, withdraw_adjustment
 from app.audit.models import AuditEvent
 from app.contests.current import ContestClosed, current_contest
-from app.contests.models import AdjustmentItem, Contest, VetoItem
+from app.contests.models import AdjustmentItem, Contest, Criterion, Group, VetoItem
+from app.contests.rounds import CriterionInput, add_criterion
+from app.contests.services import add_group, set_weights
 from app.extensions import db
 from app.judges import services as cards
 from app.judges.models import Judge
 from app.judging import corrections, sheets, windows
 from app.judging.models import DeskReport, ScoreSheet, ScoringWindow, SheetVersion
+from app.panels.models import ContestSession, Panel, Recusal
+from app.panels.services import PanelSpec, add_recusal, create_manual
+from app.panels.sessions import SessionSpec, create_session
 from app.paper.models import PaperEntry
 from app.paper.services import PaperInput, enter, reconcile
+from app.people.records import set_entry_active
 from tests.conftest import csrf_from, login
 from tests.factories import World, make_user
 from tests.paper_data import JPEG
@@ -33,7 +41,7 @@ from tests.web.test_judging import PIN, confirm, hall, versions
 
 __all__ = ["hall"]  # the fixture, used by name
 
-CLOSED = "“2022年度大比武”已结束，不能再修改其评分、加减分、否决、缺席或评委登录卡"
+CLOSED = "“2022年度大比武”已结束，其评分、名单和设置都不能再修改"
 
 
 def judge_named(username: str) -> Judge:
@@ -101,6 +109,11 @@ def test_only_one_contest_is_in_progress_and_none_shows_the_last_one_ended(clien
     assert newer.status == "draft"
     set_status(world, "closed")
     assert current_contest() is world.contest  # nothing in progress: the last one ended, for reading
+    ended = data | {"name": "2022年度大比武", "year": "2022", "status": "closed", "places": "3"}
+    html = client.post(f"/organize/contests/{world.contest.id}/", data=ended).get_data(as_text=True)
+    assert "“2022年度大比武”已结束，其设置不能再修改：如确需更改，请先单独将状态改回“进行中”" in html
+    db.session.refresh(world.contest)
+    assert (world.contest.places, world.contest.status) == (2, "closed")
     home = client.get("/organize/").get_data(as_text=True)
     assert "当前没有进行中的比武，这里显示的是已结束的“2022年度大比武”" in home
 
@@ -250,15 +263,55 @@ def _unlock(w: World) -> Callable[[], Any]:
     return lambda: cards.unlock_pin(w.users["city_organizer"], judge_named("judge").id)
 
 
+def _weights(w: World) -> Callable[[], Any]:
+    weights = {r.id: Decimal(w) for r, w in zip(w.contest.rounds, ("40", "30", "30"), strict=True)}
+    return lambda: set_weights(w.users["city_organizer"], w.contest.id, weights)
+
+
+def _group(w: World) -> Callable[[], Any]:
+    return lambda: add_group(w.users["city_organizer"], w.contest.id, "培训班A组")
+
+
+def _criterion(w: World) -> Callable[[], Any]:
+    round_id = w.contest.rounds[1].id
+    data = CriterionInput("服务成效", "", Decimal(0), Decimal(20), Decimal("0.5"))
+    return lambda: add_criterion(w.users["city_organizer"], round_id, data)
+
+
+def _panel(w: World) -> Callable[[], Any]:
+    village = next(g for g in w.contest.groups if g.code == "village")
+    spec = PanelSpec(w.contest.rounds[1].id, village.id, "观摩评委组")
+    judges = [judge_named(name).id for name in ("judge", "judge2", "judge3")]
+    return lambda: create_manual(w.users["city_organizer"], spec, judges)
+
+
+def _recusal(w: World) -> Callable[[], Any]:
+    round_id, judge_id = w.contest.rounds[0].id, judge_named("judge3").id
+    return lambda: add_recusal(w.users["city_organizer"], round_id, judge_id, "V002", "近亲属")
+
+
+def _session(w: World) -> Callable[[], Any]:
+    village = next(g for g in w.contest.groups if g.code == "village")
+    spec = SessionSpec(w.contest.rounds[1].id, village.id, "第一场", date(2022, 6, 1), time(9), "县委党校", 15)
+    return lambda: create_session(w.users["city_organizer"], spec)
+
+
+def _entry_off(w: World) -> Callable[[], Any]:
+    entry_id = w.entries["yuxian"].id
+    return lambda: set_entry_active(w.users["city_organizer"], entry_id, False)
+
+
 WRITES = {"confirm": _submit, "draft": _draft, "correction_request": _ask_correction, "reopen": _reopen,
           "accept_late": _accept_late, "desk_report": _report, "open_window": _open_window,
           "close_window": _close_window, "paper_entry": _enter, "paper_reconcile": _reconcile,
           "adjustment": _adjust, "adjustment_withdrawal": _withdraw_adjustment, "veto_proposal": _propose_veto,
           "veto_retract": _retract, "veto_decision": _decide, "veto_withdrawal": _propose_withdrawal,
           "absence": _absence, "absence_withdrawal": _withdraw_absence, "card_issue": _issue,
-          "card_revoke": _revoke, "pin_unlock": _unlock}
+          "card_revoke": _revoke, "pin_unlock": _unlock, "round_weights": _weights, "group": _group,
+          "criterion": _criterion, "panel": _panel, "recusal": _recusal, "session": _session,
+          "entry_deactivation": _entry_off}
 COUNTED = (AuditEvent, ScoreSheet, SheetVersion, ScoringWindow, DeskReport, PaperEntry, AdjustmentRecord, VetoRecord,
-           RoundAbsence)
+           RoundAbsence, Panel, Recusal, ContestSession, Criterion, Group)
 
 
 def _counts() -> list[int]:
