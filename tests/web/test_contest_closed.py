@@ -114,8 +114,9 @@ def test_only_one_contest_is_in_progress_and_none_shows_the_last_one_ended(clien
     assert "“2022年度大比武”已结束，其设置不能再修改：如确需更改，请先单独将状态改回“进行中”" in html
     db.session.refresh(world.contest)
     assert (world.contest.places, world.contest.status) == (2, "closed")
-    home = client.get("/organize/").get_data(as_text=True)
-    assert "当前没有进行中的比武，这里显示的是已结束的“2022年度大比武”" in home
+    for page in ("/organize/", "/organize/results/", "/organize/reports/", "/organize/panels/"):
+        html = client.get(page).get_data(as_text=True)
+        assert "当前没有进行中的比武，这里显示的是已结束的“2022年度大比武”" in html, page
 
 
 # --- every write path refuses a closed contest --------------------------------------------------------------
