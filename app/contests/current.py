@@ -20,7 +20,7 @@ class ContestClosed(DomainError):
 
 
 def closed_message(contest: Contest) -> str:
-    return f"“{contest.name}”已结束，其评分、名单和设置都不能再修改"
+    return f"本次比武已结束：“{contest.name}”的评分、名单和设置都不能再修改"
 
 
 def _of_kind(kind: str, status: str) -> Select[tuple[Contest]]:

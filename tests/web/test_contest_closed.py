@@ -41,7 +41,7 @@ from tests.web.test_judging import PIN, confirm, hall, versions
 
 __all__ = ["hall"]  # the fixture, used by name
 
-CLOSED = "“2022年度大比武”已结束，其评分、名单和设置都不能再修改"
+CLOSED = "本次比武已结束：“2022年度大比武”的评分、名单和设置都不能再修改"
 
 
 def judge_named(username: str) -> Judge:
