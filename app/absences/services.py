@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.absences.models import REASON_LIMIT, RoundAbsence
 from app.accounts.models import User
 from app.audit import services as audit
+from app.contests.current import require_writable, require_writable_round
 from app.contests.models import Contest, Round
 from app.contests.rounds import get_round
 from app.contests.services import ABSENT_ROUND
@@ -82,6 +83,7 @@ def _refuse_if_scored(round_id: int, entry_id: int) -> None:
 def record_absence(actor: User, round_id: int, public_number: str, reason: str) -> RoundAbsence:
     """Record that a contestant stays away from a round; allowed after publication too (a correction)."""
     rnd = get_round(round_id)
+    require_writable(rnd)
     entry = _entry_by_number(actor, rnd, public_number)
     reason = reason.strip()
     if not reason:
@@ -108,6 +110,7 @@ def withdraw_absence(actor: User, absence_id: int) -> RoundAbsence:
     absence = db.session.get(RoundAbsence, absence_id)
     if absence is None or not _in_scope(actor, absence.entry):
         raise NotFoundError("缺席登记不存在")
+    require_writable_round(absence.round_id)
     if not absence.in_effect:
         raise DomainError("该缺席登记已撤销")
     before = _fields(absence)

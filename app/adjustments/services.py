@@ -13,6 +13,7 @@ from app.accounts.models import User
 from app.adjustments.models import AdjustmentRecord, VetoRecord
 from app.adjustments.rules import fits_places, points_for, scoring_text
 from app.audit import services as audit
+from app.contests.current import require_writable_round
 from app.contests.models import AdjustmentItem, Round
 from app.contests.rounds import get_round
 from app.contests.services import plain
@@ -126,6 +127,7 @@ def _note(note: str) -> str:
 
 def _append(actor: User, previous: AdjustmentRecord | None, record: AdjustmentRecord, action: str) -> None:
     """Add the next version (the database refuses two writers of the same version) and audit it."""
+    require_writable_round(record.round_id)
     record.version = previous.version + 1 if previous else 1
     record.supersedes_id = previous.id if previous else None
     record.created_by_id = actor.id

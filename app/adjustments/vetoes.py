@@ -11,6 +11,7 @@ from app.accounts.models import User
 from app.adjustments.models import VetoRecord
 from app.adjustments.services import flush_new_version, get_round, scoped_entry, veto_effects
 from app.audit import services as audit
+from app.contests.current import require_writable_round
 from app.contests.models import Round, VetoItem
 from app.entries.models import Entry
 from app.errors import DomainError, ForbiddenError, NotFoundError
@@ -68,6 +69,7 @@ def _refuse_pending(status: VetoStatus) -> None:
 def _append(actor: User, versions: list[VetoRecord], veto: VetoRecord, action: str,
             before: VetoRecord | None) -> VetoRecord:
     """Add the next version; the database refuses two writers of the same version (so two proposals at once)."""
+    require_writable_round(veto.round_id)
     veto.version = versions[-1].version + 1 if versions else 1
     veto.state, veto.proposed_by_id = "proposed", actor.id
     flush_new_version(veto)
@@ -119,6 +121,7 @@ def propose_withdrawal(actor: User, veto_id: int, reason: str) -> VetoRecord:
 
 def _set_state(veto: VetoRecord, values: dict[str, Any]) -> None:
     """Record a step on a waiting proposal only if it is still waiting (two people at once: one wins)."""
+    require_writable_round(veto.round_id)
     done = db.session.execute(update(VetoRecord).where(VetoRecord.id == veto.id, VetoRecord.state == "proposed")
                               .values(**values).execution_options(synchronize_session=False))
     if done.rowcount != 1:  # type: ignore[attr-defined]

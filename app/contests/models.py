@@ -12,6 +12,9 @@ from app.timeutil import utcnow
 POINTS = Numeric(12, 4)  # exact decimal points, never floats
 
 CONTEST_STATUSES = {"draft": "筹备中", "running": "进行中", "closed": "已结束"}
+# Kinds of competition, each with its own contest in progress (app/contests/current.py). Every contest row is of
+# the contest kind; a fund call (资金申报) joins here with a kind column on the contest and its own filter.
+COMPETITION_KINDS = {"contest": "比武"}
 ROUND_CODES = {"plan": "年初比规划", "service": "年中比服务", "results": "年末比成效"}
 ROUND_MODES = {"roadshow": "上台路演", "site_visit": "现场观摩", "exhibition": "成果展示"}
 PANEL_METHODS = {"trimmed_mean": "去掉最高最低取平均", "mean": "取平均"}

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.contests.current import require_writable, require_writable_round
 from app.contests.models import PANEL_METHODS, ROUND_MODES, AdjustmentItem, Criterion, Round, VetoItem
 from app.contests.services import LOCKED, plain, require_city, round_is_locked
 from app.errors import DomainError, NotFoundError
@@ -89,6 +90,7 @@ def update_round(actor: User, round_id: int, data: RoundSettings) -> Round:
     """Everything of a round except its weight (set with all weights together) and its criteria."""
     require_city(actor)
     rnd = get_round(round_id)
+    require_writable(rnd)
     name = _text(data.name, "轮次名称", 64)
     venue = _text(data.venue, "地点", 120, required=False)
     if data.mode not in ROUND_MODES:
@@ -149,6 +151,7 @@ def _check_criterion(data: CriterionInput) -> None:
 def add_criterion(actor: User, round_id: int, data: CriterionInput) -> Criterion:
     require_city(actor)
     rnd = get_round(round_id)
+    require_writable(rnd)
     if round_is_locked(rnd.id):
         raise DomainError(LOCKED)
     _check_criterion(data)
@@ -166,6 +169,7 @@ def update_criterion(actor: User, criterion_id: int, data: CriterionInput) -> Cr
     """Name and guidance may always change; range and step only while the round has no marks."""
     require_city(actor)
     criterion: Criterion = _item(Criterion, criterion_id, "评分指标")
+    require_writable(criterion.round)
     _check_criterion(data)
     points = (criterion.min_points, criterion.max_points, criterion.step)
     if (data.min_points, data.max_points, data.step) != points and round_is_locked(criterion.round_id):
@@ -183,6 +187,7 @@ def update_criterion(actor: User, criterion_id: int, data: CriterionInput) -> Cr
 def remove_criterion(actor: User, criterion_id: int) -> Round:
     require_city(actor)
     criterion: Criterion = _item(Criterion, criterion_id, "评分指标")
+    require_writable(criterion.round)
     rnd = criterion.round
     if round_is_locked(rnd.id):
         raise DomainError(LOCKED)
@@ -198,6 +203,7 @@ def reorder_criteria(actor: User, round_id: int, ids: list[int]) -> Round:
     """The round's criteria in the order given; the ids must be exactly the round's criteria."""
     require_city(actor)
     rnd = get_round(round_id)
+    require_writable(rnd)
     if sorted(ids) != sorted(c.id for c in rnd.criteria):
         raise DomainError("提交的评分指标与本轮的评分指标不一致，请刷新页面后重试")
     before = [c.id for c in rnd.criteria]
@@ -232,6 +238,7 @@ def adjustment_rule(data: AdjustmentInput) -> str:
 def add_adjustment(actor: User, round_id: int, data: AdjustmentInput) -> AdjustmentItem:
     require_city(actor)
     rnd = get_round(round_id)
+    require_writable(rnd)
     name = _text(data.name, "加减分项名称", 64)
     unit_label = _text(data.unit_label, "计量单位", 16)
     rule_text = _text(data.rule_text, "规则说明", 200, required=False) or adjustment_rule(data)
@@ -268,6 +275,7 @@ def _records_of(table: str, item_id: int) -> int:
 def remove_adjustment(actor: User, item_id: int) -> Round:
     require_city(actor)
     item: AdjustmentItem = _item(AdjustmentItem, item_id, "加减分项")
+    require_writable_round(item.round_id)
     if used := _records_of("adjustment_record", item_id):
         raise DomainError(f"加减分项“{item.name}”已有 {used} 条记录，不能删除（记录和审计包要引用它）")
     rnd = get_round(item.round_id)
@@ -282,6 +290,7 @@ def remove_adjustment(actor: User, item_id: int) -> Round:
 def add_veto(actor: User, round_id: int, name: str, description: str) -> VetoItem:
     require_city(actor)
     rnd = get_round(round_id)
+    require_writable(rnd)
     item = VetoItem(name=_text(name, "否决事项名称", 64), description=_text(description, "说明", 2000, required=False))
     rnd.veto_items.append(item)
     db.session.flush()
@@ -294,6 +303,7 @@ def add_veto(actor: User, round_id: int, name: str, description: str) -> VetoIte
 def remove_veto(actor: User, item_id: int) -> Round:
     require_city(actor)
     item: VetoItem = _item(VetoItem, item_id, "一票否决事项")
+    require_writable_round(item.round_id)
     if used := _records_of("veto_record", item_id):
         raise DomainError(f"一票否决事项“{item.name}”已有 {used} 条记录，不能删除（记录和审计包要引用它）")
     rnd = get_round(item.round_id)

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.contests.current import ContestClosed, in_progress, require_writable
 from app.contests.models import (
     CONTEST_STATUSES,
     GROUP_CODES,
@@ -189,6 +190,9 @@ def update_settings(actor: User, contest_id: int, data: ContestSettings) -> Cont
     name = _check_name(data.year, data.name, except_id=contest.id)
     if data.status not in CONTEST_STATUSES:
         raise DomainError("比武状态无效")
+    running = in_progress() if data.status == "running" else None
+    if running is not None and running.id != contest.id:  # the current contest is one, chosen here
+        raise DomainError(f"“{running.name}”正在进行中，同一时间只能有一项比武进行中：请先将其设为已结束")
     if not 0 <= data.places <= 10:
         raise DomainError("保留小数位数须在 0–10 之间")
     if data.absent_round not in ABSENT_ROUND:
@@ -205,16 +209,24 @@ def update_settings(actor: User, contest_id: int, data: ContestSettings) -> Cont
     contest.name, contest.year, contest.status, contest.places = name, data.year, data.status, data.places
     contest.absent_round, contest.ranking, contest.tie_break = data.absent_round, data.ranking, list(data.tie_break)
     after = contest_fields(contest)
+    if before["status"] == "closed" and _but_status(after) != _but_status(before):
+        db.session.rollback()  # an ended contest's results stay as they were: only its status may change
+        raise ContestClosed(f"“{before['name']}”已结束，其设置不能再修改：如确需更改，请先单独将状态改回“进行中”")
     if after != before:
         audit.record("contest_settings_changed", "contest", contest.id, before=before, after=after)
     db.session.commit()
     return contest
 
 
+def _but_status(fields: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in fields.items() if key != "status"}
+
+
 def set_weights(actor: User, contest_id: int, weights: dict[int, Decimal]) -> Contest:
     """All round weights at once, as percentages; they must sum to exactly 100."""
     require_city(actor)
     contest = get_contest(contest_id)
+    require_writable(contest)
     if set(weights) != {r.id for r in contest.rounds}:
         raise DomainError("须同时填写本比武每一轮的权重")
     for rnd in contest.rounds:
@@ -248,6 +260,7 @@ def add_group(actor: User, contest_id: int, name: str, parent_id: int | None = N
     """A ranking group, or a sub-group (e.g. a county, a training class) of one."""
     require_city(actor)
     contest = get_contest(contest_id)
+    require_writable(contest)
     if parent_id is not None:
         parent = next((g for g in contest.groups if g.id == parent_id), None)
         if parent is None:
@@ -272,6 +285,7 @@ def add_group(actor: User, contest_id: int, name: str, parent_id: int | None = N
 def rename_group(actor: User, group_id: int, name: str) -> Group:
     require_city(actor)
     group = get_group(group_id)
+    require_writable(group.contest)
     name = _group_name(group.contest, name, group.parent_id, except_id=group.id)
     before = group.name
     group.name = name
@@ -298,6 +312,7 @@ def remove_group(actor: User, group_id: int) -> Contest:
     require_city(actor)
     group = get_group(group_id)
     contest = group.contest
+    require_writable(contest)
     if any(g.parent_id == group.id for g in contest.groups):
         raise DomainError(f"“{group.name}”下还有子组别，请先删除子组别")
     used = select(func.count(Entry.id)).where(or_(Entry.group_id == group.id, Entry.subgroup_id == group.id))

@@ -14,11 +14,11 @@ from sqlalchemy import Select, select
 from app.accounts.models import User
 from app.accounts.passwords import keyed_digest
 from app.audit import services as audit
+from app.contests.current import accepts_writes, current_contest, require_writable
 from app.contests.models import Contest
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
-from app.organize.services import current_contest
 from app.timeutil import format_local, utcnow
 
 TOKEN_BYTES = 24  # secrets.token_urlsafe(24): 192 bits, 32 URL-safe characters
@@ -155,8 +155,7 @@ def issue_cards(actor: User, judge_id: int | None = None) -> list[Credential]:
     contest = current_contest()
     if contest is None:
         raise DomainError("尚未创建比武")
-    if contest.status == "closed":
-        raise DomainError("本次比武已结束，不能再发放登录卡")
+    require_writable(contest)
     if judge_id is not None:
         judges = [scoped_judge(actor, judge_id)]
         if not judges[0].active:
@@ -190,6 +189,7 @@ def issue_cards(actor: User, judge_id: int | None = None) -> list[Credential]:
 def revoke(actor: User, judge_id: int) -> Judge:
     """The judge's link and PIN stop working; the link then says so."""
     judge = scoped_judge(actor, judge_id)
+    require_writable(judge.contest)
     if credential_status(judge) != "issued":
         raise DomainError("该评委没有有效的登录卡，无需撤销")
     judge.token_revoked_at = utcnow()
@@ -202,6 +202,7 @@ def revoke(actor: User, judge_id: int) -> Judge:
 def unlock_pin(actor: User, judge_id: int) -> Judge:
     """Lift a PIN lock before its 15 minutes are over (the judge proved who they are in person)."""
     judge = scoped_judge(actor, judge_id)
+    require_writable(judge.contest)
     if pin_locked_until(judge) is None and not judge.pin_failures:
         raise DomainError("该评委的 PIN 未被锁定")
     before = {"pin_failures": judge.pin_failures, "locked_until": _text(judge.pin_locked_until)}
@@ -231,7 +232,7 @@ def judge_for_link(token: str) -> Judge:
         raise SigninRefused(LINK_INVALID)
     if judge.user.role != "judge":
         raise SigninRefused("该登录卡对应的账号不是评委账号，请联系工作人员")
-    if judge.contest.status == "closed":
+    if not accepts_writes(judge.contest):
         raise SigninRefused(CONTEST_CLOSED)
     return judge
 

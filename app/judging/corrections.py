@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.contests.current import require_writable, require_writable_round
 from app.contests.models import Round
 from app.entries.models import Entry
 from app.errors import DomainError, ForbiddenError, NotFoundError
@@ -30,6 +31,7 @@ def _reason(text: str) -> str:
 def request_correction(user: User, round_id: int, entry_id: int, reason: str) -> ScoreSheet:
     """The judge found a mistake in a submitted sheet and asks the organizers to reopen it."""
     judge, rnd, entry = assigned(user, round_id, entry_id)
+    require_writable(rnd)
     sheet = db.session.execute(select(ScoreSheet).where(
         ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry.id, ScoreSheet.judge_id == judge.id)
     ).scalar_one_or_none()
@@ -52,6 +54,7 @@ def reopen(actor: User, sheet_id: int, reason: str) -> ScoreSheet:
     sheet = db.session.get(ScoreSheet, sheet_id)
     if sheet is None:
         raise NotFoundError("评分表不存在")
+    require_writable_round(sheet.round_id)
     if sheet.state != "submitted":
         raise DomainError("只有已提交的评分表才能重新开放")
     judge = db.session.get(Judge, sheet.judge_id)
@@ -76,6 +79,7 @@ def accept_late(actor: User, version_id: int, reason: str) -> SheetVersion:
     version = db.session.get(SheetVersion, version_id)
     if version is None:
         raise NotFoundError("评分表版本不存在")
+    require_writable_round(version.sheet.round_id)
     if not version.late or version.counted:
         raise DomainError("该版本不是待审的迟交评分表")
     why = _reason(reason)
@@ -97,6 +101,7 @@ def report_problem(user: User, round_id: int | None, entry_id: int | None, messa
     rnd = db.session.get(Round, round_id) if round_id else None
     if rnd is None:
         raise NotFoundError("轮次不存在")
+    require_writable(rnd)
     judge = judge_of(user, rnd.contest_id)
     on_panel = db.session.execute(select(PanelMember.id).join(Panel, Panel.id == PanelMember.panel_id).where(
         Panel.round_id == rnd.id, PanelMember.judge_id == judge.id).limit(1)).first()

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
+from app.contests.current import current_contest
 from app.contests.models import Round
 from app.entries.models import Entry
 from app.errors import NotFoundError
@@ -14,7 +15,6 @@ from app.extensions import db
 from app.judges.models import Judge
 from app.judging.models import SHEET_STATES, ScoreSheet, SheetReopening, SheetVersion
 from app.judging.windows import closed_after
-from app.organize.services import current_contest
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ class ScoreSheet(db.Model):  # type: ignore[name-defined,misc]
     # While a correction is asked: the judge's reason. Once reopened: the reason the next version carries
     # (评委申请：…；组织者重新开放：…); each part, with who and when, is kept in SheetReopening.
     correction_reason: Mapped[str] = mapped_column(String(REASON_TEXT), default="", server_default="")
+    # The number of the version the judge was asked to look again at (deviation prompt): asked once per version.
+    deviation_prompted: Mapped[int | None] = mapped_column()
 
     versions: Mapped[list["SheetVersion"]] = relationship(
         back_populates="sheet", order_by="SheetVersion.number", cascade="all, delete-orphan"

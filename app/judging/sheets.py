@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from app import decimals
 from app.accounts.models import User
 from app.audit import services as audit
+from app.contests.current import require_writable
 from app.contests.models import Round
 from app.db_setup import start_write_phase
 from app.entries.models import Entry
@@ -137,6 +138,7 @@ def submit(user: User, sub: Submission) -> Outcome:
     if not 8 <= len(sub.client_token) <= 64:
         raise DomainError("提交缺少有效的客户端标识，请刷新页面后重试")
     judge, rnd, entry = assigned(user, sub.round_id, sub.entry_id, to_score=True)  # to_score: refuses 缺席
+    require_writable(rnd)  # a phone signed in before the contest ended stores nothing after
     sheet = _sheet(rnd.id, entry.id, judge.id)  # before the token: see the write phase below
     previous = _existing(sub.client_token)
     if previous is not None:
@@ -156,9 +158,9 @@ def submit(user: User, sub: Submission) -> Outcome:
     flagged = _flag(rnd, total, sheet.id if sheet else None, entry.id)
     # A judge on the phone is asked to look again; a sheet confirmed offline that arrives after scoring
     # closed was confirmed with the PIN without that question being possible, so it is stored as is with
-    # the flag for the organizer. While scoring is open the question is asked, whatever the phone claims.
-    if flagged and not sub.acknowledge_deviation and not late:
-        return Outcome(None, needs_deviation_check=True)
+    # the flag for the organizer. While scoring is open the question is asked, whatever the phone claims,
+    # but only after the PIN and once per version (_ask_once): it must not be an oracle of the others' marks.
+    ask = flagged and not sub.acknowledge_deviation and not late
     round_id, entry_id, judge_id, number = rnd.id, entry.id, judge.id, entry.public_number
     start_write_phase()
     # The sheet first, then the token: a twin that commits between the two reads is then seen as a
@@ -169,6 +171,9 @@ def submit(user: User, sub: Submission) -> Outcome:
         return _as_retry(previous, sub, judge_id)
     _refuse_if_locked(sheet)
     check_pin(judge, sub.pin)  # re-reads the PIN counters under the lock
+    if ask and _ask_once(round_id, entry_id, judge_id, number, total):
+        return Outcome(None, needs_deviation_check=True)
+    sheet = _sheet(round_id, entry_id, judge_id) if ask else sheet  # _ask_once may have created it
     try:
         version = store_version(sheet, round_id, entry_id, judge_id, marks, comment, StoreOptions(
             client_token=sub.client_token, source="offline" if sub.confirmed_offline_at else "phone",
@@ -185,6 +190,30 @@ def submit(user: User, sub: Submission) -> Outcome:
     _pause_for_crash_test()
     db.session.commit()
     return outcome
+
+
+def _ask_once(round_id: int, entry_id: int, judge_id: int, public_number: str, total: Decimal) -> bool:
+    """Record (audited, committed) that the judge is asked to look again at the sheet's next version, and say
+    True; False when they were already asked for this version, whose confirmation is then stored as it is.
+
+    Asked once per version, after the PIN: stepping the total and asking again cannot find the others'
+    median, and every question asked is in the audit log."""
+    sheet = _sheet(round_id, entry_id, judge_id)
+    if sheet is None:  # no draft reached the server: the sheet is created to remember the question
+        sheet = ScoreSheet(round_id=round_id, entry_id=entry_id, judge_id=judge_id, state="draft")
+        db.session.add(sheet)
+        db.session.flush()
+    version = (db.session.execute(select(func.max(SheetVersion.number)).where(
+        SheetVersion.sheet_id == sheet.id)).scalar() or 0) + 1
+    if sheet.deviation_prompted == version:
+        return False
+    sheet.deviation_prompted = version
+    rnd = db.session.get(Round, round_id)
+    audit.record("sheet_deviation_prompted", "score_sheet", sheet.id, after={
+        "round": rnd.code if rnd else "", "entry": public_number, "judge_id": judge_id, "version": version,
+        "total": f"{total}"})
+    db.session.commit()
+    return True
 
 
 def check_offline_claim(round_id: int, entry_id: int, claimed: datetime) -> None:
@@ -306,6 +335,7 @@ def save_draft(user: User, round_id: int, entry_id: int, marks: Mapping[int, str
     `edited_at` is the phone's clock (ms) at the last edit: the phone compares it with its own copy to keep
     the newer of the two, so a draft that arrives late never replaces a newer one here either."""
     judge, rnd, entry = assigned(user, round_id, entry_id)
+    require_writable(rnd)
     sheet = db.session.execute(select(ScoreSheet).where(
         ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry.id, ScoreSheet.judge_id == judge.id)
     ).scalar_one_or_none()

@@ -6,6 +6,7 @@ from sqlalchemy import ColumnElement, or_, select
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.contests.current import require_writable_round
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
 from app.judging.models import ScoringWindow
@@ -65,6 +66,7 @@ def on_stage(round_id: int) -> set[int]:
 
 def open_window(actor: User, round_id: int, session_id: int | None = None, entry_id: int | None = None
                 ) -> ScoringWindow:
+    require_writable_round(round_id)
     existing = db.session.execute(select(ScoringWindow).where(
         ScoringWindow.round_id == round_id, ScoringWindow.closed_at.is_(None),
         ScoringWindow.session_id.is_(session_id) if session_id is None else ScoringWindow.session_id == session_id,
@@ -85,6 +87,7 @@ def close_window(actor: User, window_id: int) -> ScoringWindow:
     window = db.session.get(ScoringWindow, window_id)
     if window is None:
         raise NotFoundError("评分窗口不存在")
+    require_writable_round(window.round_id)
     if window.closed_at is not None:
         raise DomainError("评分已关闭")
     window.closed_at, window.closed_by_id = utcnow(), actor.id

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.contests.current import current_contest
 from app.contests.models import Contest
 from app.entries.models import Entry
 from app.extensions import db
@@ -23,11 +24,6 @@ class ContestSummary:
     groups: list[GroupCount]
     judges: int
     rounds: list[tuple[str, str, str]]  # name, weight %, how judged
-
-
-def current_contest() -> Contest | None:
-    """The newest contest: the one the desk works on."""
-    return db.session.execute(select(Contest).order_by(Contest.year.desc(), Contest.id.desc()).limit(1)).scalar()
 
 
 def contest_summary(actor: User) -> ContestSummary | None:

@@ -8,13 +8,13 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.contests.current import current_contest
 from app.contests.models import Contest, Round
 from app.entries.models import Entry
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
 from app.judges.models import JUDGE_FIELDS, Judge
 from app.judging.desk import ReportLine, reports
-from app.organize.services import current_contest
 from app.panels.forms import DrawForm, ManualPanelForm, PanelForm, RecusalForm, SessionForm
 from app.panels.models import Assignment, ContestSession, Panel, Recusal, SessionSlot
 from app.panels.services import PanelSpec, get_panel, get_round, reproduce

@@ -8,6 +8,7 @@ from sqlalchemy import delete, exists, func, select
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.contests.current import require_writable_round
 from app.contests.models import Group, Round
 from app.contests.rounds import get_round
 from app.entries.models import Entry
@@ -72,6 +73,7 @@ def _pool(contest_id: int) -> list[Judge]:
 
 
 def _refuse_if_scored(round_id: int, entry_ids: Sequence[int]) -> None:
+    require_writable_round(round_id)  # every change of a panel passes here
     if entry_ids and db.session.execute(select(exists().where(
             ScoreSheet.round_id == round_id, ScoreSheet.entry_id.in_(entry_ids)))).scalar():
         raise DomainError("该评委组负责的参赛人已有评分，不能再更改评委组")
@@ -241,6 +243,7 @@ def add_recusal(actor: User, round_id: int, judge_id: int, public_number: str, r
 
 
 def _refuse_if_scored_by(round_id: int, judge_id: int, entry_id: int) -> None:
+    require_writable_round(round_id)
     if db.session.execute(select(ScoreSheet.id).where(ScoreSheet.round_id == round_id,
                                                       ScoreSheet.judge_id == judge_id,
                                                       ScoreSheet.entry_id == entry_id)).first():

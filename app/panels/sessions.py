@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.contests.current import require_writable, require_writable_round
 from app.contests.models import Group
 from app.entries.models import Entry, EntryHolder
 from app.errors import DomainError, NotFoundError
@@ -51,6 +52,7 @@ def get_session(session_id: int) -> ContestSession:
 
 def create_session(actor: User, spec: SessionSpec) -> ContestSession:
     rnd = get_round(spec.round_id)
+    require_writable(rnd)
     group = db.session.get(Group, spec.group_id)
     if group is None or group.contest_id != rnd.contest_id:
         raise DomainError("所选组别不属于本比武")
@@ -77,6 +79,7 @@ def unplaced_entries(round_id: int, group_id: int) -> list[Entry]:
 
 def distribute(actor: User, round_id: int, group_id: int) -> int:
     """Split the group's contestants not yet in a session evenly over the round's sessions of the group."""
+    require_writable_round(round_id)
     sessions = list(db.session.execute(select(ContestSession).where(
         ContestSession.round_id == round_id, ContestSession.group_id == group_id).order_by(
         ContestSession.held_on, ContestSession.starts_at, ContestSession.id)).scalars())
@@ -103,6 +106,7 @@ def distribute(actor: User, round_id: int, group_id: int) -> int:
 def draw_running_order(actor: User, session_id: int) -> list[int]:
     """Draw the running order (抽签) with a recorded seed; reproducible from the audit log."""
     session = get_session(session_id)
+    require_writable_round(session.round_id)
     if not session.slots:
         raise DomainError("该场次还没有参赛人")
     seed = secrets.token_hex(8)
@@ -119,6 +123,7 @@ def draw_running_order(actor: User, session_id: int) -> list[int]:
 def set_running_order(actor: User, session_id: int, entry_ids: Sequence[int]) -> None:
     """Set the running order by hand: exactly the session's contestants, each once."""
     session = get_session(session_id)
+    require_writable_round(session.round_id)
     current = sorted(slot.entry_id for slot in session.slots)
     if sorted(entry_ids) != current:
         raise DomainError("出场顺序必须恰好包含本场次的全部参赛人，且每人一次")

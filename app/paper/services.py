@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from app.absences.services import is_absent
 from app.accounts.models import User
 from app.audit import services as audit
+from app.contests.current import require_writable
 from app.contests.models import Round
 from app.entries.models import Entry
 from app.errors import DomainError, ForbiddenError, NotFoundError
@@ -152,6 +153,7 @@ def _key(sheet: Sheet, feeds: int) -> str:
 def enter(user: User, data: PaperInput) -> Outcome:
     """Store one clerk's typing of a paper sheet; the second agreeing entry creates the counted version."""
     sheet = locate(user, data.round_id, data.judge_id, data.entry_id)
+    require_writable(sheet.round)
     _refuse_if_absent(sheet)
     stage = stage_of(sheet)
     if stage.state == "counted":
@@ -245,6 +247,7 @@ def reconcile(user: User, round_id: int, judge_id: int, entry_id: int, typed: Ma
     A judge's comment typed in either entry is not dropped by an empty box: the reconciler types it from the
     paper, or says the paper has none (`no_comment`)."""
     sheet = locate(user, round_id, judge_id, entry_id)
+    require_writable(sheet.round)
     _refuse_if_absent(sheet)
     stage = stage_of(sheet)
     may_reconcile(user, stage)

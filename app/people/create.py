@@ -8,12 +8,12 @@ from sqlalchemy import or_, select
 
 from app.accounts.models import User
 from app.accounts.passwords import activation_digest, new_activation_code
+from app.contests.current import current_contest
 from app.contests.models import Contest, Group
 from app.entries.models import Entry, EntryHolder
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
-from app.organize.services import current_contest
 from app.people.models import ImportBatch
 from app.places.models import Township, Village
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.contests.current import require_writable_contest
 from app.contests.models import Contest, Group
 from app.entries.models import Entry, EntryHolder
 from app.errors import DomainError
@@ -90,6 +91,7 @@ def preview_import(actor: User, kind: str, filename: str, data: bytes) -> Import
 def commit_import(actor: User, batch_id: int) -> Committed:
     """Create every row of a checked batch in one transaction; a batch is committed once only."""
     batch = create.scoped_batch(actor, batch_id)
+    require_writable_contest(batch.contest_id)
     claimed = db.session.execute(
         update(ImportBatch).where(ImportBatch.id == batch.id, ImportBatch.committed_at.is_(None))
         .values(committed_at=utcnow()))

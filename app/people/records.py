@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.audit import services as audit
+from app.contests.current import require_writable, require_writable_contest
 from app.contests.models import Contest
 from app.entries.models import Entry, EntryHolder
 from app.errors import NotFoundError
@@ -87,6 +88,7 @@ def _refuse_if(checker: RowChecker) -> None:
 def _checked_new_row(actor: User, kind: str, values: dict[str, Any]) -> tuple[Contest, RowChecker, dict[str, Any]]:
     """A form's values checked exactly as one import row of that kind ("contestants", "judges"), else refused."""
     contest = create.require_contest()
+    require_writable(contest)
     checker = RowChecker(contest, actor.county_id)
     row = checker.contestant(0, values) if kind == "contestants" else checker.judge(0, values)
     check_rows(checker, kind, contest, [row])
@@ -96,6 +98,7 @@ def _checked_new_row(actor: User, kind: str, values: dict[str, Any]) -> tuple[Co
 
 def _set_active(item: Entry | Judge, object_type: str, active: bool) -> None:
     """Deactivate or restore; audited as entry_/judge_ + activated or deactivated."""
+    require_writable_contest(item.contest_id)
     before = {"active": item.active}
     item.active = active
     audit.record(f"{object_type}_{'activated' if active else 'deactivated'}", object_type, item.id, before=before,
@@ -126,6 +129,7 @@ def add_contestant(actor: User, values: dict[str, Any]) -> Entry:
 def edit_contestant(actor: User, entry_id: int, values: dict[str, Any]) -> Entry:
     """Change the secretary's details or sub-group; a different name is a 换届 (new holder, new account)."""
     entry = create.scoped_entry(actor, entry_id)
+    require_writable_contest(entry.contest_id)
     checker = RowChecker(entry.group.contest, actor.county_id)
     holder = entry.current_holder
     if holder is not None and holder.user.display_name == text(values.get("书记姓名")) and not values.get("手机号"):
@@ -181,6 +185,7 @@ def add_judge(actor: User, values: dict[str, Any]) -> Judge:
 
 def edit_judge(actor: User, judge_id: int, values: dict[str, Any]) -> Judge:
     judge = create.scoped_judge(actor, judge_id)
+    require_writable_contest(judge.contest_id)
     checker = RowChecker(judge.contest, actor.county_id)
     if not values.get("手机号"):
         values = {**values, "手机号": judge.user.phone}  # left blank: unchanged (the form never shows it)

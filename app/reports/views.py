@@ -6,10 +6,10 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
+from app.contests.current import current_contest
 from app.downloads import download
 from app.excel import XLSX_MIMETYPE
 from app.ids import id_arg
-from app.organize.services import current_contest
 from app.reports import exports, figures
 from app.reports.services import latest_by_scope
 from app.results.assemble import scope_label

@@ -10,10 +10,10 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from app.contests.current import current_contest
 from app.downloads import download
 from app.errors import DomainError
 from app.notices import services as notices
-from app.organize.services import current_contest
 from app.results import awards, services
 from app.results.assemble import all_scopes
 from app.results.packages import published_package

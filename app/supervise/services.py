@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from app.adjustments.models import VetoRecord
 from app.audit.models import AuditEvent
+from app.contests.current import current_contest
 from app.extensions import db
 from app.notices.services import NoticeLine, latest_notices
-from app.organize.services import current_contest
 from app.results.assemble import all_scopes
 
 

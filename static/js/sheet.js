@@ -301,7 +301,7 @@
             window.location.href = document.getElementById("judge-queue").dataset.homeUrl;
             return;
           }
-          if (data && data.deviation) { HTMLFormElement.prototype.submit.call(form); return; }  // look-again page
+          if (data && data.deviation) { lookAgain(form); return; }
           if (data && data.code === "pin") { pinRefused(form, data); return; }
           if (data && data.stored === false && data.code !== "csrf" && res.status < 500 && res.status !== 401 &&
               res.status !== 429) {
@@ -314,6 +314,18 @@
         })
         .catch(function () { keep(form, fields); });
     });
+  }
+  // The server asks once per sheet version to look again (it has recorded asking): the page says so here, rather
+  // than posting the form again, which the server would take as the next confirmation and store.
+  function lookAgain(form) {
+    var submit = form.querySelector("button[type=submit]"), pin = form.querySelector("#pin");
+    document.getElementById("deviation-alert").hidden = false;
+    document.getElementById("acknowledge-deviation").value = "1";
+    submit.textContent = submit.dataset.deviationLabel;
+    pin.value = "";
+    setState("", "secondary");
+    submit.disabled = false;
+    pin.focus();
   }
   // A refused PIN is said at the field, which is emptied for the next try; while locked nothing can be tried.
   function pinRefused(form, data) {

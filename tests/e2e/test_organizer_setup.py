@@ -1,7 +1,7 @@
 """An organizer prepares next year's contest in the browser: copy last year's, import people, draw, print.
 
-Runs against its own fresh copy of the demo city, so the other browser tests keep the 2022 contest as
-the current one.
+Runs against its own fresh copy of the demo city (it ends the 2022 contest and sets 2023 in progress), so the
+other browser tests keep the 2022 contest as the current one.
 """
 
 import io
@@ -78,6 +78,16 @@ def test_an_organizer_prepares_next_year_from_copy_to_judge_cards(
     page.locator("form button[type=submit]").last.click()
     expect(page.locator(".alert-success")).to_contain_text("已复制为")
     shot(page, "organizer-copied")
+
+    # 1b. The copy is a draft: last year's contest stays the current one until the organizer ends it and sets
+    # the copy in progress (进行中), which the people, panels and cards pages then work on.
+    with app.app_context():
+        ids = dict(db.session.execute(select(Contest.year, Contest.id)).tuples().all())
+    for year, status in ((2022, "已结束"), (2023, "进行中")):
+        page.goto(f"{base}/organize/contests/{ids[year]}/")
+        page.select_option("select[name=status]", label=status)
+        page.get_by_role("button", name="保存基本设置").click()
+        expect(page.locator(".alert-success")).to_contain_text("基本设置已保存")
 
     # 2. Import the demo's 651 contestants, then seven judges, each with preview and commit.
     demo_file = tmp_path / "contestants.xlsx"
