@@ -35,6 +35,9 @@ def log_storage_warnings() -> None:
     """Flask-Limiter's own warnings (storage unreachable, fallen back to memory; recovered) reach the app's log;
     by themselves they go to a NullHandler."""
     logger = logging.getLogger("flask-limiter")
+    # Alembic's fileConfig (flask db upgrade in the same process, as the migration tests run it) disables every
+    # logger that existed before it; the warning that Redis is down must never be silenced that way.
+    logger.disabled = False
     if default_handler not in logger.handlers:
         logger.addHandler(default_handler)
     logger.setLevel(logging.INFO)
