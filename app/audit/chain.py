@@ -1,18 +1,13 @@
 """Canonical encoding and hashing of audit events (pure functions)."""
 
-import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from scoring.canonical import canonical_sha256
+
 GENESIS = "0" * 64
-
-
-def canonical_json(value: Any) -> str:
-    """The one encoding hashed: sorted keys, no spaces, UTF-8 text."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def event_hash(
@@ -26,8 +21,8 @@ def event_hash(
     before: Any,
     after: Any,
 ) -> str:
-    """SHA-256 over the previous hash and the event's canonical JSON."""
-    body = canonical_json(
+    """SHA-256 over the previous hash and the event's canonical JSON (the scoring core's, one encoding)."""
+    return canonical_sha256(
         {
             "prev": prev_hash,
             "at": at.replace(microsecond=0).isoformat(),
@@ -40,7 +35,6 @@ def event_hash(
             "after": after,
         }
     )
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
