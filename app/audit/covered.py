@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, type_coerce
 from sqlalchemy.orm import joinedload
+from sqlalchemy.types import NullType
 
 from app.absences.models import RoundAbsence
 from app.absences.services import absence_fields
@@ -40,9 +41,10 @@ class Row:
 
     id: int
     key: Hashable
-    values: Fields
-    # A value held by another table's row (a mark's points, a sheet's contestant): name -> (table, id, column).
-    elsewhere: Mapping[str, tuple[str, int, str]] = field(default_factory=dict)
+    values: Fields  # a value may be a dict of values (a version's marks by criterion id)
+    # A value held by another table's row: name -> (table, id, column), or for a dict of values
+    # name -> (table, {key in the dict: id}, column) (a mark's points, a sheet's contestant).
+    elsewhere: Mapping[str, tuple[str, Any, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,26 @@ def number(value: object) -> str | None:
     """A decimal as canonical text (None stays None; text that is no number stays as it is)."""
     if value is None:
         return None
-    try:
-        return plain(Decimal(str(value)))
-    except InvalidOperation:
-        return str(value)
+    text = str(value)
+    found = _numbers.get(text)
+    if found is None:
+        try:
+            found = plain(Decimal(text))
+        except InvalidOperation:
+            found = text
+        if len(_numbers) > 100_000:  # marks take a few dozen values; anything else stays bounded
+            _numbers.clear()
+        _numbers[text] = found
+    return found
+
+
+_numbers: dict[str, str] = {}
+
+
+def _raw(column: Any) -> Any:
+    """The driver's value as it is (SQLite: a float, exact for marks; the others: a Decimal), without
+    SQLAlchemy's Decimal conversion, which costs more than the comparison on 146,475 marks."""
+    return type_coerce(column, NullType())
 
 
 def _pick(values: Mapping[str, Any], names: tuple[str, ...], decimals: tuple[str, ...] = ()) -> Fields:
@@ -74,9 +92,12 @@ def _pick(values: Mapping[str, Any], names: tuple[str, ...], decimals: tuple[str
 SHEET_FIELDS = ("round_id", "entry_id", "judge_id", "total", "late", "deviation_flag", "source")
 
 
+def _marks(marks: Mapping[str, Any]) -> dict[str, str | None]:
+    return {cid: number(value) for cid, value in marks.items()}
+
+
 def _submitted(object_id: str, after: Any) -> tuple[Hashable, Fields]:
-    recorded = _pick(after, SHEET_FIELDS, ("total",)) | {"counted": not after["late"]}
-    recorded |= {f"marks.{cid}": number(value) for cid, value in after["marks"].items()}
+    recorded = _pick(after, SHEET_FIELDS, ("total",)) | {"counted": not after["late"], "marks": _marks(after["marks"])}
     return (int(object_id), int(after["version"])), recorded
 
 
@@ -85,27 +106,33 @@ def _late_accepted(object_id: str, after: Any) -> tuple[Hashable, Fields]:
 
 
 def _sheet_rows() -> Iterator[Row]:
-    """Versions with their sheet's round, contestant and judge, merged with their marks (both in version order)."""
-    versions = db.session.execute(select(
-        SheetVersion.id, SheetVersion.sheet_id, SheetVersion.number, SheetVersion.total, SheetVersion.late,
-        SheetVersion.counted, SheetVersion.deviation_flag, SheetVersion.source, ScoreSheet.round_id,
-        ScoreSheet.entry_id, ScoreSheet.judge_id).join(ScoreSheet, ScoreSheet.id == SheetVersion.sheet_id)
-        .order_by(SheetVersion.id)).all()
-    marks = iter(db.session.execute(select(Mark.id, Mark.version_id, Mark.criterion_id, Mark.value)
-                                    .order_by(Mark.version_id, Mark.criterion_id)
-                                    .execution_options(yield_per=STREAM * 10)))
+    """Versions with their sheet's round, contestant and judge, merged with their marks (both in version order);
+    Core queries on the session's connection (no ORM rows), the marks streamed."""
+    conn = db.session.connection()
+    versions = conn.execute(select(
+        SheetVersion.id, SheetVersion.sheet_id, SheetVersion.number, _raw(SheetVersion.total).label("total"),
+        SheetVersion.late, SheetVersion.counted, SheetVersion.deviation_flag, SheetVersion.source,
+        ScoreSheet.round_id, ScoreSheet.entry_id, ScoreSheet.judge_id)
+        .join(ScoreSheet, ScoreSheet.id == SheetVersion.sheet_id).order_by(SheetVersion.id)).all()
+    marks = iter(conn.execution_options(yield_per=STREAM * 10).execute(
+        select(Mark.id, Mark.version_id, Mark.criterion_id, _raw(Mark.value).label("value"))
+        .order_by(Mark.version_id, Mark.criterion_id)))
     mark = next(marks, None)
-    for v in versions:
-        values: Fields = {"round_id": v.round_id, "entry_id": v.entry_id, "judge_id": v.judge_id,
-                          "total": number(v.total), "late": v.late, "counted": v.counted,
-                          "deviation_flag": v.deviation_flag, "source": v.source}
-        elsewhere = {name: ("score_sheet", v.sheet_id, name) for name in ("round_id", "entry_id", "judge_id")}
-        while mark is not None and mark.version_id <= v.id:
-            if mark.version_id == v.id:
-                values[f"marks.{mark.criterion_id}"] = number(mark.value)
-                elsewhere[f"marks.{mark.criterion_id}"] = ("mark", mark.id, "value")
+    names: dict[int, str] = {}  # criterion id -> its key in the marks, as the events write it
+    for vid, sheet_id, version, total, late, counted, flagged, source, round_id, entry_id, judge_id in versions:
+        points: dict[str, str | None] = {}
+        ids: dict[str, int] = {}
+        while mark is not None and mark[1] <= vid:
+            if mark[1] == vid:
+                name = names.get(mark[2]) or names.setdefault(mark[2], str(mark[2]))
+                points[name], ids[name] = number(mark[3]), mark[0]
             mark = next(marks, None)
-        yield Row(v.id, (v.sheet_id, v.number), values, elsewhere)
+        sheet = ("score_sheet", sheet_id)
+        yield Row(vid, (sheet_id, version), {
+            "round_id": round_id, "entry_id": entry_id, "judge_id": judge_id, "total": number(total),
+            "late": bool(late), "counted": bool(counted), "deviation_flag": bool(flagged), "source": source,
+            "marks": points}, {"round_id": (*sheet, "round_id"), "entry_id": (*sheet, "entry_id"),
+                               "judge_id": (*sheet, "judge_id"), "marks": ("mark", ids, "value")})
 
 
 # --- rows whose events record the whole row (after = the service's *_fields of it) ---
@@ -160,8 +187,7 @@ RECONCILED_FIELDS = ("judge_id", "feeds_version", "comment", "version_id")
 
 def _with_marks(names: tuple[str, ...]) -> Recorder:
     def recorder(object_id: str, after: Any) -> tuple[Hashable, Fields]:
-        return int(object_id), _pick(after, names) | {
-            f"marks.{cid}": number(value) for cid, value in after["marks"].items()}
+        return int(object_id), _pick(after, names) | {"marks": _marks(after["marks"])}
     return recorder
 
 
@@ -169,7 +195,7 @@ def _paper_rows(model: Any, names: tuple[str, ...]) -> Callable[[], Iterator[Row
     def rows() -> Iterator[Row]:
         for row in db.session.execute(select(model).order_by(model.id).execution_options(yield_per=STREAM)).scalars():
             values = {name: getattr(row, name) for name in names}
-            yield Row(row.id, row.id, values | {f"marks.{cid}": number(v) for cid, v in (row.marks or {}).items()})
+            yield Row(row.id, row.id, values | {"marks": _marks(row.marks or {})})
     return rows
 
 

@@ -71,11 +71,21 @@ def _collect(events: Iterable[Any], recorded: dict[str, dict[Hashable, Fields]])
 def _compare(covered: Covered, row: Row, recorded: Fields | None) -> Mismatch | None:
     if recorded is None:
         return Mismatch(covered.table, str(row.id), "（审计事件）", "本行", "无对应的审计事件")
+    if row.values == recorded:
+        return None
     for name in sorted(row.values.keys() | recorded.keys()):
         stored, kept = row.values.get(name), recorded.get(name)
-        if stored != kept:
-            table, row_id, column = row.elsewhere.get(name, (covered.table, row.id, name))
-            return Mismatch(table, str(row_id), column, stored, kept)
+        if stored == kept:
+            continue
+        table, row_id, column = row.elsewhere.get(name, (covered.table, row.id, name))
+        if isinstance(stored, dict) or isinstance(kept, dict):  # name the one value of the dict that differs
+            stored, kept = stored or {}, kept or {}
+            sub = min(k for k in stored.keys() | kept.keys() if stored.get(k) != kept.get(k))
+            held = row_id.get(sub) if isinstance(row_id, dict) else None
+            if held is None:  # no row holds it (a mark deleted): name the value on the covered row
+                return Mismatch(covered.table, str(row.id), f"{name}.{sub}", stored.get(sub), kept.get(sub))
+            return Mismatch(table, str(held), column, stored.get(sub), kept.get(sub))
+        return Mismatch(table, str(row_id), column, stored, kept)
     return None
 
 
@@ -84,7 +94,8 @@ def verify() -> IntegrityReport:
     columns = (AuditEvent.id, AuditEvent.at, AuditEvent.actor_id, AuditEvent.actor_label, AuditEvent.action,
                AuditEvent.object_type, AuditEvent.object_id, AuditEvent.before, AuditEvent.after,
                AuditEvent.prev_hash, AuditEvent.hash)
-    events = db.session.execute(select(*columns).order_by(AuditEvent.id).execution_options(yield_per=EVENT_ROWS))
+    events = db.session.connection().execution_options(yield_per=EVENT_ROWS).execute(
+        select(*columns).order_by(AuditEvent.id))  # Core rows, streamed
     recorded: dict[str, dict[Hashable, Fields]] = {c.table: {} for c in REGISTRY}
     walk = _collect(events, recorded)
     chain = verify_chain(walk)
