@@ -1,7 +1,8 @@
 """`flask audit verify` on a whole synthetic year: the chain and every covered row against its events.
 
 Run: .venv/bin/python bench/audit_verify.py [DATABASE_URL]
-     (no URL: a throwaway SQLite file; a URL's database is emptied first, so give a database of your own)
+     (no URL: a throwaway SQLite file; a URL's database is emptied first and keeps the year afterwards, so give
+     a database of your own)
 The year is built as bench/results_year.py builds it: the demo, every round scored by 15 judges
 (651 × 3 × 15 sheets, 146,475 marks, each version with its sheet_submitted event), the year published once.
 Target (issue 11): the verify itself ≤ 10 s on SQLite and on PostgreSQL.
@@ -72,7 +73,6 @@ def main() -> None:
             print(f"events={events} rows={report.rows} seconds={statistics.median(runs):.2f} "
                   f"database={db.engine.dialect.name}")
             db.session.remove()
-            db.drop_all()
 
 
 if __name__ == "__main__":

@@ -114,9 +114,9 @@ def _sheet_rows() -> Iterator[Row]:
         SheetVersion.late, SheetVersion.counted, SheetVersion.deviation_flag, SheetVersion.source,
         ScoreSheet.round_id, ScoreSheet.entry_id, ScoreSheet.judge_id)
         .join(ScoreSheet, ScoreSheet.id == SheetVersion.sheet_id).order_by(SheetVersion.id)).all()
-    marks = iter(conn.execution_options(yield_per=STREAM * 10).execute(
+    marks = iter(conn.execute(
         select(Mark.id, Mark.version_id, Mark.criterion_id, _raw(Mark.value).label("value"))
-        .order_by(Mark.version_id, Mark.criterion_id)))
+        .order_by(Mark.version_id, Mark.criterion_id).execution_options(yield_per=STREAM * 10)))
     mark = next(marks, None)
     names: dict[int, str] = {}  # criterion id -> its key in the marks, as the events write it
     for vid, sheet_id, version, total, late, counted, flagged, source, round_id, entry_id, judge_id in versions:

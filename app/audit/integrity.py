@@ -94,8 +94,9 @@ def verify() -> IntegrityReport:
     columns = (AuditEvent.id, AuditEvent.at, AuditEvent.actor_id, AuditEvent.actor_label, AuditEvent.action,
                AuditEvent.object_type, AuditEvent.object_id, AuditEvent.before, AuditEvent.after,
                AuditEvent.prev_hash, AuditEvent.hash)
-    events = db.session.connection().execution_options(yield_per=EVENT_ROWS).execute(
-        select(*columns).order_by(AuditEvent.id))  # Core rows, streamed
+    # Core rows, streamed; the option on the statement (on the connection it would stay for later statements)
+    events = db.session.connection().execute(
+        select(*columns).order_by(AuditEvent.id).execution_options(yield_per=EVENT_ROWS))
     recorded: dict[str, dict[Hashable, Fields]] = {c.table: {} for c in REGISTRY}
     walk = _collect(events, recorded)
     chain = verify_chain(walk)
