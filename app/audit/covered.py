@@ -84,7 +84,9 @@ def _raw(column: Any) -> Any:
 
 
 def _pick(values: Mapping[str, Any], names: tuple[str, ...], decimals: tuple[str, ...] = ()) -> Fields:
-    return {name: number(values.get(name)) if name in decimals else values.get(name) for name in names}
+    """The named fields that `values` has: an event written before a field was recorded (a sheet's round_id)
+    says nothing about it, and verify compares what each event says."""
+    return {name: number(values[name]) if name in decimals else values[name] for name in names if name in values}
 
 
 # --- sheet versions and their marks: sheet_submitted (store_version, the demo) and late_sheet_accepted ---

@@ -73,7 +73,7 @@ def _compare(covered: Covered, row: Row, recorded: Fields | None) -> Mismatch | 
         return Mismatch(covered.table, str(row.id), "（审计事件）", "本行", "无对应的审计事件")
     if row.values == recorded:
         return None
-    for name in sorted(row.values.keys() | recorded.keys()):
+    for name in sorted(recorded):  # every field the events recorded (a current row has them all)
         stored, kept = row.values.get(name), recorded.get(name)
         if stored == kept:
             continue

@@ -6,7 +6,8 @@ for them (marks, total, points, package, or a name with amount, yuan or income).
 
 from sqlalchemy import JSON, Column, Integer, MetaData, Numeric, String, Table
 
-from app.audit.covered import REGISTRY, RULES_NOT_SCORES
+from app.audit.covered import REGISTRY, RULES_NOT_SCORES, Row, _submitted
+from app.audit.integrity import Mismatch, _compare
 from app.audit.labels import ACTIONS
 from app.extensions import db
 from tests.web.test_audit_labels import COMPOSED, recorded_in_code
@@ -64,3 +65,24 @@ def test_every_covering_action_is_one_the_app_records_and_has_a_chinese_name() -
     composed = COMPOSED | {"material_uploaded", "material_replaced"}  # materials/services.py picks one of the two
     assert sorted(actions - (recorded | composed)) == []
     assert sorted(actions - ACTIONS.keys()) == []
+
+
+def test_an_event_written_before_the_ids_were_recorded_still_checks_the_marks_and_the_total() -> None:
+    """A sheet_submitted event from before round_id and entry_id were recorded: what it says is compared."""
+    old = {"round": "plan", "entry": "V001", "judge_id": 3, "version": 2, "marks": {"7": "18.50", "8": "17"},
+           "total": "35.50", "deviation_flag": False, "late": False, "source": "phone"}
+    key, recorded = _submitted("5", old)
+    assert key == (5, 2) and "round_id" not in recorded
+    values = {"round_id": 1, "entry_id": 2, "judge_id": 3, "total": "35.5", "late": False, "counted": True,
+              "deviation_flag": False, "source": "phone", "marks": {"7": "18.5", "8": "17"}}
+    where = {"judge_id": ("score_sheet", 5, "judge_id"), "marks": ("mark", {"7": 70, "8": 80}, "value")}
+    assert _compare(REGISTRY[0], Row(11, key, values, where), recorded) is None
+    changed = values | {"marks": {"7": "18.5", "8": "19"}}
+    assert _compare(REGISTRY[0], Row(11, key, changed, where), recorded) == Mismatch("mark", "80", "value", "19", "17")
+    gone = values | {"marks": {"7": "18.5"}}
+    left = where | {"marks": ("mark", {"7": 70}, "value")}  # the deleted mark's row is gone with it
+    assert _compare(REGISTRY[0], Row(11, key, gone, left), recorded) == Mismatch(
+        "sheet_version", "11", "marks.8", None, "17")
+    moved = values | {"judge_id": 4}
+    assert _compare(REGISTRY[0], Row(11, key, moved, where), recorded) == Mismatch(
+        "score_sheet", "5", "judge_id", 4, 3)
