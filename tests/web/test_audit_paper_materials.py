@@ -1,15 +1,21 @@
-"""Paper sheets are covered by `flask audit verify` too: both clerks' entries, the reconciliation, and the
-sheet version it creates; a mark changed behind the app in any of them is named."""
+"""Paper sheets and materials are covered by `flask audit verify` too: both clerks' entries, the reconciliation,
+the sheet version it creates, a material's income target; a value changed behind the app in any of them is named."""
 
 import json
+from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
 from app.extensions import db
 from app.judging.models import Mark
+from app.materials.models import Material
 from app.paper.models import PaperEntry, Reconciliation
+from tests.conftest import login
+from tests.factories import World
 from tests.paper_data import Hall
+from tests.web.test_materials import PDF, send, store  # noqa: F401  (store: the fixture)
 from tests.web.test_paper import hall, mismatch, post_reconcile, signed_in  # noqa: F401  (hall: the fixture)
 
 
@@ -45,3 +51,16 @@ def test_a_reconciled_paper_sheet_verifies_and_each_changed_mark_is_named(ctx: F
     code, output = verify(ctx)
     assert code == 1
     assert f"表 mark id={mark.id} 字段 value：现存 16，审计记录 17" in output
+
+
+def test_a_changed_income_target_is_named(client: FlaskClient, world: World, store: Path) -> None:  # noqa: F811
+    login(client, "sec")
+    assert send(client, world, PDF)[0] == 302
+    code, output = verify(client.application)
+    assert code == 0 and "已核对 1 行" in output
+    material_id = db.session.execute(select(Material.id)).scalar_one()
+    db.session.execute(text("UPDATE material SET income_target = 9900000 WHERE id = :id"), {"id": material_id})
+    db.session.commit()
+    code, output = verify(client.application)
+    assert code == 1
+    assert f"表 material id={material_id} 字段 income_target：现存 9900000，审计记录 1200000" in output
