@@ -22,6 +22,7 @@ def audit_verify() -> None:
     chain = report.chain
     if chain.first_break is None:
         click.echo(f"审计日志哈希链完整：已核对 {chain.checked} 条事件 (chain intact: {chain.checked} events)")
+        click.echo(f"链尾哈希（请另行记下，用于日后比对）：{chain.head}")
     else:
         brk = chain.first_break
         click.echo(f"审计日志哈希链断裂：事件 id={brk.event_id}：{brk.reason}（此前 {chain.checked} 条完好）", err=True)

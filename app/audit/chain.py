@@ -49,6 +49,9 @@ class ChainBreak:
 class ChainReport:
     checked: int
     first_break: ChainBreak | None
+    # The last intact event's hash: written down elsewhere (a supervisor's notes), it also shows a chain
+    # recomputed from some event on by someone who could write to the database.
+    head: str = GENESIS
 
 
 def verify_chain(events: Iterable[Any]) -> ChainReport:
@@ -57,13 +60,13 @@ def verify_chain(events: Iterable[Any]) -> ChainReport:
     checked = 0
     for ev in events:
         if ev.prev_hash != prev:
-            return ChainReport(checked, ChainBreak(ev.id, "与上一条事件的哈希不衔接（事件被删除、插入或改动）"))
+            return ChainReport(checked, ChainBreak(ev.id, "与上一条事件的哈希不衔接（事件被删除、插入或改动）"), prev)
         expected = event_hash(
             ev.prev_hash, ev.at, ev.actor_id, ev.actor_label, ev.action,
             ev.object_type, ev.object_id, ev.before, ev.after,
         )
         if expected != ev.hash:
-            return ChainReport(checked, ChainBreak(ev.id, "事件内容与其哈希不符（事件被改动）"))
+            return ChainReport(checked, ChainBreak(ev.id, "事件内容与其哈希不符（事件被改动）"), prev)
         prev = ev.hash
         checked += 1
-    return ChainReport(checked, None)
+    return ChainReport(checked, None, prev)
