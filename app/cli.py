@@ -7,7 +7,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app.audit import services as audit
+from app.audit import integrity
 from app.demo import services as demo
 from app.demo.scoring import publish_demo_plan_round
 
@@ -17,14 +17,22 @@ demo_cli = AppGroup("demo", help="演示数据 / demo data")
 
 @audit_cli.command("verify")
 def audit_verify() -> None:
-    """Walk the audit chain and report the first broken link (exit 1)."""
-    report = audit.verify()
-    if report.first_break is None:
-        click.echo(f"审计日志哈希链完整：已核对 {report.checked} 条事件 (chain intact: {report.checked} events)")
-        return
-    brk = report.first_break
-    click.echo(f"审计日志哈希链断裂：事件 id={brk.event_id}：{brk.reason}（此前 {report.checked} 条完好）", err=True)
-    raise SystemExit(1)
+    """Check the audit chain and that every covered row matches its events; name the first problem (exit 1)."""
+    report = integrity.verify()
+    chain = report.chain
+    if chain.first_break is None:
+        click.echo(f"审计日志哈希链完整：已核对 {chain.checked} 条事件 (chain intact: {chain.checked} events)")
+        click.echo(f"链尾哈希（请另行记下，用于日后比对）：{chain.head}")
+    else:
+        brk = chain.first_break
+        click.echo(f"审计日志哈希链断裂：事件 id={brk.event_id}：{brk.reason}（此前 {chain.checked} 条完好）", err=True)
+    if report.first_mismatch is None:
+        click.echo(f"数据与审计记录一致：已核对 {report.rows} 行 (rows match their events: {report.rows})")
+    else:
+        click.echo(f"数据与审计记录不符（共 {report.mismatches} 处），第一处：{report.first_mismatch.describe()}",
+                   err=True)
+    if not report.ok:
+        raise SystemExit(1)
 
 
 @demo_cli.command("load")

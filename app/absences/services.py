@@ -50,7 +50,7 @@ def _in_scope(actor: User, entry: Entry) -> bool:
     return actor.county_id is None or entry.county_id == actor.county_id
 
 
-def _fields(absence: RoundAbsence) -> dict[str, Any]:
+def absence_fields(absence: RoundAbsence) -> dict[str, Any]:
     return {"round": absence.round_id, "entry": absence.entry_id, "public_number": absence.entry.public_number,
             "reason": absence.reason, "in_effect": bool(absence.in_effect)}
 
@@ -100,7 +100,7 @@ def record_absence(actor: User, round_id: int, public_number: str, reason: str) 
     except IntegrityError:  # another organizer recorded the same absence a moment ago
         db.session.rollback()
         raise DomainError(ALREADY_ABSENT) from None
-    audit.record("absence_recorded", "round_absence", absence.id, after=_fields(absence))
+    audit.record("absence_recorded", "round_absence", absence.id, after=absence_fields(absence))
     db.session.commit()
     return absence
 
@@ -113,10 +113,10 @@ def withdraw_absence(actor: User, absence_id: int) -> RoundAbsence:
     require_writable_round(absence.round_id)
     if not absence.in_effect:
         raise DomainError("该缺席登记已撤销")
-    before = _fields(absence)
+    before = absence_fields(absence)
     absence.in_effect = None  # NULL, not False: see the unique constraint on the model
     absence.withdrawn_at, absence.withdrawn_by_id = utcnow(), actor.id
-    audit.record("absence_withdrawn", "round_absence", absence.id, before=before, after=_fields(absence))
+    audit.record("absence_withdrawn", "round_absence", absence.id, before=before, after=absence_fields(absence))
     db.session.commit()
     return absence
 

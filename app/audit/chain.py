@@ -1,18 +1,13 @@
 """Canonical encoding and hashing of audit events (pure functions)."""
 
-import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from scoring.canonical import canonical_sha256
+
 GENESIS = "0" * 64
-
-
-def canonical_json(value: Any) -> str:
-    """The one encoding hashed: sorted keys, no spaces, UTF-8 text."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def event_hash(
@@ -26,8 +21,8 @@ def event_hash(
     before: Any,
     after: Any,
 ) -> str:
-    """SHA-256 over the previous hash and the event's canonical JSON."""
-    body = canonical_json(
+    """SHA-256 over the previous hash and the event's canonical JSON (the scoring core's, one encoding)."""
+    return canonical_sha256(
         {
             "prev": prev_hash,
             "at": at.replace(microsecond=0).isoformat(),
@@ -40,7 +35,6 @@ def event_hash(
             "after": after,
         }
     )
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -55,6 +49,9 @@ class ChainBreak:
 class ChainReport:
     checked: int
     first_break: ChainBreak | None
+    # The last intact event's hash: written down elsewhere (a supervisor's notes), it also shows a chain
+    # recomputed from some event on by someone who could write to the database.
+    head: str = GENESIS
 
 
 def verify_chain(events: Iterable[Any]) -> ChainReport:
@@ -63,13 +60,13 @@ def verify_chain(events: Iterable[Any]) -> ChainReport:
     checked = 0
     for ev in events:
         if ev.prev_hash != prev:
-            return ChainReport(checked, ChainBreak(ev.id, "与上一条事件的哈希不衔接（事件被删除、插入或改动）"))
+            return ChainReport(checked, ChainBreak(ev.id, "与上一条事件的哈希不衔接（事件被删除、插入或改动）"), prev)
         expected = event_hash(
             ev.prev_hash, ev.at, ev.actor_id, ev.actor_label, ev.action,
             ev.object_type, ev.object_id, ev.before, ev.after,
         )
         if expected != ev.hash:
-            return ChainReport(checked, ChainBreak(ev.id, "事件内容与其哈希不符（事件被改动）"))
+            return ChainReport(checked, ChainBreak(ev.id, "事件内容与其哈希不符（事件被改动）"), prev)
         prev = ev.hash
         checked += 1
-    return ChainReport(checked, None)
+    return ChainReport(checked, None, prev)

@@ -18,6 +18,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.judges.models import Judge
 from app.judging.models import Mark, ScoreSheet, SheetVersion
+from app.judging.sheets import StoreOptions, submitted_fields
 from app.notices.models import ISSUING_BODY, NoticeSettings
 from app.panels.models import Assignment, Panel
 from app.panels.services import PanelSpec, create_manual
@@ -122,7 +123,8 @@ def _ensure_panels(contest: Contest, rnd: Round, admin: User) -> int:
 
 
 def _insert_sheets(contest: Contest, rnd: Round) -> tuple[int, int]:
-    """Every assignment's sheet, version 1 and marks, by Core bulk inserts; one audit event for all."""
+    """Every assignment's sheet, version 1 and marks, by Core bulk inserts; each version's audit event in one
+    bulk append, and one event summarising the generation."""
     pairs = db.session.execute(
         select(Assignment.entry_id, Assignment.judge_id, Group.code, Entry.public_number, Judge.user_id)
         .join(Entry, Entry.id == Assignment.entry_id).join(Group, Group.id == Entry.group_id)
@@ -156,6 +158,11 @@ def _insert_sheets(contest: Contest, rnd: Round) -> tuple[int, int]:
     rows = [{"version_id": version_ids[sheet_ids[(e, j)]], "criterion_id": cid, "value": value}
             for e, j, _, _, _ in pairs for cid, value in zip(criterion_ids, marks[(e, j)], strict=True)]
     db.session.execute(insert(Mark.__table__), rows)
+    # Each version's sheet_submitted event, as store_version() writes it, in one bulk append.
+    audit.record_many(("sheet_submitted", "score_sheet", sheet_ids[(e, j)], submitted_fields(
+        (rnd.id, rnd.code), (e, number), j, 1, dict(zip(criterion_ids, marks[(e, j)], strict=True)),
+        StoreOptions(client_token=f"demo-plan-{sheet_ids[(e, j)]}", source="phone", entered_by_id=user_id)))
+        for e, j, _, number, user_id in pairs)
     digest = hashlib.sha256("".join(
         f"{number},{j},{i},{value}\n" for e, j, _, number, _ in pairs
         for i, value in enumerate(marks[(e, j)], start=1)).encode()).hexdigest()

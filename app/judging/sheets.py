@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, insert, select
@@ -284,14 +285,24 @@ def store_version(sheet: ScoreSheet | None, round_id: int, entry_id: int, judge_
     db.session.execute(insert(Mark), [{"version_id": version.id, "criterion_id": cid, "value": value}
                                       for cid, value in marks.items()])
     rnd = db.session.get(Round, round_id)
-    audit.record("sheet_submitted", "score_sheet", sheet.id, after={
-        "round": rnd.code if rnd else "", "entry": public_number or entry_number(entry_id), "judge_id": judge_id,
+    audit.record("sheet_submitted", "score_sheet", sheet.id, after=submitted_fields(
+        (round_id, rnd.code if rnd else ""), (entry_id, public_number or entry_number(entry_id)), judge_id, number,
+        marks, options))
+    return version
+
+
+def submitted_fields(rnd: tuple[int, str], entry: tuple[int, str], judge_id: int, number: int,
+                     marks: Mapping[int, Decimal], options: StoreOptions) -> dict[str, Any]:
+    """What the sheet_submitted event of a stored version says (round and contestant as (id, code or number));
+    app.audit.covered compares it with the rows."""
+    return {
+        "round": rnd[1], "entry": entry[1], "round_id": rnd[0], "entry_id": entry[0], "judge_id": judge_id,
         "version": number,
-        "marks": {str(cid): f"{value}" for cid, value in sorted(marks.items())}, "total": f"{total}",
+        "marks": {str(cid): f"{value}" for cid, value in sorted(marks.items())},
+        "total": f"{sum(marks.values(), Decimal(0))}",
         "deviation_flag": options.deviation_flag, "late": options.late, "source": options.source,
         "confirmed_offline_at": options.confirmed_offline_at.isoformat() if options.confirmed_offline_at else None,
-    })
-    return version
+    }
 
 
 def _pause_for_crash_test() -> None:

@@ -64,3 +64,11 @@ def test_events_keep_before_and_after_as_json(ctx: Flask) -> None:
     assert [(r.before, r.after) for r in rows] == [
         ({"weight": "1"}, {"weight": "2"}), ({"weight": "2"}, {"weight": "3"}), ({"weight": "3"}, {"weight": "4"})
     ]
+
+
+def test_verify_prints_the_head_hash_to_write_down(ctx: Flask) -> None:
+    *_, third = append_three()
+    result = ctx.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0
+    assert f"链尾哈希（请另行记下，用于日后比对）：{third.hash}" in result.output
+    assert audit.verify().head == third.hash
