@@ -12,6 +12,7 @@ from app.contests.models import Contest
 from app.entries.models import Entry, EntryHolder
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
+from app.ids import id_of
 from app.judges.models import Judge
 from app.places.models import County, Township
 
@@ -74,9 +75,10 @@ def issue_slips(actor: User, contest: Contest, target: str) -> Slips:
     if kind == "judges":
         title = "评委"
         people = [(j.unit, u) for j, u in _pending_judges(actor, contest)]
-    elif kind in ("county", "township") and raw_id.isdigit():
-        place: County | Township | None = (db.session.get(County, int(raw_id)) if kind == "county"
-                                           else db.session.get(Township, int(raw_id)))
+    elif kind in ("county", "township"):
+        place_id = id_of(raw_id)  # the form's choices are not validated: "²" or 2^64 must not reach int() or a query
+        place: County | Township | None = None if place_id is None else (
+            db.session.get(County, place_id) if kind == "county" else db.session.get(Township, place_id))
         if place is None:
             raise NotFoundError("所选范围不存在")
         county_id = place.id if isinstance(place, County) else place.county_id

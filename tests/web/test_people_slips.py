@@ -115,3 +115,16 @@ def test_slips_are_never_stored_and_their_login_address_is_the_public_one(
         "%E5%B9%B3%E5%AE%9A%E5%8E%BF.pdf")  # 登录凭条-平定县.pdf
     text = pdf_text(response.data, tmp_path)
     assert "https://dbw.example.cn:8443/login" in text and "localhost" not in text
+
+
+def test_a_printing_target_that_is_no_place_id_is_a_clear_404_and_issues_nothing(
+        client: FlaskClient, world: World) -> None:
+    login(client, "city")
+    import_two(client, world)
+    before = db.session.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)).scalar()
+    token = csrf_from(client.get("/organize/people/slips").get_data(as_text=True))
+    for target in ("county:²", "township:99999999999999999999", "county:１"):
+        response = client.post("/organize/people/slips", data={"csrf_token": token, "target": target})
+        assert response.status_code == 404, target
+        assert "所选范围不存在" in response.get_data(as_text=True)
+    assert db.session.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)).scalar() == before
