@@ -261,3 +261,17 @@ def test_award_bands_of_an_ended_contest_stay_as_they_were(client: FlaskClient, 
     assert "本次比武已结束：“2022年度大比武”的评分、名单和设置都不能再修改" in page
     assert db.session.execute(select(AwardBand)).scalars().all() == []
     assert db.session.execute(select(func.count(AuditEvent.id))).scalar_one() == events
+
+
+def test_an_ended_contest_is_still_signed_off_and_published(client: FlaskClient, scored: World) -> None:
+    # 公示 runs after the year: the contest's scores no longer change, but its results are signed and published.
+    scored.contest.status = "closed"
+    db.session.commit()
+    digest = sign(client, scored)
+    organizer = client.application.test_client()
+    token = login(organizer, "city")
+    published = organizer.post(f"/organize/results/{scored.contest.id}/round:plan/publish",
+                               data={"package_hash": digest, "csrf_token": token})
+    assert published.status_code == 302
+    version = db.session.execute(select(ResultVersion)).scalar_one()
+    assert (version.number, version.package_hash) == (1, digest)
