@@ -40,8 +40,7 @@ class ChineseIntegerField(IntegerField):
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist and str(valuelist[0]).strip() and not WHOLE_TEXT.fullmatch(str(valuelist[0]).strip()):
-            self.data = None
-            raise ValueError(WHOLE)
+            raise ValueError(WHOLE)  # the field keeps its default, and the form does not validate
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
