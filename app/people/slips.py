@@ -97,7 +97,12 @@ def issue_slips(actor: User, contest: Contest, target: str) -> Slips:
         code = new_activation_code()
         user.activation_digest = activation_digest(code)
         user.must_change_password = True
-        user.end_sessions()  # a session opened with the earlier code ends with it
+        if kind != "judges":
+            user.end_sessions()  # a session opened with the earlier code ends with it
+        # Judges are left signed in: one signed in by card never sets a password, so each judge in the hall is
+        # here, and ending their sessions would sign out every phone mid-round. The card is its own credential
+        # (revoked on the card board); a session opened with the earlier code can only set a password, which
+        # that code no longer allows.
         slips.append({"name": user.display_name, "unit": unit, "username": user.username, "code": code,
                       "role": user.role_label})
     audit.record("login_slips_issued", "contest", contest.id,
