@@ -190,6 +190,9 @@ def update_settings(actor: User, contest_id: int, data: ContestSettings) -> Cont
     name = _check_name(data.year, data.name, except_id=contest.id)
     if data.status not in CONTEST_STATUSES:
         raise DomainError("比武状态无效")
+    if contest.status == "closed" and data.status == "draft":  # a draft takes writes beside the one in progress
+        raise ContestClosed(f"“{contest.name}”已结束，只能改回“进行中”（同一时间只能有一项比武进行中），"
+                            "不能改回“筹备中”")
     running = in_progress() if data.status == "running" else None
     if running is not None and running.id != contest.id:  # the current contest is one, chosen here
         raise DomainError(f"“{running.name}”正在进行中，同一时间只能有一项比武进行中：请先将其设为已结束")
