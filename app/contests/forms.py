@@ -1,5 +1,6 @@
 """Contest configuration forms: shape, lengths and number formats only; the services decide the rules."""
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from scoring.numbers import DecimalRule
 
 REQUIRED = "请填写此项"
 WHOLE = "请填写整数"
+WHOLE_TEXT = re.compile(r"-?[0-9]{1,12}")
 
 
 class ChineseDecimalField(DecimalField):
@@ -33,9 +35,12 @@ class ChineseDecimalField(DecimalField):
 
 
 class ChineseIntegerField(IntegerField):
-    """An integer field whose parse error reads in Chinese."""
+    """An integer field spelt in ASCII digits (an optional minus, at most 12 digits), its refusal in Chinese: int()
+    alone would also read full-width digits, a plus sign, underscores and thousands of digits."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and str(valuelist[0]).strip() and not WHOLE_TEXT.fullmatch(str(valuelist[0]).strip()):
+            raise ValueError(WHOLE)  # the field keeps its default, and the form does not validate
         try:
             super().process_formdata(valuelist)
         except ValueError as error:

@@ -190,6 +190,11 @@ def update_settings(actor: User, contest_id: int, data: ContestSettings) -> Cont
     name = _check_name(data.year, data.name, except_id=contest.id)
     if data.status not in CONTEST_STATUSES:
         raise DomainError("比武状态无效")
+    if contest.status == "closed" and data.status == "draft":  # a draft takes writes beside the one in progress
+        raise ContestClosed(f"“{contest.name}”已结束，只能改回“进行中”（同一时间只能有一项比武进行中），"
+                            "不能改回“筹备中”")
+    if contest.status == "running" and data.status == "draft" and _has_sheets(contest.id):
+        raise DomainError(f"“{contest.name}”已有评分，不能改回“筹备中”：评分结束后请设为“已结束”")
     running = in_progress() if data.status == "running" else None
     if running is not None and running.id != contest.id:  # the current contest is one, chosen here
         raise DomainError(f"“{running.name}”正在进行中，同一时间只能有一项比武进行中：请先将其设为已结束")
@@ -216,6 +221,14 @@ def update_settings(actor: User, contest_id: int, data: ContestSettings) -> Cont
         audit.record("contest_settings_changed", "contest", contest.id, before=before, after=after)
     db.session.commit()
     return contest
+
+
+def _has_sheets(contest_id: int) -> bool:
+    """Whether any sheet version of the contest is stored: such a contest set back to a draft would keep taking
+    sheets beside the next one in progress."""
+    return db.session.execute(select(SheetVersion.id).join(ScoreSheet, ScoreSheet.id == SheetVersion.sheet_id)
+                              .join(Round, Round.id == ScoreSheet.round_id)
+                              .where(Round.contest_id == contest_id).limit(1)).first() is not None
 
 
 def _but_status(fields: dict[str, Any]) -> dict[str, Any]:

@@ -256,11 +256,14 @@ def _parse_time(text: str | None) -> datetime | None:
     if not text:
         return None
     try:
+        if len(text) > 40 or not text.isascii():  # bounded, and ASCII digits only (the phone's toISOString)
+            raise ValueError(text[:40])
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        # Stored as naive UTC: a time with an offset (+08:00) is converted, one without is taken as UTC.
+        # Converting year 1 or 9999 with an offset leaves the calendar: OverflowError, refused like a misspelling.
+        return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+    except (ValueError, OverflowError):
         raise DomainError("离线确认时间格式无效") from None
-    # Stored as naive UTC: a time with an offset (+08:00) is converted, one without is taken as UTC.
-    return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 @bp.post("/r/<int:round_id>/e/<int:entry_id>/correction")

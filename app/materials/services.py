@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.contests import current as contests
 from app.contests.models import Round
 from app.contests.rounds import get_round
 from app.entries.models import Entry, EntryHolder
@@ -39,11 +40,14 @@ def materials_dir() -> str:
 
 
 def is_open(rnd: Round) -> bool:
-    """Uploads and replacements are taken until the round's first day (Asia/Shanghai)."""
-    return rnd.starts_on is None or today() < rnd.starts_on
+    """Uploads and replacements are taken until the round's first day (Asia/Shanghai), while the contest takes
+    writes: a round without dates never starts, and the income target is money."""
+    return contests.accepts_writes(rnd.contest) and (rnd.starts_on is None or today() < rnd.starts_on)
 
 
 def closed_message(rnd: Round) -> str:
+    if not contests.accepts_writes(rnd.contest):
+        return contests.closed_message(rnd.contest)
     assert rnd.starts_on is not None
     return f"{rnd.name}已于{chinese_date(rnd.starts_on)}开始，材料不能再上传或更换。如需更正，请联系组织者。"
 
@@ -143,6 +147,7 @@ def upload(actor: User, entry_id: int, round_id: int, data: Upload) -> Material:
     """Store a secretary's material of a round as a new version; nothing is written when it is refused."""
     entry = held_entry(actor, entry_id)
     rnd = entry_round(entry, round_id)
+    contests.require_writable(rnd)
     if not is_open(rnd):
         raise DomainError(closed_message(rnd))
     check_pdf(data.content)

@@ -93,7 +93,17 @@ def _contestants(checker: RowChecker, contest: Contest, rows: list[dict[str, Any
 def person_elsewhere(checker: RowChecker, row: dict[str, Any], secretaries: dict[Hashable, str], own: str | None
                      ) -> None:
     """A problem when the row's person already holds an entry of the contest other than `own`."""
-    holder_of = next((secretaries[k] for k in person_keys(row) if k in secretaries), None)
-    if holder_of is not None and holder_of != own:  # the same entry's holder: the place check says it
-        checker.problem(row["row"], "书记姓名", row["name"] or "",
-                        f"此人已是本次比武参赛人 {holder_of} 的书记，{SAME_PERSON}")
+    holder_of = held_elsewhere(secretaries, row, own)
+    if holder_of is not None:
+        checker.problem(row["row"], "书记姓名", row["name"] or "", held_message(holder_of))
+
+
+def held_elsewhere(secretaries: dict[Hashable, str], person: dict[str, Any], own: str | None) -> str | None:
+    """The number of the active entry other than `own` whose secretary is this person, if any (the same entry's
+    holder is left to the place check)."""
+    holder_of = next((secretaries[k] for k in person_keys(person) if k in secretaries), None)
+    return holder_of if holder_of != own else None
+
+
+def held_message(number: str) -> str:
+    return f"此人已是本次比武参赛人 {number} 的书记，{SAME_PERSON}"

@@ -13,11 +13,11 @@ from app.audit import services as audit
 from app.contests.current import require_writable, require_writable_contest
 from app.contests.models import Contest
 from app.entries.models import Entry, EntryHolder
-from app.errors import NotFoundError
+from app.errors import DomainError, NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
 from app.people import create
-from app.people.duplicates import check_rows, person_elsewhere, secretaries_in_contest
+from app.people.duplicates import check_rows, held_elsewhere, held_message, person_elsewhere, secretaries_in_contest
 from app.people.imports import RowsRefused
 from app.people.validate import RowChecker, text
 from app.people.xlsx import Column, table_workbook
@@ -164,6 +164,15 @@ def edit_contestant(actor: User, entry_id: int, values: dict[str, Any]) -> Entry
 
 def set_entry_active(actor: User, entry_id: int, active: bool) -> Entry:
     entry = create.scoped_entry(actor, entry_id)
+    holder = entry.current_holder
+    if active and not entry.active and holder is not None:
+        # Withdrawn, its secretary could be added to another entry (only active entries are checked): restoring
+        # it must not make one person the secretary of two.
+        user = holder.user
+        person = {"name": user.display_name, "phone": user.phone, "id_number": user.id_number}
+        other = held_elsewhere(secretaries_in_contest(entry.group.contest), person, entry.public_number)
+        if other is not None:
+            raise DomainError(held_message(other))
     _set_active(entry, "entry", active)
     return entry
 

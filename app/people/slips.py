@@ -12,6 +12,7 @@ from app.contests.models import Contest
 from app.entries.models import Entry, EntryHolder
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
+from app.ids import id_of
 from app.judges.models import Judge
 from app.places.models import County, Township
 
@@ -74,9 +75,10 @@ def issue_slips(actor: User, contest: Contest, target: str) -> Slips:
     if kind == "judges":
         title = "评委"
         people = [(j.unit, u) for j, u in _pending_judges(actor, contest)]
-    elif kind in ("county", "township") and raw_id.isdigit():
-        place: County | Township | None = (db.session.get(County, int(raw_id)) if kind == "county"
-                                           else db.session.get(Township, int(raw_id)))
+    elif kind in ("county", "township"):
+        place_id = id_of(raw_id)  # the form's choices are not validated: "²" or 2^64 must not reach int() or a query
+        place: County | Township | None = None if place_id is None else (
+            db.session.get(County, place_id) if kind == "county" else db.session.get(Township, place_id))
         if place is None:
             raise NotFoundError("所选范围不存在")
         county_id = place.id if isinstance(place, County) else place.county_id
@@ -95,7 +97,12 @@ def issue_slips(actor: User, contest: Contest, target: str) -> Slips:
         code = new_activation_code()
         user.activation_digest = activation_digest(code)
         user.must_change_password = True
-        user.end_sessions()  # a session opened with the earlier code ends with it
+        if kind != "judges":
+            user.end_sessions()  # a session opened with the earlier code ends with it
+        # Judges are left signed in: one signed in by card never sets a password, so each judge in the hall is
+        # here, and ending their sessions would sign out every phone mid-round. The card is its own credential
+        # (revoked on the card board); a session opened with the earlier code can only set a password, which
+        # that code no longer allows.
         slips.append({"name": user.display_name, "unit": unit, "username": user.username, "code": code,
                       "role": user.role_label})
     audit.record("login_slips_issued", "contest", contest.id,

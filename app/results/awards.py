@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from app import decimals
 from app.accounts.models import User
 from app.audit import services as audit
+from app.contests.current import require_writable
 from app.contests.models import Contest, Group
 from app.errors import DomainError, ForbiddenError
 from app.extensions import db
@@ -72,6 +73,7 @@ def set_bands(actor: User, contest: Contest, group_id: int, bands: list[BandInpu
     """Replace a group's bands (configuration, not results: published versions keep their own copy)."""
     if actor.county_id is not None:
         raise ForbiddenError("奖项设置由市级组织者负责")
+    require_writable(contest)  # publication stays open after the contest ends; what decides the awards does not
     group = db.session.get(Group, group_id)
     if group is None or group.contest_id != contest.id or group.parent_id is not None:
         raise DomainError("所选组别不存在")

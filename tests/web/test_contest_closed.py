@@ -335,3 +335,40 @@ def test_each_write_path_refuses_a_closed_contest_and_stores_nothing(
     write()  # the same write is taken while the contest runs: audited (a draft is not, it is a new sheet)
     after = _counts()
     assert after[1] > before[1] if path == "draft" else after[0] > before[0]
+
+
+def test_an_ended_contest_goes_back_only_to_in_progress_never_to_a_draft(client: FlaskClient, world: World) -> None:
+    # A draft takes writes: an ended contest set back to 筹备中 would take scores again beside the one in progress,
+    # around the rule that one contest at a time is in progress.
+    newer = Contest(year=2023, name="2023年度大比武", status="running", tie_break=[])
+    set_status(world, "closed")
+    db.session.add(newer)
+    db.session.commit()
+    token = login(client, "city")
+    data = {"name": "2022年度大比武", "year": "2022", "status": "draft", "places": "2", "absent_round": "zero",
+            "ranking": "competition", "tie_1": "results", "tie_2": "", "tie_3": "", "csrf_token": token}
+    response = client.post(f"/organize/contests/{world.contest.id}/", data=data)
+    assert response.status_code == 400
+    assert "“2022年度大比武”已结束，只能改回“进行中”（同一时间只能有一项比武进行中），不能改回“筹备中”" in \
+        response.get_data(as_text=True)
+    db.session.refresh(world.contest)
+    assert world.contest.status == "closed"
+    assert db.session.execute(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "contest_settings_changed")).scalar_one() == 0
+
+
+def test_a_contest_in_progress_with_sheets_is_not_set_back_to_a_draft(client: FlaskClient, hall: World) -> None:
+    # Set back to 筹备中, it would keep taking sheets while the next one is set in progress beside it.
+    login(client, "judge")
+    assert confirm(client, hall, ("18", "18"), "token-before-draft")[1]["stored"] is True
+    organizer = client.application.test_client()
+    token = login(organizer, "city")
+    data = {"name": "2022年度大比武", "year": "2022", "status": "draft", "places": "2", "absent_round": "zero",
+            "ranking": "competition", "tie_1": "results", "tie_2": "", "tie_3": "", "csrf_token": token}
+    response = organizer.post(f"/organize/contests/{hall.contest.id}/", data=data)
+    assert response.status_code == 400
+    assert "“2022年度大比武”已有评分，不能改回“筹备中”：评分结束后请设为“已结束”" in response.get_data(as_text=True)
+    db.session.refresh(hall.contest)
+    assert hall.contest.status == "running"
+    assert db.session.execute(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "contest_settings_changed")).scalar_one() == 0

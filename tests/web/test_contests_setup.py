@@ -274,3 +274,15 @@ def test_a_county_organizer_may_view_every_page_but_change_nothing(client: Flask
     assert [r.status_code for r in refused] == [403] * 5
     db.session.expire_all()
     assert world.contest.places == 2 and contests() == [(2022, "2022年度大比武")]
+
+
+@pytest.mark.parametrize("places", ["３", "+3", "3_0", "0x3", "3.0", "1e1"])
+def test_a_whole_number_is_ascii_digits_only_and_anything_else_changes_nothing(
+        client: FlaskClient, world: World, places: str) -> None:
+    # int() would read full-width digits, a sign and underscores: a whole number is spelt as the decimals are.
+    token = login(client, "city")
+    response = client.post(f"{BASE}/{world.contest.id}/", data=settings_data(world, token, places=places))
+    assert response.status_code == 400 and "请填写整数" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert world.contest.places == 2
+    assert events("contest_settings_changed") == []

@@ -203,3 +203,12 @@ def test_a_claimed_time_with_a_utc_offset_is_converted_to_utc(client: FlaskClien
                            confirmed_offline_at="2022-03-15T10:01:00+08:00")
     assert (status, body["stored"], body["late"]) == (200, True, True)
     assert versions()[0].confirmed_offline_at == datetime(2022, 3, 15, 2, 1)
+
+
+@pytest.mark.parametrize("claimed", ["0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-08:00",
+                                     "2022-03-15T02:01:00+24:00", "２０２２-03-15T02:01:00Z"])
+def test_a_claimed_time_out_of_the_calendar_or_misspelt_is_refused_in_chinese(
+    client: FlaskClient, hall: World, claimed: str  # noqa: F811
+) -> None:
+    login(client, "judge")
+    _refused(client, hall, claimed, "离线确认时间格式无效")

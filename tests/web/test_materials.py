@@ -241,3 +241,17 @@ def test_material_for_gives_plain_values_for_the_judges_sheet(app: Flask, world:
     assert f'href="/judge/materials/{rnd.id}/{entry.id}"' in html
     assert '本年度收入目标：<span class="num-plain">1,200,000.00</span> 元' in html
 
+
+
+@pytest.mark.parametrize("day", [None, "future"])
+def test_no_material_nor_income_target_is_taken_once_the_contest_has_ended(
+        client: FlaskClient, world: World, store: Path, day: str | None) -> None:
+    # A round without dates (or dated later) never "starts": the ended contest alone must refuse the upload.
+    starts(world, None if day is None else services.today() + timedelta(days=30))
+    world.contest.status = "closed"
+    db.session.commit()
+    login(client, "sec")
+    status, page = send(client, world, PDF)
+    assert status == 400 and "本次比武已结束：“2022年度大比武”的评分、名单和设置都不能再修改" in page
+    assert (rows(), stored(store)) == (0, [])
+    assert db.session.execute(select(AuditEvent.id).where(AuditEvent.object_type == "material")).first() is None

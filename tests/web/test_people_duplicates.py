@@ -142,3 +142,29 @@ def test_a_judge_row_with_a_wrong_value_is_also_checked_for_duplicates(client: F
         ("评委", "2", "D（领域）", "法律", "未知的领域“法律”，应为：组织、农业、财政金融、文化旅游、基层党建"),
         ("评委", "2", "A（姓名）", "周评", "同名同手机号的评委与第 3 行重复"),
         ("评委", "3", "A（姓名）", "周评", "同名同手机号的评委与第 2 行重复")]
+
+
+def test_restoring_a_withdrawn_entry_whose_secretary_now_holds_another_is_refused(
+        client: FlaskClient, world: World) -> None:
+    # Withdrawn, its secretary may lead another entry (the duplicate check looks at active entries); restoring the
+    # first one must not make one person the secretary of two active entries.
+    add_places(world)
+    world.users["secretary"].phone = "13935300008"  # 书记甲, secretary of V001 (西关村)
+    db.session.commit()
+    login(client, "city")
+    first = world.entries["pingding"]
+    switch = f"/organize/people/contestants/{first.id}/active"
+    token = csrf_from(client.get(f"/organize/people/contestants/{first.id}").get_data(as_text=True))
+    assert client.post(switch, data={"csrf_token": token, "active": "0"}).status_code == 302
+    url = "/organize/people/contestants/new"
+    response = client.post(url, data={"csrf_token": token, "group": "村党组织书记组", "place": "平定县/冠山镇",
+                                      "village": "南关村", "name": "书记甲", "phone": "13935300008", "id_number": "",
+                                      "subgroup": ""})
+    assert response.status_code == 302
+    second = db.session.execute(select(Entry).where(Entry.id != first.id).order_by(Entry.id.desc())).scalars().first()
+    assert second is not None and second.current_holder.user.display_name == "书记甲"
+    response = client.post(switch, data={"csrf_token": token, "active": "1"})
+    assert response.status_code == 400
+    assert f"此人已是本次比武参赛人 {second.public_number} 的书记，{SAME}" in response.get_data(as_text=True)
+    db.session.refresh(first)
+    assert first.active is False

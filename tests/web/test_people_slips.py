@@ -10,6 +10,7 @@ from app.audit.models import AuditEvent
 from app.extensions import db
 from tests.conftest import csrf_from, login
 from tests.factories import World
+from tests.judges_data import add_judge, issue
 from tests.people_data import (
     CODE_RE,
     add_places,
@@ -20,6 +21,7 @@ from tests.people_data import (
     village_row,
     xlsx,
 )
+from tests.web.test_judge_signin import post_pin
 
 
 def pdf_text(data: bytes, tmp_path: Path) -> str:
@@ -115,3 +117,56 @@ def test_slips_are_never_stored_and_their_login_address_is_the_public_one(
         "%E5%B9%B3%E5%AE%9A%E5%8E%BF.pdf")  # 登录凭条-平定县.pdf
     text = pdf_text(response.data, tmp_path)
     assert "https://dbw.example.cn:8443/login" in text and "localhost" not in text
+
+
+def test_a_printing_target_that_is_no_place_id_is_a_clear_404_and_issues_nothing(
+        client: FlaskClient, world: World) -> None:
+    login(client, "city")
+    import_two(client, world)
+    before = db.session.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)).scalar()
+    token = csrf_from(client.get("/organize/people/slips").get_data(as_text=True))
+    for target in ("county:²", "township:99999999999999999999", "county:１"):
+        response = client.post("/organize/people/slips", data={"csrf_token": token, "target": target})
+        assert response.status_code == 404, target
+        assert "所选范围不存在" in response.get_data(as_text=True)
+    assert db.session.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)).scalar() == before
+
+
+def test_printing_judges_slips_leaves_the_phones_signed_in_by_card_signed_in(
+        client: FlaskClient, world: World, tmp_path: Path) -> None:
+    # A judge who signs in by card never sets a password, so every judge in the hall is "pending": printing the
+    # judges' slips mid-round must not sign out every phone (the card is its own credential, revoked on the card
+    # board); a session opened with the earlier code can do nothing but set a password, which the old code no
+    # longer allows.
+    judge = add_judge(world, "j01", "钱评")
+    judge.user.password_hash = None
+    db.session.commit()
+    card = issue(world, judge)
+    phone = client.application.test_client()
+    assert post_pin(phone, card.token, card.pin)[0] == 302
+    assert phone.get("/judge/").status_code == 200
+    login(client, "city")
+    text = pdf_text(print_slips(client, "judges"), tmp_path)
+    assert "j01" in text
+    assert phone.get("/judge/").status_code == 200
+    assert phone.get("/judge/list", headers={"HX-Request": "true"}).status_code == 200
+
+
+def test_a_judge_session_opened_with_an_earlier_slips_code_can_do_nothing_once_reprinted(
+        client: FlaskClient, world: World, tmp_path: Path) -> None:
+    judge = add_judge(world, "j01", "钱评")
+    judge.user.password_hash = None
+    db.session.commit()
+    login(client, "city")
+    first = CODE_RE.findall(pdf_text(print_slips(client, "judges"), tmp_path))[0]
+    other = client.application.test_client()
+    token = csrf_from(other.get("/login").get_data(as_text=True))
+    assert other.post("/login", data={"username": "j01", "password": first, "csrf_token": token}).status_code == 302
+    print_slips(client, "judges")  # new codes: the first one is void
+    assert other.get("/judge/").headers["Location"].endswith("/login/password")
+    token = csrf_from(other.get("/login/password").get_data(as_text=True))
+    response = other.post("/login/password", data={"current": first, "new": "Another@2023", "confirm": "Another@2023",
+                                                    "csrf_token": token})
+    assert response.status_code == 200 and "当前密码或激活码不正确" in response.get_data(as_text=True)
+    db.session.refresh(judge.user)
+    assert judge.user.password_hash is None

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
@@ -245,3 +245,33 @@ def test_a_round_nobody_has_been_scored_in_reads_not_yet_scored_in_the_year_prev
     cells = [cell.split(">", 1)[1] for cell in row.split("</td>")[1:4]]
     assert cells == ["18.17", "未评分", "未评分"]  # plan scored; service and results not yet: publication is blocked
     assert "尚不能发布" in html and "缺席" not in row
+
+
+def test_award_bands_of_an_ended_contest_stay_as_they_were(client: FlaskClient, scored: World) -> None:
+    # Bands decide the awards of the next publication, which stays possible after the contest ended (公示 runs
+    # after the year): changing them needs the contest set back in progress first, an audited step of its own.
+    token = login(client, "city")
+    group = next(g for g in scored.contest.groups if g.code == "village")
+    scored.contest.status = "closed"
+    db.session.commit()
+    events = db.session.execute(select(func.count(AuditEvent.id))).scalar_one()
+    client.post(f"/organize/results/{scored.contest.id}/awards/{group.id}",
+                data={"name-1": "一等奖", "kind-1": "count", "value-1": "1", "csrf_token": token})
+    page = client.get(f"/organize/results/{scored.contest.id}/awards").get_data(as_text=True)
+    assert "本次比武已结束：“2022年度大比武”的评分、名单和设置都不能再修改" in page
+    assert db.session.execute(select(AwardBand)).scalars().all() == []
+    assert db.session.execute(select(func.count(AuditEvent.id))).scalar_one() == events
+
+
+def test_an_ended_contest_is_still_signed_off_and_published(client: FlaskClient, scored: World) -> None:
+    # 公示 runs after the year: the contest's scores no longer change, but its results are signed and published.
+    scored.contest.status = "closed"
+    db.session.commit()
+    digest = sign(client, scored)
+    organizer = client.application.test_client()
+    token = login(organizer, "city")
+    published = organizer.post(f"/organize/results/{scored.contest.id}/round:plan/publish",
+                               data={"package_hash": digest, "csrf_token": token})
+    assert published.status_code == 302
+    version = db.session.execute(select(ResultVersion)).scalar_one()
+    assert (version.number, version.package_hash) == (1, digest)
