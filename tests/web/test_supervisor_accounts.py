@@ -150,3 +150,9 @@ def test_the_supervisors_pages_name_their_list_and_ask_nothing_that_is_fixed(cli
     assert '<select class="form-select" id="role"' not in new and "角色：监督员（全市）。" in new
     code_page = new_account(client, "supervise")
     assert "返回监督员账号</a>" in code_page and "返回账号管理" not in code_page
+
+
+def test_the_login_page_sends_a_supervisor_who_forgot_the_password_to_a_fellow_supervisor(
+        client: FlaskClient, world: World) -> None:
+    page = " ".join(client.get("/login").get_data(as_text=True).split())
+    assert "请联系本县区或市委组织部的组织者重新发放激活码；监督员账号由其他监督员重新发放。" in page
