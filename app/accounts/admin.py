@@ -85,6 +85,13 @@ def role_post(area: str, user_id: int) -> Response:
     form.role.choices = _labels(accounts.roles_actor_may_create(current_user))
     if not form.validate_on_submit():
         raise DomainError("；".join(form.role.errors) or "请选择新角色")
-    user = accounts.change_role(current_user, user_id, form.role.data or "")
-    flash(f"已将账号 {user.username} 的角色改为{user.role_label}，该账号需重新登录。", "success")
+    try:
+        user = accounts.change_role(current_user, user_id, form.role.data or "")
+    except DomainError as error:
+        if error.status != 400:  # another county's account, a supervisor: the error page says why
+            raise
+        # The list keeps each row's current role selected: 改角色 without a change comes back here, said why.
+        flash(error.message, "danger")
+    else:
+        flash(f"已将账号 {user.username} 的角色改为{user.role_label}，该账号需重新登录。", "success")
     return redirect(url_for(f"{area}.account_list"))
