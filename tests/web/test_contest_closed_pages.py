@@ -28,6 +28,7 @@ def test_the_desk_of_an_ended_contest_reads_only(client: FlaskClient, hall: Worl
     ended = text(client, f"/organize/desk/round/{round_id}")
     assert READ_ONLY in ended
     assert "关闭评分" not in ended and "开放整轮评分" not in ended
+    assert "未关闭，但比武已结束，不再受理评分" in ended and "开放中" not in ended
 
 
 def test_the_judges_phone_of_an_ended_contest_offers_no_correction(client: FlaskClient, hall: World) -> None:
