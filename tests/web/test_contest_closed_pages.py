@@ -71,3 +71,10 @@ def test_the_contest_setup_tabs_of_an_ended_contest_say_so(client: FlaskClient, 
     note = ("本次比武已结束，只能查看：组别、轮次、评分指标和加减分项都不能再修改。"
             "如确需更改，请先在“基本设置”中单独将状态改回“进行中”并保存。")
     assert note in text(client, f"/organize/contests/{hall.contest.id}/groups")
+
+
+def test_the_home_of_an_ended_contest_says_how_to_start_the_next_one(client: FlaskClient, hall: World) -> None:
+    login(client, "city")
+    set_status(hall, "closed")
+    assert ("开始新一届比武：由市级组织者在“比武设置”中新建或复制上一年度，再把新一届的状态设为“进行中”。"
+            in text(client, "/organize/"))
