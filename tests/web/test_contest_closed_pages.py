@@ -5,6 +5,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import login
 from tests.factories import World
+from tests.people_data import batches, upload, village_row, xlsx
 from tests.web.test_contest_closed import judge_named, set_status
 from tests.web.test_judging import confirm, hall, ids
 
@@ -78,3 +79,18 @@ def test_the_home_of_an_ended_contest_says_how_to_start_the_next_one(client: Fla
     set_status(hall, "closed")
     assert ("开始新一届比武：由市级组织者在“比武设置”中新建或复制上一年度，再把新一届的状态设为“进行中”。"
             in text(client, "/organize/"))
+
+
+def test_an_ended_contest_takes_no_people_file_and_checks_none(client: FlaskClient, hall: World) -> None:
+    login(client, "city")
+    set_status(hall, "closed")
+    page = text(client, "/organize/people/import")
+    assert READ_ONLY in page and "上传并检查" not in page
+    before = batches()
+    # A row with several problems: none is listed, as fixing them would end in the same refusal.
+    response = upload(client, "contestants", xlsx([village_row(name="", phone="123")]))
+    refused = " ".join(response.get_data(as_text=True).split())
+    assert response.status_code == 400
+    assert "参赛人文件未导入：</strong>本次比武已结束：“2022年度大比武”的评分、名单和设置都不能再修改" in refused
+    assert "问题清单" not in refused
+    assert batches() == before
