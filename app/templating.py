@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from flask import Flask, get_flashed_messages, request
 
+from app.contests.current import accepts_writes
 from app.timeutil import format_local
 from app.validation import mask_id_number
 
@@ -15,6 +16,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.globals["site_name"] = "阳泉市村级集体经济“大比武”评分系统"
     app.jinja_env.globals["page_messages"] = page_messages
+    # Pages that offer a write show it only while the contest takes writes (the one rule of app/contests/current.py).
+    app.jinja_env.globals["accepts_writes"] = accepts_writes
 
 
 # The judge's service worker fetches pages in the background to keep them for offline use (sw.js, "keep").

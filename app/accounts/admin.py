@@ -16,6 +16,9 @@ from app.errors import DomainError
 from app.extensions import db
 from app.places.models import County
 
+# What each area calls its list of accounts (title, breadcrumbs, the way back).
+LIST_TITLES = {"organize": "账号管理", "supervise": "监督员账号"}
+
 
 def _labels(roles: list[str]) -> list[tuple[str, str]]:
     return [(r, ROLE_LABELS[r]) for r in roles]
@@ -29,7 +32,8 @@ def list_page(area: str) -> str:
     users = accounts.list_accounts(current_user, role)
     role_form = RoleForm()
     role_form.role.choices = _labels(accounts.roles_actor_may_create(current_user))
-    return render_template("organize/accounts.html", area=area, users=users, role=role,
+    return render_template("organize/accounts.html", area=area, list_title=LIST_TITLES[area],
+                           users=users, role=role,
                            role_labels={r: ROLE_LABELS[r] for r in shown}, role_form=role_form,
                            manageable={u.id for u in users if accounts.may_manage(current_user, u)})
 
@@ -60,8 +64,9 @@ def new_page(area: str) -> Any:
         except DomainError as error:
             flash(error.message, "danger")
         else:
-            return render_template("organize/account_code.html", area=area, issued=issued, created=True)
-    return render_template("organize/account_new.html", area=area, form=form)
+            return render_template("organize/account_code.html", area=area, list_title=LIST_TITLES[area],
+                                   issued=issued, created=True)
+    return render_template("organize/account_new.html", area=area, list_title=LIST_TITLES[area], form=form)
 
 
 def active_post(area: str, user_id: int) -> Response:
@@ -71,7 +76,8 @@ def active_post(area: str, user_id: int) -> Response:
 
 def code_post(area: str, user_id: int) -> str:
     issued = accounts.reissue_code(current_user, user_id)
-    return render_template("organize/account_code.html", area=area, issued=issued, created=False)
+    return render_template("organize/account_code.html", area=area, list_title=LIST_TITLES[area],
+                           issued=issued, created=False)
 
 
 def role_post(area: str, user_id: int) -> Response:
@@ -79,6 +85,13 @@ def role_post(area: str, user_id: int) -> Response:
     form.role.choices = _labels(accounts.roles_actor_may_create(current_user))
     if not form.validate_on_submit():
         raise DomainError("；".join(form.role.errors) or "请选择新角色")
-    user = accounts.change_role(current_user, user_id, form.role.data or "")
-    flash(f"已将账号 {user.username} 的角色改为{user.role_label}，该账号需重新登录。", "success")
+    try:
+        user = accounts.change_role(current_user, user_id, form.role.data or "")
+    except DomainError as error:
+        if error.status != 400:  # another county's account, a supervisor: the error page says why
+            raise
+        # The list keeps each row's current role selected: 改角色 without a change comes back here, said why.
+        flash(error.message, "danger")
+    else:
+        flash(f"已将账号 {user.username} 的角色改为{user.role_label}，该账号需重新登录。", "success")
     return redirect(url_for(f"{area}.account_list"))

@@ -50,6 +50,7 @@ OBJECTS = {
     "adjustment_item": "加减分事项", "veto_item": "否决事项", "entry": "参赛人", "judge": "评委",
     "import_batch": "导入批次", "panel": "评委组", "recusal": "回避", "session": "场次", "material": "参赛材料",
     "scoring_window": "评分窗口", "score_sheet": "评分表", "sheet_version": "评分表版本", "desk_report": "评委反馈",
+    "mark": "评分项分值",
     "paper_sheet": "纸质评分表", "paper_entry": "纸质录入", "paper_reconciliation": "纸质核对",
     "round_absence": "缺席登记", "adjustment_record": "加减分记录", "veto_record": "否决记录",
     "result": "成绩", "result_version": "成绩版本", "notice": "公示", "objection": "异议", "bands": "奖项",

@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.downloads import download
-from app.errors import DomainError, render_error
+from app.errors import DomainError, end_failed_transaction, render_error
 from app.excel import XLSX_MIMETYPE, table_workbook
 from app.ids import id_arg
 from app.panels import pages, services, sessions
@@ -44,7 +44,15 @@ def _submit_round_form(round_id: int, key: str, act: Callable[[Any], BaseRespons
     page = pages.round_page(round_id)
     forms = pages.round_forms(page)
     if forms[key].validate_on_submit():
-        return act(forms[key])
+        try:
+            return act(forms[key])
+        except DomainError as error:
+            if error.status != 400:
+                raise
+            # Refused, nothing stored: the form comes back open and as typed (the judges picked, the scope), with
+            # the reason beside it, so that adding a judge is one more click rather than starting again.
+            end_failed_transaction()
+            forms[key].form_errors.append(error.message)
     return render_template("panels/round.html", page=page, **forms), 400
 
 

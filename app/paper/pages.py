@@ -9,6 +9,7 @@ from sqlalchemy.sql import Select
 
 from app.absences.services import absent_entry_ids
 from app.accounts.models import User
+from app.contests.current import accepts_writes
 from app.contests.models import Contest, Criterion, Round
 from app.entries.models import Entry
 from app.errors import NotFoundError
@@ -73,11 +74,12 @@ def _scoped(query: Select, user: User) -> Select:  # type: ignore[type-arg]
 
 def rounds_for(user: User) -> list[Choice]:
     """Rounds with panels (assignments) in the user's scope, newest contest first."""
-    query = (select(Round, Contest.year).join(Contest, Contest.id == Round.contest_id)
+    query = (select(Round, Contest).join(Contest, Contest.id == Round.contest_id)
              .where(Round.id.in_(_scoped(select(Assignment.round_id).join(Entry, Entry.id == Assignment.entry_id),
                                          user)))
              .order_by(Contest.year.desc(), Round.position))
-    return [Choice(r.id, f"{year}年 {r.name}") for r, year in db.session.execute(query).tuples()]
+    return [Choice(r.id, f"{contest.year}年 {r.name}" + ("" if accepts_writes(contest) else "（已结束，只能查看）"))
+            for r, contest in db.session.execute(query).tuples()]
 
 
 def judges_for(user: User, round_id: int) -> list[Choice]:

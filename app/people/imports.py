@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.audit import services as audit
-from app.contests.current import require_writable_contest
+from app.contests.current import require_writable, require_writable_contest
 from app.contests.models import Contest, Group
 from app.entries.models import Entry, EntryHolder
 from app.errors import DomainError
@@ -61,6 +61,7 @@ def preview_import(actor: User, kind: str, filename: str, data: bytes) -> Import
     """Check the whole file; keep its rows for confirmation only when every row is right."""
     columns = columns_of(kind)
     contest = create.require_contest()
+    require_writable(contest)  # before any parsing: an ended contest's lists are final, so nothing to check
     check_upload(filename, data)
     sheet = read_sheet(data, SHEETS[kind], columns)
     letters = {h: get_column_letter(i) for h, i in sheet.headers.items()}

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.accounts.switch import switch_active
+from app.contests.current import ContestClosed
 from app.downloads import download
 from app.errors import DomainError
 from app.ids import id_arg
@@ -243,6 +244,8 @@ def import_upload(kind: str) -> Any:
     except RowsRefused as error:
         return _import_page(400, kind=kind, error=error.message, problems=error.problems)
     except FileRejected as error:
+        return _import_page(400, kind=kind, error=error.message)
+    except ContestClosed as error:
         return _import_page(400, kind=kind, error=error.message)
     return redirect(url_for("people.batch", batch_id=batch.id))
 

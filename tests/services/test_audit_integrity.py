@@ -229,4 +229,4 @@ def test_the_supervisor_page_runs_the_same_check(app: Flask, year: Year) -> None
     finally:
         db.session.execute(text("UPDATE adjustment_record SET points = 2 WHERE id = :id"), {"id": year.adjustment_id})
         db.session.commit()
-    assert f"表 adjustment_record id={year.adjustment_id} 字段 points：现存 3，审计记录 2" in html
+    assert f"第一处：加减分记录——表 adjustment_record id={year.adjustment_id} 字段 points：现存 3，审计记录 2" in html

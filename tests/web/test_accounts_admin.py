@@ -183,3 +183,13 @@ def test_organizers_cannot_deactivate_themselves(client: FlaskClient, world: Wor
                            data={"active": "0", "csrf_token": token})
     assert response.status_code == 400
     assert "不能停用自己的账号" in response.get_data(as_text=True)
+
+
+def test_changing_a_role_to_the_same_role_comes_back_to_the_list_with_the_reason(
+        client: FlaskClient, world: World) -> None:
+    judge = world.users["judge"]
+    token = login(client, "city")
+    response = client.post(f"/organize/accounts/{judge.id}/role", data={"role": "judge", "csrf_token": token})
+    assert (response.status_code, response.headers["Location"]) == (302, "/organize/accounts/")
+    assert "该账号已是评委" in client.get("/organize/accounts/").get_data(as_text=True)
+    assert db.session.get(User, judge.id).role == "judge"  # type: ignore[union-attr]

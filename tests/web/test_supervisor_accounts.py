@@ -137,3 +137,22 @@ def test_a_judge_or_secretary_account_never_becomes_a_supervisor(app: Flask, wor
         result = runner.invoke(args=["accounts", "set-role", username, "supervisor"])
         assert result.exit_code == 1 and "不能改为监督员" in result.output, username
     assert state(world.users["judge"].id)[0] == "judge"
+
+
+def test_the_supervisors_pages_name_their_list_and_ask_nothing_that_is_fixed(client: FlaskClient, world: World) -> None:
+    login(client, "sup")
+    listing = " ".join(client.get("/supervise/accounts/").get_data(as_text=True).split())
+    assert "<title>监督员账号 · " in listing
+    assert '<th scope="col">角色</th>' not in listing and '<th scope="col">县区</th>' not in listing
+    new = " ".join(client.get("/supervise/accounts/new").get_data(as_text=True).split())
+    assert "<title>新建监督员账号 · " in new and '<h1 class="h4 mb-3">新建监督员账号</h1>' in new
+    assert '<a href="/supervise/accounts/">监督员账号</a>' in new and "账号管理" not in new
+    assert '<select class="form-select" id="role"' not in new and "角色：监督员（全市）。" in new
+    code_page = new_account(client, "supervise")
+    assert "返回监督员账号</a>" in code_page and "返回账号管理" not in code_page
+
+
+def test_the_login_page_sends_a_supervisor_who_forgot_the_password_to_a_fellow_supervisor(
+        client: FlaskClient, world: World) -> None:
+    page = " ".join(client.get("/login").get_data(as_text=True).split())
+    assert "请联系本县区或市委组织部的组织者重新发放激活码；监督员账号由其他监督员重新发放。" in page
