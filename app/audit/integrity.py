@@ -64,7 +64,10 @@ def _collect(events: Iterable[Any], recorded: dict[str, dict[Hashable, Fields]])
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass  # an event that does not say what it should: its row then shows as unrecorded
             else:
-                recorded[table].setdefault(key, {}).update(fields)
+                if fields is None:  # the row was removed by the app
+                    recorded[table].pop(key, None)
+                else:
+                    recorded[table].setdefault(key, {}).update(fields)
         yield event
 
 
