@@ -5,7 +5,7 @@ unchanged data, and every change made through the app, exits 0."""
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -18,13 +18,16 @@ from app.absences.services import record_absence
 from app.accounts.models import User
 from app.adjustments.services import AdjustmentInput, record_adjustment
 from app.adjustments.vetoes import decide_veto, propose_veto
+from app.contests import rounds as round_rules
 from app.contests.models import AdjustmentItem, Criterion, Group, Round
+from app.contests.services import copy_contest, set_weights
 from app.demo import services as demo
 from app.demo.scoring import _contest, publish_demo_plan_round
 from app.entries.models import Entry
 from app.extensions import db, limiter
 from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.judging.sheets import StoreOptions, store_version
+from app.people.records import edit_contestant, set_entry_active
 from app.results.awards import BandInput, set_bands
 from app.results.models import AwardBand, ResultVersion
 from tests.conftest import FAST_HASH, empty_tables, login
@@ -308,3 +311,36 @@ def test_a_band_deleted_behind_the_app_is_named(app: Flask, year: Year) -> None:
                             " VALUES (:id, :contest, :group, :position, :name, :kind, :value)", params)
     assert code == 1
     assert f"表 award_band id={band.id} 字段 （行）：现存 已不存在，审计记录 审计事件记录了此行" in output
+
+
+def test_every_change_of_the_rules_through_the_app_is_recorded(app: Flask, year: Year) -> None:
+    """Last in the module (it changes the data): a copied contest, its weights, round settings, criteria, items and
+    bands, an entry withdrawn, restored and handed over — each path records what verify compares."""
+    admin = _user("admin")
+    copy = copy_contest(admin, year.plan.contest_id, 2023, "2023年度大比武")
+    plan, service, results = sorted(copy.rounds, key=lambda r: r.position)
+    set_weights(admin, copy.id, {plan.id: Decimal(20), service.id: Decimal(35), results.id: Decimal(45)})
+    settings = replace(round_rules.RoundSettings(**{k: getattr(plan, k) for k in (
+        "name", "mode", "starts_on", "ends_on", "venue", "panel_method", "trim", "trim_from", "min_judges",
+        "normalize", "deviation_points", "deviation_share")}), venue="", trim=0, deviation_points=None,
+        deviation_share=Decimal("0.25"))
+    round_rules.update_round(admin, plan.id, settings)
+    added = round_rules.add_criterion(admin, plan.id, round_rules.CriterionInput("创新", "", Decimal(0), Decimal(10),
+                                                                                  Decimal("0.5")))
+    round_rules.update_criterion(admin, plan.criteria[0].id, round_rules.CriterionInput(
+        plan.criteria[0].name, "", Decimal(1), Decimal(19), Decimal("0.5")))
+    round_rules.remove_criterion(admin, added.id)
+    item = round_rules.add_adjustment(admin, results.id, round_rules.AdjustmentInput(
+        "超时", "penalty", "", "秒", Decimal(30), Decimal("-0.5"), Decimal(2)))
+    round_rules.remove_adjustment(admin, item.id)
+    village = next(g for g in copy.groups if g.code == "village")
+    set_bands(admin, copy, village.id, [BandInput("一等奖", "count", "50")])
+    set_bands(admin, copy, village.id, [BandInput("一等奖", "count", "40"), BandInput("优秀奖", "min_total", "80")])
+    entry = db.session.execute(select(Entry).where(Entry.public_number == "V002")).scalar_one()
+    set_entry_active(admin, entry.id, False)
+    set_entry_active(admin, entry.id, True)
+    edit_contestant(admin, entry.id, {"书记姓名": "接任书记", "手机号": "13935309999", "身份证号": "", "子组别": ""})
+    code, output = verify(app)
+    assert code == 0, output
+    # the copy: 3 rounds and 15 criteria, its 2 items; 2 award bands (the first set's one removed)
+    assert "数据与审计记录一致：已核对 10465 行" in output
