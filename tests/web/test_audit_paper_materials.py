@@ -8,25 +8,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
-from app.audit.rules import MODELS, record_rules
 from app.extensions import db
 from app.judging.models import Mark
 from app.materials.models import Material
 from app.paper.models import PaperEntry, Reconciliation
 from tests.conftest import login
-from tests.factories import World
+from tests.factories import World, record_rules_of_world
 from tests.paper_data import Hall
 from tests.web.test_materials import PDF, send, store  # noqa: F401  (store: the fixture)
 from tests.web.test_paper import hall, mismatch, post_reconcile, signed_in  # noqa: F401  (hall: the fixture)
-
-
-def rules_as_the_app_records_them() -> int:
-    """The factory writes its contest's rounds, criteria and entries directly: give them the events the app's own
-    paths write (verify covers them too). Returns how many rows that is."""
-    rows = [row for model in MODELS for row in db.session.execute(select(model)).scalars()]
-    record_rules(rows)
-    db.session.commit()
-    return len(rows)
 
 
 def verify(app: Flask) -> tuple[int, str]:
@@ -35,7 +25,7 @@ def verify(app: Flask) -> tuple[int, str]:
 
 
 def test_a_reconciled_paper_sheet_verifies_and_each_changed_mark_is_named(ctx: Flask, hall: Hall) -> None:  # noqa: F811
-    rules = rules_as_the_app_records_them()
+    rules = record_rules_of_world()
     mismatch(ctx, hall)  # clerk: 18.5 / 17, clerk2: 18.5 / 16
     status, _ = post_reconcile(signed_in(ctx, "clerk3"), hall, ("18.5", "17"), "第2遍误录，纸质表为17")
     assert status == 200
@@ -65,7 +55,7 @@ def test_a_reconciled_paper_sheet_verifies_and_each_changed_mark_is_named(ctx: F
 
 
 def test_a_changed_income_target_is_named(client: FlaskClient, world: World, store: Path) -> None:  # noqa: F811
-    rules = rules_as_the_app_records_them()
+    rules = record_rules_of_world()
     login(client, "sec")
     assert send(client, world, PDF)[0] == 302
     code, output = verify(client.application)
