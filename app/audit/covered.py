@@ -21,7 +21,7 @@ from app.adjustments.models import AdjustmentRecord, VetoRecord
 from app.adjustments.services import record_fields
 from app.adjustments.vetoes import veto_fields
 from app.audit.rules import RULE_FIELDS, rule_fields
-from app.contests.models import AdjustmentItem, Criterion, Round
+from app.contests.models import AdjustmentItem, Contest, Criterion, Round
 from app.contests.services import plain
 from app.entries.models import Entry
 from app.extensions import db
@@ -205,8 +205,9 @@ def _paper_rows(model: Any, names: tuple[str, ...]) -> Callable[[], Iterator[Row
 
 
 # --- the rules that turn marks into totals: each row's covered values (app.audit.rules), recorded by the event
-# of the use case that set them (a round's settings, a criterion, an item, an entry) or by `<table>_recorded`
-# where many rows are written at once (a contest created or copied, weights, bands, an import, the demo) ---
+# of the use case that set them (a contest's or round's settings, a criterion, an item, an entry) or by
+# `<table>_recorded` where many rows are written at once (a contest created or copied, weights, bands, an
+# import, the demo) ---
 
 def _removed(object_id: str, after: Any) -> tuple[Hashable, None]:
     return int(object_id), None
@@ -239,6 +240,7 @@ REGISTRY: tuple[Covered, ...] = (
     Covered("material", frozenset({"material"}),
             dict.fromkeys(("material_uploaded", "material_replaced"), _whole(MATERIAL_FIELDS, ("income_target",))),
             _orm_rows(Material, material_fields, MATERIAL_FIELDS, ("income_target",))),
+    _rules("contest", Contest, ("contest_created", "contest_copied", "contest_settings_changed")),
     _rules("contest_round", Round, ("round_changed",)),
     _rules("criterion", Criterion, ("criterion_added", "criterion_changed"), ("criterion_removed",)),
     _rules("adjustment_item", AdjustmentItem, ("adjustment_item_added",), ("adjustment_item_removed",)),

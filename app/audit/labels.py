@@ -43,7 +43,8 @@ ACTIONS = {
     "notice_settings_changed": "修改公示设置",
     "objection_filed": "受理异议", "objection_reviewed": "复核异议", "objections_moved": "异议转入新公示",
     "demo_loaded": "载入演示数据", "demo_sheets_generated": "生成演示评分",
-    "contest_round_recorded": "记录轮次计分规则", "criterion_recorded": "记录评分指标分值",
+    "contest_recorded": "记录比武计分规则", "contest_round_recorded": "记录轮次计分规则",
+    "criterion_recorded": "记录评分指标分值",
     "adjustment_item_recorded": "记录加减分事项规则", "award_band_recorded": "记录奖项",
     "award_band_removed": "删除奖项", "entry_recorded": "记录参赛人组别",
 }

@@ -1,17 +1,19 @@
-"""The rules that turn marks into totals (round weights and panel rules, criteria ranges, adjustment items, award
-bands, who competes in which group): the values the audit log covers for each, and the event that records them."""
+"""The rules that turn marks into totals and ranks (the contest's rounding, absent-round and ranking rules, round
+weights and panel rules, criteria ranges, adjustment items, award bands, who competes in which group): the values
+the audit log covers for each, and the event that records them."""
 
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from app.audit import services as audit
-from app.contests.models import AdjustmentItem, Criterion, Round
+from app.contests.models import AdjustmentItem, Contest, Criterion, Round
 from app.entries.models import Entry
 from app.results.models import AwardBand
 
 # table -> its covered columns (as the events name them) and which of them are decimals
 RULE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "contest": (("places", "absent_round", "ranking", "tie_break"), ()),
     "contest_round": (("contest_id", "weight", "panel_method", "trim", "trim_from", "min_judges", "normalize",
                        "deviation_points", "deviation_share"), ("weight", "deviation_points", "deviation_share")),
     "criterion": (("round", "min_points", "max_points", "step"), ("min_points", "max_points", "step")),
@@ -20,11 +22,13 @@ RULE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "award_band": (("contest_id", "group_id", "position", "name", "kind", "value"), ("value",)),
     "entry": (("contest_id", "group_id", "subgroup_id", "active"), ()),
 }
-MODELS: dict[type[Any], str] = {Round: "contest_round", Criterion: "criterion", AdjustmentItem: "adjustment_item",
-                                AwardBand: "award_band", Entry: "entry"}
+MODELS: dict[type[Any], str] = {Contest: "contest", Round: "contest_round", Criterion: "criterion",
+                                AdjustmentItem: "adjustment_item", AwardBand: "award_band", Entry: "entry"}
 
 
 def _text(value: Any) -> Any:
+    if isinstance(value, list):
+        return list(value)
     return format(value.normalize(), "f") if isinstance(value, Decimal) else value
 
 

@@ -59,7 +59,7 @@ def load(hash_method: str) -> LoadReport:
     people.ensure_judges(contest)
     people.ensure_entries(contest)
     people.hash_new_passwords()
-    rules = [*contest.rounds, *(c for r in contest.rounds for c in r.criteria),
+    rules = [contest, *contest.rounds, *(c for r in contest.rounds for c in r.criteria),
              *(a for r in contest.rounds for a in r.adjustment_items)] if created["contests"] else []
     record_rules([*rules, *people.new_entries])  # the rules and groups as the app's own paths record them
     if created:

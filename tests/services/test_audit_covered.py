@@ -50,15 +50,17 @@ def test_the_rule_sees_the_tables_covered_today() -> None:
                      "paper_entry", "paper_reconciliation", "result_version", "sheet_version"]
     assert [entry.table for entry in REGISTRY] == [
         "sheet_version", "adjustment_record", "veto_record", "round_absence", "result_version", "paper_entry",
-        "paper_reconciliation", "material", "contest_round", "criterion", "adjustment_item", "award_band", "entry"]
+        "paper_reconciliation", "material", "contest", "contest_round", "criterion", "adjustment_item", "award_band",
+        "entry"]
 
 
 def test_the_rules_that_turn_marks_into_totals_are_covered_not_exempted() -> None:
-    """Before publication nothing but the log fixes a round's weight, a criterion's range, an item's points, the
-    award bands or who competes in which group: they are covered like the scores, and nothing is exempt."""
+    """Before publication nothing but the log fixes the contest's rounding and ranking rules, a round's weight, a
+    criterion's range, an item's points, the award bands or who competes in which group: they are covered like the
+    scores, and nothing is exempt."""
     covered = {name for entry in REGISTRY for name in entry.holds}
     assert RULES_NOT_SCORES == {}
-    assert {"contest_round", "criterion", "adjustment_item", "award_band", "entry"} <= covered
+    assert {"contest", "contest_round", "criterion", "adjustment_item", "award_band", "entry"} <= covered
     assert covered <= db.metadata.tables.keys()
     assert sorted(MODELS.values()) == sorted(RULE_FIELDS)
     for model, table in MODELS.items():  # every covered field is a column of its table (criterion's round: round_id)

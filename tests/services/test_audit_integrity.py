@@ -103,8 +103,8 @@ def test_unchanged_data_exits_0_with_every_covered_row_checked(app: Flask, year:
     code, output = verify(app)
     assert code == 0, output
     # 9,765 generated versions and the correction, one adjustment, veto, absence and published version; the rules:
-    # 3 rounds, 15 criteria, 2 adjustment items, 2 award bands, 651 entries
-    assert "数据与审计记录一致：已核对 10443 行" in output
+    # the contest, 3 rounds, 15 criteria, 2 adjustment items, 2 award bands, 651 entries
+    assert "数据与审计记录一致：已核对 10444 行" in output
     assert "审计日志哈希链完整" in output
 
 
@@ -232,7 +232,7 @@ def test_the_supervisor_page_runs_the_same_check(app: Flask, year: Year) -> None
     client: FlaskClient = app.test_client()
     login(client, "sup1", DEMO_PASSWORD)
     html = client.get("/supervise/audit?check=1").get_data(as_text=True)
-    assert "数据与审计记录一致" in html and "10443" in html
+    assert "数据与审计记录一致" in html and "10444" in html
     db.session.execute(text("UPDATE adjustment_record SET points = 3 WHERE id = :id"), {"id": year.adjustment_id})
     db.session.commit()
     try:
@@ -262,6 +262,14 @@ def test_round_weights_changed_behind_the_app_are_named(app: Flask, year: Year) 
     assert (f"数据与审计记录不符（共 2 处），第一处：表 contest_round id={plan.id} 字段 weight：现存 50，"
             "审计记录 30") in output
     assert verify(app)[0] == 0
+
+
+def test_the_absent_round_rule_changed_behind_the_app_is_named(app: Flask, year: Year) -> None:
+    contest_id = year.plan.contest_id
+    code, output = tampered(app, "UPDATE contest SET absent_round = 'reweight' WHERE id = :id",
+                            "UPDATE contest SET absent_round = 'zero' WHERE id = :id", {"id": contest_id})
+    assert code == 1
+    assert f"表 contest id={contest_id} 字段 absent_round：现存 reweight，审计记录 zero" in output
 
 
 def test_a_criterion_maximum_changed_behind_the_app_is_named(app: Flask, year: Year) -> None:
@@ -342,5 +350,5 @@ def test_every_change_of_the_rules_through_the_app_is_recorded(app: Flask, year:
     edit_contestant(admin, entry.id, {"书记姓名": "接任书记", "手机号": "13935309999", "身份证号": "", "子组别": ""})
     code, output = verify(app)
     assert code == 0, output
-    # the copy: 3 rounds and 15 criteria, its 2 items; 2 award bands (the first set's one removed)
-    assert "数据与审计记录一致：已核对 10465 行" in output
+    # the copy: the contest, 3 rounds and 15 criteria, its 2 items; 2 award bands (the first set's one removed)
+    assert "数据与审计记录一致：已核对 10467 行" in output

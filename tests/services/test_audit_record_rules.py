@@ -17,12 +17,11 @@ def test_an_old_database_gets_its_rules_recorded_once_and_a_later_change_stays_n
     app = ctx
     plan = next(r for r in world.contest.rounds if r.code == "plan")
     plan_id, weight = plan.id, plan.weight.normalize()
-    rows = len(world.contest.rounds) + sum(len(r.criteria) + len(r.adjustment_items) for r in world.contest.rounds) \
-        + len(world.entries)
+    rounds = world.contest.rounds
+    rows = 1 + len(rounds) + sum(len(r.criteria) + len(r.adjustment_items) for r in rounds) + len(world.entries)
     code, output = run(app, "verify")
-    first = min(r.id for r in world.contest.rounds)
     assert code == 1
-    assert f"第一处：表 contest_round id={first} 字段 （审计事件）：现存 本行，审计记录 无对应的审计事件" in output
+    assert f"第一处：表 contest id={world.contest.id} 字段 （审计事件）：现存 本行，审计记录 无对应的审计事件" in output
 
     assert run(app, "record-rules") == (0, f"已为 {rows} 行计分规则补记审计事件（已有记录的数值未改动） "
                                            f"(rules recorded: {rows})\n")
