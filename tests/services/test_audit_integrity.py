@@ -20,7 +20,7 @@ from app.adjustments.services import AdjustmentInput, record_adjustment
 from app.adjustments.vetoes import decide_veto, propose_veto
 from app.contests import rounds as round_rules
 from app.contests.models import AdjustmentItem, Criterion, Group, Round
-from app.contests.services import copy_contest, set_weights
+from app.contests.services import ContestSettings, copy_contest, set_weights, update_settings
 from app.demo import services as demo
 from app.demo.scoring import _contest, publish_demo_plan_round
 from app.entries.models import Entry
@@ -322,11 +322,13 @@ def test_a_band_deleted_behind_the_app_is_named(app: Flask, year: Year) -> None:
 
 
 def test_every_change_of_the_rules_through_the_app_is_recorded(app: Flask, year: Year) -> None:
-    """Last in the module (it changes the data): a copied contest, its weights, round settings, criteria, items and
-    bands, an entry withdrawn, restored and handed over — each path records what verify compares."""
+    """Last in the module (it changes the data): a copied contest, its settings, weights, round settings, criteria,
+    items and bands, an entry withdrawn, restored and handed over — each path records what verify compares."""
     admin = _user("admin")
     copy = copy_contest(admin, year.plan.contest_id, 2023, "2023年度大比武")
     plan, service, results = sorted(copy.rounds, key=lambda r: r.position)
+    update_settings(admin, copy.id, ContestSettings("2023年度大比武", 2023, "draft", 3, "reweight", "dense",
+                                                    ["results", "plan"]))
     set_weights(admin, copy.id, {plan.id: Decimal(20), service.id: Decimal(35), results.id: Decimal(45)})
     settings = replace(round_rules.RoundSettings(**{k: getattr(plan, k) for k in (
         "name", "mode", "starts_on", "ends_on", "venue", "panel_method", "trim", "trim_from", "min_judges",
