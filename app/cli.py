@@ -1,4 +1,5 @@
-"""Command-line tools: `flask audit verify`, `flask demo load`, `flask demo accounts`, `flask accounts …`."""
+"""Command-line tools: `flask audit verify`, `flask audit record-rules`, `flask demo load`, `flask demo accounts`,
+`flask accounts …`."""
 
 import json
 import time
@@ -33,6 +34,14 @@ def audit_verify() -> None:
                    err=True)
     if not report.ok:
         raise SystemExit(1)
+
+
+@audit_cli.command("record-rules")
+def audit_record_rules() -> None:
+    """Once, after upgrading a database from before the rules were covered: record the values of round weights,
+    criteria, adjustment items, award bands and entries that no audit event records yet (recorded ones stay)."""
+    count = integrity.record_unrecorded_rules()
+    click.echo(f"已为 {count} 行计分规则补记审计事件（已有记录的数值未改动） (rules recorded: {count})")
 
 
 @demo_cli.command("load")

@@ -20,18 +20,21 @@ from app.absences.services import absence_fields
 from app.adjustments.models import AdjustmentRecord, VetoRecord
 from app.adjustments.services import record_fields
 from app.adjustments.vetoes import veto_fields
+from app.audit.rules import RULE_FIELDS, rule_fields
+from app.contests.models import AdjustmentItem, Contest, Criterion, Round
 from app.contests.services import plain
+from app.entries.models import Entry
 from app.extensions import db
 from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.materials.models import Material
 from app.materials.services import material_fields
 from app.paper.models import PaperEntry, Reconciliation
-from app.results.models import ResultVersion
+from app.results.models import AwardBand, ResultVersion
 from scoring import package_hash
 
 Fields = dict[str, Any]
-# (object_id, after) of an event -> (the row's key, what the event recorded of it)
-Recorder = Callable[[str, Any], tuple[Hashable, Fields]]
+# (object_id, after) of an event -> (the row's key, what the event recorded of it; None: the row was removed)
+Recorder = Callable[[str, Any], tuple[Hashable, Fields | None]]
 STREAM = 2000  # rows fetched at a time
 
 
@@ -201,6 +204,22 @@ def _paper_rows(model: Any, names: tuple[str, ...]) -> Callable[[], Iterator[Row
     return rows
 
 
+# --- the rules that turn marks into totals: each row's covered values (app.audit.rules), recorded by the event
+# of the use case that set them (a contest's or round's settings, a criterion, an item, an entry) or by
+# `<table>_recorded` where many rows are written at once (a contest created or copied, weights, bands, an
+# import, the demo) ---
+
+def _removed(object_id: str, after: Any) -> tuple[Hashable, None]:
+    return int(object_id), None
+
+
+def _rules(table: str, model: Any, actions: tuple[str, ...], removals: tuple[str, ...] = ()) -> Covered:
+    names, decimals = RULE_FIELDS[table]
+    events = dict.fromkeys((f"{table}_recorded", *actions), _whole(names, decimals))
+    return Covered(table, frozenset({table}), events | dict.fromkeys(removals, _removed),
+                   _orm_rows(model, rule_fields, names, decimals))
+
+
 REGISTRY: tuple[Covered, ...] = (
     Covered("sheet_version", frozenset({"sheet_version", "mark", "score_sheet"}),
             {"sheet_submitted": _submitted, "late_sheet_accepted": _late_accepted}, _sheet_rows),
@@ -221,13 +240,15 @@ REGISTRY: tuple[Covered, ...] = (
     Covered("material", frozenset({"material"}),
             dict.fromkeys(("material_uploaded", "material_replaced"), _whole(MATERIAL_FIELDS, ("income_target",))),
             _orm_rows(Material, material_fields, MATERIAL_FIELDS, ("income_target",))),
+    _rules("contest", Contest, ("contest_created", "contest_copied", "contest_settings_changed")),
+    _rules("contest_round", Round, ("round_changed",)),
+    _rules("criterion", Criterion, ("criterion_added", "criterion_changed"), ("criterion_removed",)),
+    _rules("adjustment_item", AdjustmentItem, ("adjustment_item_added",), ("adjustment_item_removed",)),
+    _rules("award_band", AwardBand, (), ("award_band_removed",)),
+    _rules("entry", Entry, ("entry_created", "entry_edited", "entry_holder_changed", "entry_activated",
+                            "entry_deactivated")),
 )
 
-# Tables that match the rule of the registry test (a Numeric column, or a column named for scores or money) but
-# hold no score or money themselves: the rules a contest is scored by. Their changes are audited as settings
-# events, and each published result fixes them in its package (the `input` its hash covers).
-RULES_NOT_SCORES = {
-    "contest_round": "轮次权重与偏离阈值：比赛规则，随成绩审计包（input）签核",
-    "criterion": "评分指标的分值上下限与步长：比赛规则，随成绩审计包签核",
-    "adjustment_item": "加减分事项的计分规则：比赛规则，随成绩审计包签核",
-}
+# Tables that match the rule of the registry test but hold no score or money themselves (none today: the rules
+# that turn marks into totals are covered above, since before publication nothing else fixes them).
+RULES_NOT_SCORES: dict[str, str] = {}

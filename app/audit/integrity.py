@@ -6,9 +6,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.audit import services as audit
 from app.audit.chain import ChainReport, verify_chain
 from app.audit.covered import REGISTRY, Covered, Fields, Recorder, Row
 from app.audit.models import AuditEvent
+from app.audit.rules import MODELS, rule_fields
 from app.extensions import db
 
 ABSENT = "（无）"
@@ -64,7 +66,10 @@ def _collect(events: Iterable[Any], recorded: dict[str, dict[Hashable, Fields]])
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass  # an event that does not say what it should: its row then shows as unrecorded
             else:
-                recorded[table].setdefault(key, {}).update(fields)
+                if fields is None:  # the row was removed by the app
+                    recorded[table].pop(key, None)
+                else:
+                    recorded[table].setdefault(key, {}).update(fields)
         yield event
 
 
@@ -119,3 +124,25 @@ def verify() -> IntegrityReport:
 
 def _key_text(key: Hashable) -> str:
     return "/".join(map(str, key)) if isinstance(key, tuple) else str(key)
+
+
+def record_unrecorded_rules() -> int:
+    """Record the rule values (app.audit.rules) that no event records yet: a database from before the rules were
+    covered. A value some event already records is left alone, so a value changed behind the app stays named."""
+    tables = set(MODELS.values())
+    actions = [action for c in REGISTRY if c.table in tables for action in c.events]
+    recorded: dict[str, dict[Hashable, Fields]] = {c.table: {} for c in REGISTRY}
+    events = db.session.execute(select(AuditEvent.object_id, AuditEvent.action, AuditEvent.after)
+                                .where(AuditEvent.action.in_(actions)).order_by(AuditEvent.id))
+    for _ in _collect(events, recorded):
+        pass
+    missing = []
+    for model, table in MODELS.items():
+        for row in db.session.execute(select(model).order_by(model.id)).scalars():
+            known = recorded[table].get(row.id, {})
+            fields = {name: value for name, value in rule_fields(row).items() if name not in known}
+            if fields:
+                missing.append((f"{table}_recorded", table, row.id, fields))
+    count = audit.record_many(missing)
+    db.session.commit()
+    return count

@@ -12,7 +12,8 @@ ACTIONS = {
     "criteria_reordered": "调整指标顺序",
     "adjustment_item_added": "新增加减分事项", "adjustment_item_removed": "删除加减分事项",
     "veto_item_added": "新增否决事项", "veto_item_removed": "删除否决事项",
-    "entry_created": "新增参赛人", "entry_activated": "恢复参赛人", "entry_deactivated": "停用参赛人",
+    "entry_created": "新增参赛人", "entry_edited": "修改参赛人", "entry_holder_changed": "参赛人换届",
+    "entry_activated": "恢复参赛人", "entry_deactivated": "停用参赛人",
     "judge_created": "新增评委", "judge_edited": "修改评委", "judge_activated": "恢复评委",
     "judge_deactivated": "停用评委",
     "people_import_checked": "导入名单（检查）", "people_imported": "导入名单",
@@ -42,6 +43,10 @@ ACTIONS = {
     "notice_settings_changed": "修改公示设置",
     "objection_filed": "受理异议", "objection_reviewed": "复核异议", "objections_moved": "异议转入新公示",
     "demo_loaded": "载入演示数据", "demo_sheets_generated": "生成演示评分",
+    "contest_recorded": "记录比武计分规则", "contest_round_recorded": "记录轮次计分规则",
+    "criterion_recorded": "记录评分指标分值",
+    "adjustment_item_recorded": "记录加减分事项规则", "award_band_recorded": "记录奖项",
+    "award_band_removed": "删除奖项", "entry_recorded": "记录参赛人组别",
 }
 
 OBJECTS = {
@@ -53,5 +58,6 @@ OBJECTS = {
     "mark": "评分项分值",
     "paper_sheet": "纸质评分表", "paper_entry": "纸质录入", "paper_reconciliation": "纸质核对",
     "round_absence": "缺席登记", "adjustment_record": "加减分记录", "veto_record": "否决记录",
-    "result": "成绩", "result_version": "成绩版本", "notice": "公示", "objection": "异议", "bands": "奖项",
+    "contest_round": "轮次", "award_band": "奖项", "result": "成绩", "result_version": "成绩版本",
+    "notice": "公示", "objection": "异议", "bands": "奖项",
 }

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.audit.rules import record_rules
 from app.contests.current import ContestClosed, in_progress, require_writable
 from app.contests.models import (
     CONTEST_STATUSES,
@@ -125,6 +126,7 @@ def create_contest(actor: User, year: int, name: str) -> Contest:
     db.session.add(contest)
     db.session.flush()
     audit.record("contest_created", "contest", contest.id, after=contest_fields(contest))
+    record_rules(contest.rounds)
     db.session.commit()
     return contest
 
@@ -168,6 +170,8 @@ def copy_contest(actor: User, source_id: int, year: int, name: str) -> Contest:
     audit.record("contest_copied", "contest", contest.id,
                  after=contest_fields(contest) | {"copied_from": source.id, "rounds": len(contest.rounds),
                                                   "groups": len(contest.groups)})
+    record_rules([*contest.rounds, *(c for r in contest.rounds for c in r.criteria),
+                  *(a for r in contest.rounds for a in r.adjustment_items)])
     db.session.commit()
     return contest
 
@@ -254,6 +258,8 @@ def set_weights(actor: User, contest_id: int, weights: dict[int, Decimal]) -> Co
     after = {r.code: plain(r.weight) for r in contest.rounds}
     if after != before:
         audit.record("round_weights_changed", "contest", contest.id, before=before, after=after)
+        db.session.flush()
+        record_rules(contest.rounds)
     db.session.commit()
     return contest
 

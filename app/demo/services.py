@@ -15,6 +15,7 @@ from werkzeug.security import generate_password_hash
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.audit.rules import record_rules
 from app.contests.models import AdjustmentItem, Contest, Criterion, Group, Round, VetoItem
 from app.demo import cityplan
 from app.demo.names import NameMaker
@@ -58,6 +59,9 @@ def load(hash_method: str) -> LoadReport:
     people.ensure_judges(contest)
     people.ensure_entries(contest)
     people.hash_new_passwords()
+    rules = [contest, *contest.rounds, *(c for r in contest.rounds for c in r.criteria),
+             *(a for r in contest.rounds for a in r.adjustment_items)] if created["contests"] else []
+    record_rules([*rules, *people.new_entries])  # the rules and groups as the app's own paths record them
     if created:
         audit.record("demo_loaded", "contest", contest.id, after=dict(sorted(created.items())))
     db.session.commit()
@@ -133,6 +137,7 @@ class _DemoPeople:
         self.users = {u.username: u for u in db.session.execute(select(User)).scalars()}
         self.counties = {c.code: c for c in db.session.execute(select(County)).scalars()}
         self.new_users: list[User] = []
+        self.new_entries: list[Entry] = []
 
     def user(self, username: str, role: str, county: County | None, unit: str, name: str | None = None) -> User:
         display = name or self.names.name()
@@ -190,6 +195,7 @@ class _DemoPeople:
                           county_id=township.county_id, township=township, village=village)
             entry.holders = [EntryHolder(user=user, started_on=date(cityplan.CONTEST_YEAR, 1, 1))]
             db.session.add(entry)
+            self.new_entries.append(entry)
             self.created["entries"] += 1
         db.session.flush()
 

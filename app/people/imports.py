@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.audit.rules import record_rules
 from app.contests.current import require_writable, require_writable_contest
 from app.contests.models import Contest, Group
 from app.entries.models import Entry, EntryHolder
@@ -133,6 +134,7 @@ def _create_contestants(contest: Contest, checker: RowChecker, rows: list[dict[s
         group = groups[row["group_id"]]
         entries.append((row["row"], create.add_entry(contest, row, group, numbers.next(group), user)))
     db.session.flush()
+    record_rules(e for _, e in entries)  # who competes in which group: each entry's own event
     ids = [[n, e.id, e.public_number, e.holders[0].user_id] for n, e in entries]
     return len(entries), secretaries.created, secretaries.reused, ids
 

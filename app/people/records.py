@@ -108,7 +108,8 @@ def _set_active(item: Entry | Judge, object_type: str, active: bool) -> None:
 
 def _entry_snapshot(entry: Entry) -> dict[str, Any]:
     holder = entry.current_holder
-    return {"public_number": entry.public_number, "subgroup_id": entry.subgroup_id, "active": entry.active,
+    return {"public_number": entry.public_number, "contest_id": entry.contest_id, "group_id": entry.group_id,
+            "subgroup_id": entry.subgroup_id, "active": entry.active,
             "holder_user_id": holder.user_id if holder else None,
             "holder_name": holder.user.display_name if holder else None}
 

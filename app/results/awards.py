@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from app import decimals
 from app.accounts.models import User
 from app.audit import services as audit
+from app.audit.rules import record_removed, record_rules
 from app.contests.current import require_writable
 from app.contests.models import Contest, Group
 from app.errors import DomainError, ForbiddenError
@@ -81,11 +82,15 @@ def set_bands(actor: User, contest: Contest, group_id: int, bands: list[BandInpu
     if len({b.name for b in checked}) != len(checked):
         raise DomainError("同一组别的奖项名称不能重复")
     before = [(b.name, b.kind, b.value) for b in bands_of(contest).get(group.id, [])]
+    old = db.session.execute(select(AwardBand).where(AwardBand.group_id == group.id)).scalars().all()
     db.session.execute(delete(AwardBand).where(AwardBand.group_id == group.id))
     rows = [AwardBand(contest_id=contest.id, group_id=group.id, position=i, name=b.name, kind=b.kind, value=b.value)
             for i, b in enumerate(checked, start=1)]
     db.session.add_all(rows)
     audit.record("award_bands_set", "contest_group", group.id, before={"bands": before},
                  after={"bands": [(b.name, b.kind, b.value) for b in checked]})
+    db.session.flush()
+    record_removed(old)  # each band row's own events, which `flask audit verify` compares with the table
+    record_rules(rows)
     db.session.commit()
     return rows

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column, Integer, MetaData, Numeric, String, Table
 from app.audit.covered import REGISTRY, RULES_NOT_SCORES, Row, _submitted
 from app.audit.integrity import Mismatch, _compare
 from app.audit.labels import ACTIONS
+from app.audit.rules import MODELS, RULE_FIELDS
 from app.extensions import db
 from tests.web.test_audit_labels import COMPOSED, recorded_in_code
 
@@ -49,20 +50,30 @@ def test_the_rule_sees_the_tables_covered_today() -> None:
                      "paper_entry", "paper_reconciliation", "result_version", "sheet_version"]
     assert [entry.table for entry in REGISTRY] == [
         "sheet_version", "adjustment_record", "veto_record", "round_absence", "result_version", "paper_entry",
-        "paper_reconciliation", "material"]
+        "paper_reconciliation", "material", "contest", "contest_round", "criterion", "adjustment_item", "award_band",
+        "entry"]
 
 
-def test_the_exemptions_are_rules_not_in_the_registry() -> None:
+def test_the_rules_that_turn_marks_into_totals_are_covered_not_exempted() -> None:
+    """Before publication nothing but the log fixes the contest's rounding and ranking rules, a round's weight, a
+    criterion's range, an item's points, the award bands or who competes in which group: they are covered like the
+    scores, and nothing is exempt."""
     covered = {name for entry in REGISTRY for name in entry.holds}
-    assert sorted(RULES_NOT_SCORES) == ["adjustment_item", "contest_round", "criterion"]
-    assert not covered & RULES_NOT_SCORES.keys()
+    assert RULES_NOT_SCORES == {}
+    assert {"contest", "contest_round", "criterion", "adjustment_item", "award_band", "entry"} <= covered
     assert covered <= db.metadata.tables.keys()
+    assert sorted(MODELS.values()) == sorted(RULE_FIELDS)
+    for model, table in MODELS.items():  # every covered field is a column of its table (criterion's round: round_id)
+        columns = set(model.__table__.columns.keys())
+        assert {"round_id" if name == "round" else name for name in RULE_FIELDS[table][0]} <= columns, table
 
 
 def test_every_covering_action_is_one_the_app_records_and_has_a_chinese_name() -> None:
     actions = {action for entry in REGISTRY for action in entry.events}
     recorded, _ = recorded_in_code()
-    composed = COMPOSED | {"material_uploaded", "material_replaced"}  # materials/services.py picks one of the two
+    composed = COMPOSED | {"material_uploaded", "material_replaced",  # materials/services.py picks one of the two
+                           "entry_edited", "entry_holder_changed",  # people/records.py: one of the two
+                           "award_band_removed"} | {f"{table}_recorded" for table in RULE_FIELDS}  # app/audit/rules.py
     assert sorted(actions - (recorded | composed)) == []
     assert sorted(actions - ACTIONS.keys()) == []
 

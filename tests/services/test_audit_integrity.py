@@ -1,9 +1,11 @@
-"""`flask audit verify` walks the database behind the app: a mark, a total, an adjustment, a veto, an absence or a
-publication changed there is named (table, id, field, stored vs recorded) and exits 1; unchanged data exits 0."""
+"""`flask audit verify` walks the database behind the app: a mark, a total, an adjustment, a veto, an absence, a
+publication, or a rule that turns marks into totals (a round's weight, a criterion's range, an adjustment item's
+points, an award band, an entry's group) changed there is named (table, id, field, stored vs recorded) and exits 1;
+unchanged data, and every change made through the app, exits 0."""
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -16,14 +18,18 @@ from app.absences.services import record_absence
 from app.accounts.models import User
 from app.adjustments.services import AdjustmentInput, record_adjustment
 from app.adjustments.vetoes import decide_veto, propose_veto
-from app.contests.models import Round
+from app.contests import rounds as round_rules
+from app.contests.models import AdjustmentItem, Criterion, Group, Round
+from app.contests.services import ContestSettings, copy_contest, set_weights, update_settings
 from app.demo import services as demo
 from app.demo.scoring import _contest, publish_demo_plan_round
 from app.entries.models import Entry
 from app.extensions import db, limiter
 from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.judging.sheets import StoreOptions, store_version
-from app.results.models import ResultVersion
+from app.people.records import edit_contestant, set_entry_active
+from app.results.awards import BandInput, set_bands
+from app.results.models import AwardBand, ResultVersion
 from tests.conftest import FAST_HASH, empty_tables, login
 
 DEMO_PASSWORD = "Demo@2022"
@@ -39,6 +45,7 @@ class Year:
     veto_id: int
     absence_id: int
     result_id: int
+    band_id: int
 
 
 def _user(name: str) -> User:
@@ -69,7 +76,10 @@ def year(app: Flask) -> Iterator[Year]:
         decide_veto(supervisor, veto.id, True, "")
         absence = record_absence(admin, rounds["service"].id, entries[1].public_number, "因公出差")
         result_id = db.session.execute(select(ResultVersion.id)).scalar_one()
-        yield Year(plan, corrected, adjustment.id, veto.id, absence.id, result_id)
+        village = next(g for g in contest.groups if g.code == "village")
+        bands = set_bands(admin, contest, village.id, [BandInput("一等奖", "count", "60"),
+                                                        BandInput("二等奖", "share", "0.2")])
+        yield Year(plan, corrected, adjustment.id, veto.id, absence.id, result_id, bands[1].id)
         db.session.remove()
 
 
@@ -92,8 +102,9 @@ def tampered(app: Flask, change: str, undo: str, params: dict[str, Any]) -> tupl
 def test_unchanged_data_exits_0_with_every_covered_row_checked(app: Flask, year: Year) -> None:
     code, output = verify(app)
     assert code == 0, output
-    # 9,765 generated versions and the correction, one adjustment, veto, absence and published version
-    assert "数据与审计记录一致：已核对 9770 行" in output
+    # 9,765 generated versions and the correction, one adjustment, veto, absence and published version; the rules:
+    # the contest, 3 rounds, 15 criteria, 2 adjustment items, 2 award bands, 651 entries
+    assert "数据与审计记录一致：已核对 10444 行" in output
     assert "审计日志哈希链完整" in output
 
 
@@ -221,7 +232,7 @@ def test_the_supervisor_page_runs_the_same_check(app: Flask, year: Year) -> None
     client: FlaskClient = app.test_client()
     login(client, "sup1", DEMO_PASSWORD)
     html = client.get("/supervise/audit?check=1").get_data(as_text=True)
-    assert "数据与审计记录一致" in html and "9770" in html
+    assert "数据与审计记录一致" in html and "10444" in html
     db.session.execute(text("UPDATE adjustment_record SET points = 3 WHERE id = :id"), {"id": year.adjustment_id})
     db.session.commit()
     try:
@@ -230,3 +241,116 @@ def test_the_supervisor_page_runs_the_same_check(app: Flask, year: Year) -> None
         db.session.execute(text("UPDATE adjustment_record SET points = 2 WHERE id = :id"), {"id": year.adjustment_id})
         db.session.commit()
     assert f"第一处：加减分记录——表 adjustment_record id={year.adjustment_id} 字段 points：现存 3，审计记录 2" in html
+
+
+# --- the rules that turn marks into totals, changed behind the app ---
+
+def _first(model: Any) -> Any:
+    return db.session.execute(select(model).order_by(model.id).limit(1)).scalar_one()
+
+
+def test_round_weights_changed_behind_the_app_are_named(app: Flask, year: Year) -> None:
+    """The re-test's repro: 50/10 instead of 30/30 changes every total, and nothing had recorded the weights."""
+    rounds = {r.code: r for r in year.plan.contest.rounds}
+    plan, service = rounds["plan"], rounds["service"]
+    assert (plan.weight, service.weight) == (Decimal(30), Decimal(30))
+    code, output = tampered(app, "UPDATE contest_round SET weight = CASE WHEN id = :plan THEN 50 ELSE 10 END"
+                                 " WHERE id IN (:plan, :service)",
+                            "UPDATE contest_round SET weight = 30 WHERE id IN (:plan, :service)",
+                            {"plan": plan.id, "service": service.id})
+    assert code == 1
+    assert (f"数据与审计记录不符（共 2 处），第一处：表 contest_round id={plan.id} 字段 weight：现存 50，"
+            "审计记录 30") in output
+    assert verify(app)[0] == 0
+
+
+def test_the_absent_round_rule_changed_behind_the_app_is_named(app: Flask, year: Year) -> None:
+    contest_id = year.plan.contest_id
+    code, output = tampered(app, "UPDATE contest SET absent_round = 'reweight' WHERE id = :id",
+                            "UPDATE contest SET absent_round = 'zero' WHERE id = :id", {"id": contest_id})
+    assert code == 1
+    assert f"表 contest id={contest_id} 字段 absent_round：现存 reweight，审计记录 zero" in output
+
+
+def test_a_criterion_maximum_changed_behind_the_app_is_named(app: Flask, year: Year) -> None:
+    criterion = _first(Criterion)
+    was = criterion.max_points.normalize()
+    code, output = tampered(app, "UPDATE criterion SET max_points = max_points + 5 WHERE id = :id",
+                            "UPDATE criterion SET max_points = max_points - 5 WHERE id = :id", {"id": criterion.id})
+    assert code == 1
+    assert f"表 criterion id={criterion.id} 字段 max_points：现存 {was + 5:f}，审计记录 {was:f}" in output
+
+
+def test_an_adjustment_items_points_changed_behind_the_app_are_named(app: Flask, year: Year) -> None:
+    item = _first(AdjustmentItem)
+    was = item.points_per_unit.normalize()
+    code, output = tampered(app, "UPDATE adjustment_item SET points_per_unit = 7 WHERE id = :id",
+                            "UPDATE adjustment_item SET points_per_unit = :was WHERE id = :id",
+                            {"id": item.id, "was": str(was)})
+    assert code == 1
+    assert f"表 adjustment_item id={item.id} 字段 points_per_unit：现存 7，审计记录 {was:f}" in output
+
+
+def test_an_award_band_changed_behind_the_app_is_named(app: Flask, year: Year) -> None:
+    code, output = tampered(app, "UPDATE award_band SET value = '0.5' WHERE id = :id",
+                            "UPDATE award_band SET value = '0.2' WHERE id = :id", {"id": year.band_id})
+    assert code == 1
+    assert f"表 award_band id={year.band_id} 字段 value：现存 0.5，审计记录 0.2" in output
+
+
+def test_an_entry_moved_to_another_group_behind_the_app_is_named(app: Flask, year: Year) -> None:
+    entry = db.session.execute(select(Entry).where(Entry.public_number == "T01")).scalar_one()
+    village = db.session.execute(select(Group.id).where(Group.contest_id == entry.contest_id,
+                                                        Group.code == "village")).scalar_one()
+    code, output = tampered(app, "UPDATE entry SET group_id = :village WHERE id = :id",
+                            "UPDATE entry SET group_id = :was WHERE id = :id",
+                            {"id": entry.id, "village": village, "was": entry.group_id})
+    assert code == 1
+    assert f"表 entry id={entry.id} 字段 group_id：现存 {village}，审计记录 {entry.group_id}" in output
+
+
+def test_a_band_deleted_behind_the_app_is_named(app: Flask, year: Year) -> None:
+    band = db.session.get(AwardBand, year.band_id)
+    assert band is not None
+    params = {"id": band.id, "contest": band.contest_id, "group": band.group_id, "position": band.position,
+              "name": band.name, "kind": band.kind, "value": band.value}
+    code, output = tampered(app, "DELETE FROM award_band WHERE id = :id",
+                            "INSERT INTO award_band (id, contest_id, group_id, position, name, kind, value)"
+                            " VALUES (:id, :contest, :group, :position, :name, :kind, :value)", params)
+    assert code == 1
+    assert f"表 award_band id={band.id} 字段 （行）：现存 已不存在，审计记录 审计事件记录了此行" in output
+
+
+def test_every_change_of_the_rules_through_the_app_is_recorded(app: Flask, year: Year) -> None:
+    """Last in the module (it changes the data): a copied contest, its settings, weights, round settings, criteria,
+    items and bands, an entry withdrawn, restored and handed over — each path records what verify compares."""
+    admin = _user("admin")
+    copy = copy_contest(admin, year.plan.contest_id, 2023, "2023年度大比武")
+    plan, service, results = sorted(copy.rounds, key=lambda r: r.position)
+    update_settings(admin, copy.id, ContestSettings("2023年度大比武", 2023, "draft", 3, "reweight", "dense",
+                                                    ["results", "plan"]))
+    set_weights(admin, copy.id, {plan.id: Decimal(20), service.id: Decimal(35), results.id: Decimal(45)})
+    settings = replace(round_rules.RoundSettings(**{k: getattr(plan, k) for k in (
+        "name", "mode", "starts_on", "ends_on", "venue", "panel_method", "trim", "trim_from", "min_judges",
+        "normalize", "deviation_points", "deviation_share")}), venue="", trim=0, deviation_points=None,
+        deviation_share=Decimal("0.25"))
+    round_rules.update_round(admin, plan.id, settings)
+    added = round_rules.add_criterion(admin, plan.id, round_rules.CriterionInput("创新", "", Decimal(0), Decimal(10),
+                                                                                  Decimal("0.5")))
+    round_rules.update_criterion(admin, plan.criteria[0].id, round_rules.CriterionInput(
+        plan.criteria[0].name, "", Decimal(1), Decimal(19), Decimal("0.5")))
+    round_rules.remove_criterion(admin, added.id)
+    item = round_rules.add_adjustment(admin, results.id, round_rules.AdjustmentInput(
+        "超时", "penalty", "", "秒", Decimal(30), Decimal("-0.5"), Decimal(2)))
+    round_rules.remove_adjustment(admin, item.id)
+    village = next(g for g in copy.groups if g.code == "village")
+    set_bands(admin, copy, village.id, [BandInput("一等奖", "count", "50")])
+    set_bands(admin, copy, village.id, [BandInput("一等奖", "count", "40"), BandInput("优秀奖", "min_total", "80")])
+    entry = db.session.execute(select(Entry).where(Entry.public_number == "V002")).scalar_one()
+    set_entry_active(admin, entry.id, False)
+    set_entry_active(admin, entry.id, True)
+    edit_contestant(admin, entry.id, {"书记姓名": "接任书记", "手机号": "13935309999", "身份证号": "", "子组别": ""})
+    code, output = verify(app)
+    assert code == 0, output
+    # the copy: the contest, 3 rounds and 15 criteria, its 2 items; 2 award bands (the first set's one removed)
+    assert "数据与审计记录一致：已核对 10467 行" in output

@@ -28,7 +28,7 @@ from app.judging import windows
 from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.panels.services import PanelSpec, create_manual
 from tests.conftest import FAST_HASH
-from tests.factories import PASSWORD, build_world
+from tests.factories import PASSWORD, build_world, record_rules_of_world
 from tests.judges_data import city_judge, issue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,6 +89,7 @@ def build(tmp: Path) -> Stage:
         village = next(g for g in world.contest.groups if g.code == "village")
         judge = city_judge(world)
         rnd.min_judges = 1  # one judge is enough for what a crash test needs
+        record_rules_of_world()  # the events the app's own paths would have written (verify covers the rules)
         create_manual(organizer, PanelSpec(rnd.id, village.id, "第一评委组"), [judge.id])
         windows.open_window(organizer, rnd.id)
         pin = issue(world, judge).pin

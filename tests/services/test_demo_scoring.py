@@ -90,7 +90,8 @@ def test_each_generated_version_has_its_event_and_the_demo_verifies(published: D
     assert submitted == 9765
     assert audit.verify().first_break is None
     report = integrity.verify()
-    assert (report.ok, report.rows, report.mismatches) == (True, 9765 + 1, 0)  # the versions and the publication
+    # the versions, the publication, and the rules: the contest, 3 rounds, 15 criteria, 2 adjustment items, 651 entries
+    assert (report.ok, report.rows, report.mismatches) == (True, 9765 + 1 + 1 + 3 + 15 + 2 + 651, 0)
 
 
 def test_a_second_call_changes_nothing(published: DemoPublication) -> None:

@@ -13,7 +13,7 @@ from app.judging.models import Mark
 from app.materials.models import Material
 from app.paper.models import PaperEntry, Reconciliation
 from tests.conftest import login
-from tests.factories import World
+from tests.factories import World, record_rules_of_world
 from tests.paper_data import Hall
 from tests.web.test_materials import PDF, send, store  # noqa: F401  (store: the fixture)
 from tests.web.test_paper import hall, mismatch, post_reconcile, signed_in  # noqa: F401  (hall: the fixture)
@@ -25,12 +25,13 @@ def verify(app: Flask) -> tuple[int, str]:
 
 
 def test_a_reconciled_paper_sheet_verifies_and_each_changed_mark_is_named(ctx: Flask, hall: Hall) -> None:  # noqa: F811
+    rules = record_rules_of_world()
     mismatch(ctx, hall)  # clerk: 18.5 / 17, clerk2: 18.5 / 16
     status, _ = post_reconcile(signed_in(ctx, "clerk3"), hall, ("18.5", "17"), "第2遍误录，纸质表为17")
     assert status == 200
     code, output = verify(ctx)
     assert code == 0, output
-    assert "已核对 4 行" in output  # the version, two entries, the reconciliation
+    assert f"已核对 {4 + rules} 行" in output  # the version, two entries, the reconciliation; the rules
     second = db.session.execute(select(PaperEntry).where(PaperEntry.attempt == 2)).scalar_one()
     settled = db.session.execute(select(Reconciliation)).scalar_one()
     target = str(hall.criteria[1])
@@ -54,10 +55,11 @@ def test_a_reconciled_paper_sheet_verifies_and_each_changed_mark_is_named(ctx: F
 
 
 def test_a_changed_income_target_is_named(client: FlaskClient, world: World, store: Path) -> None:  # noqa: F811
+    rules = record_rules_of_world()
     login(client, "sec")
     assert send(client, world, PDF)[0] == 302
     code, output = verify(client.application)
-    assert code == 0 and "已核对 1 行" in output
+    assert code == 0 and f"已核对 {1 + rules} 行" in output
     material_id = db.session.execute(select(Material.id)).scalar_one()
     db.session.execute(text("UPDATE material SET income_target = 9900000 WHERE id = :id"), {"id": material_id})
     db.session.commit()

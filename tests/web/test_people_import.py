@@ -85,6 +85,10 @@ def test_a_valid_file_is_previewed_then_committed_into_exact_entries_and_account
     assert event.after["created"] == 3 and event.after["accounts_created"] == 3
     assert "13935300001" not in str(event.after) and VALID_ID not in str(event.after)
     assert db.session.get(ImportBatch, batch_id).rows == []  # phone and ID numbers do not linger
+    recorded = {e.object_id: e.after for e in db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "entry_recorded")).scalars()}  # who competes where
+    assert recorded == {str(e.id): {"contest_id": world.contest.id, "group_id": e.group_id,
+                                    "subgroup_id": e.subgroup_id, "active": True} for e in made.values()}
 
 
 def test_a_batch_is_committed_once_and_a_second_post_doubles_nothing(client: FlaskClient, world: World) -> None:
