@@ -204,8 +204,7 @@ def _ask_once(round_id: int, entry_id: int, judge_id: int, public_number: str, t
         sheet = ScoreSheet(round_id=round_id, entry_id=entry_id, judge_id=judge_id, state="draft")
         db.session.add(sheet)
         db.session.flush()
-    version = (db.session.execute(select(func.max(SheetVersion.number)).where(
-        SheetVersion.sheet_id == sheet.id)).scalar() or 0) + 1
+    version = _next_number(sheet.id)
     if sheet.deviation_prompted == version:
         return False
     sheet.deviation_prompted = version
@@ -225,6 +224,12 @@ def check_offline_claim(round_id: int, entry_id: int, claimed: datetime) -> None
     if not open_at(round_id, entry_id, claimed, skew=CLOCK_SKEW):  # a phone clock a little slow or fast
         # Which message: only asked when refusing, so a good claim costs one query.
         raise DomainError(OUTSIDE_MESSAGE if ever_opened(round_id, entry_id) else NEVER_OPENED_MESSAGE)
+
+
+def _next_number(sheet_id: int) -> int:
+    """The number the sheet's next version takes (the unique constraint on it backs concurrent writers)."""
+    return (db.session.execute(select(func.max(SheetVersion.number)).where(
+        SheetVersion.sheet_id == sheet_id)).scalar() or 0) + 1
 
 
 def _sheet(round_id: int, entry_id: int, judge_id: int) -> ScoreSheet | None:
@@ -267,8 +272,7 @@ def store_version(sheet: ScoreSheet | None, round_id: int, entry_id: int, judge_
         db.session.flush()
         number, reason = 1, ""
     else:
-        number = (db.session.execute(select(func.max(SheetVersion.number)).where(
-            SheetVersion.sheet_id == sheet.id)).scalar() or 0) + 1
+        number = _next_number(sheet.id)
         reason = sheet.correction_reason if number > 1 else ""
         sheet.state, sheet.draft = state, None
         sheet.correction_requested_at, sheet.correction_reason = None, ""
