@@ -9,6 +9,7 @@ decimals as `plain()` text (18.5, not 18.5000), ids as ints, flags as bools.
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select, type_coerce
@@ -62,22 +63,15 @@ class Covered:
 
 def number(value: object) -> str | None:
     """A decimal as canonical text (None stays None; text that is no number stays as it is)."""
-    if value is None:
-        return None
-    text = str(value)
-    found = _numbers.get(text)
-    if found is None:
-        try:
-            found = plain(Decimal(text))
-        except InvalidOperation:
-            found = text
-        if len(_numbers) > 100_000:  # marks take a few dozen values; anything else stays bounded
-            _numbers.clear()
-        _numbers[text] = found
-    return found
+    return None if value is None else _plain_text(str(value))
 
 
-_numbers: dict[str, str] = {}
+@lru_cache(maxsize=4096)  # marks take a few dozen distinct values: each is converted once per process
+def _plain_text(text: str) -> str:
+    try:
+        return plain(Decimal(text))
+    except InvalidOperation:
+        return text
 
 
 def _raw(column: Any) -> Any:
