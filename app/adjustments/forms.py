@@ -5,8 +5,8 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app import decimals
-from app.contests.forms import REQUIRED, ChineseDecimalField
-from app.forms import ChoiceField
+from app.contests.forms import REQUIRED
+from app.forms import ChineseDecimalField, ChoiceField
 
 
 class AdjustmentForm(FlaskForm):

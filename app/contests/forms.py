@@ -1,60 +1,18 @@
 """Contest configuration forms: shape, lengths and number formats only; the services decide the rules."""
 
-import re
 from decimal import Decimal
-from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, Field, IntegerField, StringField, TextAreaField
+from wtforms import DecimalField, Field, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app import decimals
 from app.contests.models import CONTEST_STATUSES, PANEL_METHODS, ROUND_MODES
 from app.contests.rounds import ADJUSTMENT_KINDS, NORMALIZE
 from app.contests.services import ABSENT_ROUND, RANKING
-from app.forms import ChoiceField
-from scoring.numbers import DecimalRule
+from app.forms import WHOLE, ChineseDateField, ChineseDecimalField, ChineseIntegerField, ChoiceField
 
 REQUIRED = "请填写此项"
-WHOLE = "请填写整数"
-WHOLE_TEXT = re.compile(r"-?[0-9]{1,12}")
-
-
-class ChineseDecimalField(DecimalField):
-    """A decimal field read by the product's one parser under `rule` (points by default): its spelling and
-    digits are checked before the value exists, so nothing is rounded; the refusal reads in Chinese."""
-
-    def __init__(self, *args: Any, rule: DecimalRule = decimals.POINTS, what: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, places=None, **kwargs)
-        self.rule, self.what = rule, what
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = None  # also when refused: never a value the parser did not accept
-        if valuelist and str(valuelist[0]).strip():
-            self.data = decimals.parse(str(valuelist[0]), self.rule, self.what)
-
-
-class ChineseIntegerField(IntegerField):
-    """An integer field spelt in ASCII digits (an optional minus, at most 12 digits), its refusal in Chinese: int()
-    alone would also read full-width digits, a plus sign, underscores and thousands of digits."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if valuelist and str(valuelist[0]).strip() and not WHOLE_TEXT.fullmatch(str(valuelist[0]).strip()):
-            raise ValueError(WHOLE)  # the field keeps its default, and the form does not validate
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(WHOLE) from error
-
-
-class ChineseDateField(DateField):
-    """A date field whose parse error reads in Chinese."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError("请填写有效日期，如 2023-03-15") from error
 
 
 def points(label: str, required: bool = True) -> DecimalField:

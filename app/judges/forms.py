@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional, Regexp
 
-from app.contests.forms import ChineseIntegerField
+from app.forms import ChineseIntegerField
 from app.ids import ID_MAX
 
 

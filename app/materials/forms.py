@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms.validators import Optional
 
 from app import decimals
-from app.contests.forms import ChineseDecimalField
+from app.forms import ChineseDecimalField
 from app.materials.services import LIMIT, TOO_BIG
 
 

@@ -6,9 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from app.contests.forms import ChineseIntegerField
 from app.errors import DomainError
-from app.forms import ChoiceField, RadioChoiceField
+from app.forms import ChineseIntegerField, ChoiceField, RadioChoiceField
 from app.notices import settings as rules
 from app.notices.phones import PHONE_ERROR, normalise_phone
 from app.notices.services import CHANNELS, MAX_CONTENT, PHONE_REQUIRED

@@ -4,8 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.contests.forms import ChineseDateField, ChineseIntegerField
-from app.forms import ChineseTimeField, ChoiceField, MultipleChoiceField
+from app.forms import ChineseDateField, ChineseIntegerField, ChineseTimeField, ChoiceField, MultipleChoiceField
 
 REQUIRED = "请填写此项"
 FIELD_MINIMUM = [Optional(), NumberRange(0, 60, "须在 0–60 之间")]
