@@ -8,7 +8,7 @@ from typing import Any, TypeVar, cast
 from flask import Flask, Response, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
-from app.accounts.models import ROLES
+from app.roles import ROLES
 
 F = TypeVar("F", bound=Callable[..., Any])
 

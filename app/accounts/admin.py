@@ -10,11 +10,11 @@ from werkzeug.wrappers import Response
 
 from app.accounts import services as accounts
 from app.accounts.forms import AccountForm, RoleForm
-from app.accounts.models import ROLE_LABELS
 from app.accounts.switch import switch_active
 from app.errors import DomainError
 from app.extensions import db
 from app.places.models import County
+from app.roles import ROLE_LABELS
 
 # What each area calls its list of accounts (title, breadcrumbs, the way back).
 LIST_TITLES = {"organize": "账号管理", "supervise": "监督员账号"}

@@ -7,8 +7,8 @@ import click
 from flask.cli import AppGroup
 
 from app.accounts import services
-from app.accounts.models import ROLES
 from app.errors import DomainError
+from app.roles import ROLES
 
 accounts_cli = AppGroup("accounts", help="账号（服务器管理员）/ accounts, by the server's operator")
 

@@ -8,17 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.places.models import County
+from app.roles import ROLE_LABELS, SCOPED_ROLES
 from app.timeutil import utcnow
-
-ROLES = ("organizer", "clerk", "judge", "secretary", "supervisor")
-ROLE_LABELS = {
-    "organizer": "组织者",
-    "clerk": "录入员",
-    "judge": "评委",
-    "secretary": "书记",
-    "supervisor": "监督员",
-}
-SCOPED_ROLES = ("organizer", "clerk")
 
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]

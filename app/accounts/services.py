@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.accounts.models import ROLE_LABELS, ROLES, SCOPED_ROLES, User
+from app.accounts.models import User
 from app.accounts.passwords import (
     activation_digest,
     activation_matches,
@@ -18,6 +18,7 @@ from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
 from app.places.models import County
+from app.roles import ROLE_LABELS, ROLES, SCOPED_ROLES
 from app.timeutil import utcnow
 from app.validation import normalise_mobile
 
