@@ -1,5 +1,4 @@
-"""The plug-in declaration: what a capability brings (blueprints, menu entries, audit names, covered tables, commands),
-and the installing of a list of them into the app (the factory names the list; base.html prints the menu)."""
+"""The plug-in declaration (blueprints, menu entries, audit names, covered tables, commands) and its installing."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field

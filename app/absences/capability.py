@@ -1,5 +1,4 @@
-"""Absences as the factory plugs them in: their page, the names of their events, and the record the audit log
-covers."""
+"""Absences as the factory plugs them in: their page, event names, and the record the audit log covers."""
 
 from sqlalchemy.orm import joinedload
 

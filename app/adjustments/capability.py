@@ -1,5 +1,4 @@
-"""Adjustments and vetoes as the factory plugs them in: their pages, the names of their events, and the records
-the audit log covers."""
+"""Adjustments and vetoes as the factory plugs them in: pages, event names, records the audit log covers."""
 
 from app.adjustments.models import AdjustmentRecord, VetoRecord
 from app.adjustments.services import record_fields

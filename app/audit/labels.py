@@ -1,5 +1,4 @@
-"""Chinese names of audit actions and object types, for the supervisors' log (the codes stay beside them): each
-capability names its own in its capability.py; the factory composes them here."""
+"""Chinese names of audit actions and object types for the supervisors' log, each capability naming its own."""
 
 from collections.abc import Sequence
 

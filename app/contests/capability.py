@@ -1,5 +1,4 @@
-"""The contest set-up as the factory plugs it in: its pages, menu entry, the names of its events, and the rules
-that turn marks into totals that the audit log covers (the contest's, its rounds', criteria and items)."""
+"""The contest set-up as the factory plugs it in: pages, menu entry, event names, its audit-covered rules."""
 
 from app.audit.covered import rules
 from app.capabilities import Capability, MenuEntry

@@ -1,5 +1,4 @@
-"""Judging as the factory plugs it in: the judges' scoring pages, the organizers' desk, the names of its events, and
-the sheets the audit log covers."""
+"""Judging as the factory plugs it in: scoring pages, the desk, menu entry, event names, covered sheets."""
 
 from app.capabilities import Capability, MenuEntry
 from app.judging.covered import SHEETS

@@ -1,5 +1,4 @@
-"""Sheet versions and their marks as the audit log covers them: sheet_submitted (store_version, the demo) and
-late_sheet_accepted record them; verify compares the rows (app.audit.covered)."""
+"""Sheet versions and their marks as the audit log covers them (sheet_submitted, late_sheet_accepted)."""
 
 from collections.abc import Hashable, Iterator
 from typing import Any

@@ -1,5 +1,4 @@
-"""Materials as the factory plugs them in: the upload pages, the names of their events, and the files the audit
-log covers."""
+"""Materials as the factory plugs them in: upload pages, event names, and the files the audit log covers."""
 
 from app.audit.covered import Covered, orm_rows, whole
 from app.capabilities import Capability

@@ -1,5 +1,4 @@
-"""Paper sheets as the factory plugs them in: the clerks' and supervisors' pages, the names of their events, and
-the entries and reconciliations the audit log covers."""
+"""Paper sheets as the factory plugs them in: pages, event names, covered entries and reconciliations."""
 
 from app.capabilities import Capability
 from app.paper.covered import PAPER

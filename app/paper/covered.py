@@ -1,5 +1,4 @@
-"""Paper entries and reconciliations as the audit log covers them: the clerks' typing and the third person's
-reading, each recorded with its marks (app.audit.covered compares them)."""
+"""Paper entries and reconciliations as the audit log covers them, each recorded with its marks."""
 
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any

@@ -1,5 +1,4 @@
-"""Results as the factory plugs them in: the organizers' and supervisors' pages, menu entries, the names of their
-events, and what the audit log covers (published versions with their packages; the award bands, a rule)."""
+"""Results as the factory plugs them in: pages, menu entries, event names, covered versions and bands."""
 
 from collections.abc import Hashable, Iterator
 from typing import Any
