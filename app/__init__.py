@@ -2,17 +2,20 @@
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config
+from app.capabilities import Capability, install
 from app.extensions import csrf, db, limiter, login_manager, migrate
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(test_config: Mapping[str, Any] | None = None,
+               capabilities: Sequence[Capability] | None = None) -> Flask:
+    """The app with `capabilities` plugged in (by default the product's, capability_list())."""
     app = Flask(
         __name__, instance_relative_config=True, template_folder="../templates", static_folder="../static"
     )
@@ -20,10 +23,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     load_config(app, test_config)
     register_extensions(app)
     register_converters(app)
-    register_blueprints(app)
+    register_capabilities(app, capability_list() if capabilities is None else capabilities)
     register_errorhandlers(app)
     register_template_helpers(app)
-    register_commands(app)
     register_security(app)
     if test_config is None:
         check_database(app)
@@ -85,43 +87,43 @@ def register_converters(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
 
 
-def register_blueprints(app: Flask) -> None:
-    from app.absences.views import bp as absences_bp
-    from app.accounts import loader  # noqa: F401  (registers the user loader)
-    from app.accounts.views import bp as accounts_bp
-    from app.adjustments.views import bp as adjustments_bp
-    from app.adjustments.views import review_bp as veto_review_bp
-    from app.contests.views import bp as contests_bp
-    from app.feedback.views import bp as feedback_bp
-    from app.judges.views import bp as judges_bp
-    from app.judges.views import signin_bp as judge_signin_bp
-    from app.judging.desk_views import bp as desk_bp
-    from app.judging.views import bp as judging_bp
-    from app.materials.views import bp as materials_bp
-    from app.me.views import bp as me_bp
-    from app.notices.views import bp as notices_bp
-    from app.notices.views import public_bp as public_notices_bp
-    from app.notices.views import supervise_bp as supervise_notices_bp
-    from app.organize.views import bp as organize_bp
-    from app.panels.views import bp as panels_bp
-    from app.paper.views import bp as paper_bp
-    from app.paper.views import supervise_bp as paper_supervise_bp
-    from app.people.views import bp as people_bp
-    from app.public.views import bp as public_bp
-    from app.public.views import health_bp, screen_bp, verify_bp
-    from app.reports.views import bp as reports_bp
-    from app.reports.views import supervise_bp as reports_supervise_bp
-    from app.results.views import bp as results_bp
-    from app.results.views import supervise_bp as results_supervise_bp
-    from app.supervise.views import bp as supervise_bp
+def capability_list() -> tuple[Capability, ...]:
+    """The capabilities, in order: the order mounts their blueprints and commands, and `flask audit verify` checks
+    their covered tables in it (those of scores and money first, then the rules; tests/services/test_audit_covered.py
+    pins the result). A capability declares itself in its package's capability.py; adding one adds one line here."""
+    from app.absences.capability import CAPABILITY as absences
+    from app.accounts.capability import CAPABILITY as accounts
+    from app.adjustments.capability import CAPABILITY as adjustments
+    from app.audit.capability import CAPABILITY as audit
+    from app.contests.capability import CAPABILITY as contests
+    from app.demo.capability import CAPABILITY as demo
+    from app.entries.capability import CAPABILITY as entries
+    from app.feedback.capability import CAPABILITY as feedback
+    from app.judges.capability import CAPABILITY as judges
+    from app.judging.capability import CAPABILITY as judging
+    from app.materials.capability import CAPABILITY as materials
+    from app.me.capability import CAPABILITY as me
+    from app.notices.capability import CAPABILITY as notices
+    from app.organize.capability import CAPABILITY as organize
+    from app.panels.capability import CAPABILITY as panels
+    from app.paper.capability import CAPABILITY as paper
+    from app.people.capability import CAPABILITY as people
+    from app.public.capability import CAPABILITY as public
+    from app.reports.capability import CAPABILITY as reports
+    from app.results.capability import CAPABILITY as results
+    from app.supervise.capability import CAPABILITY as supervise
 
-    for blueprint in (
-        accounts_bp, organize_bp, contests_bp, people_bp, judges_bp, panels_bp, desk_bp, judging_bp, judge_signin_bp,
-        paper_bp, me_bp, supervise_bp, paper_supervise_bp, public_bp, verify_bp, screen_bp, health_bp, adjustments_bp,
-        veto_review_bp, materials_bp, results_bp, results_supervise_bp, feedback_bp,
-        notices_bp, public_notices_bp, supervise_notices_bp, reports_bp, reports_supervise_bp, absences_bp,
-    ):
-        app.register_blueprint(blueprint)
+    return (accounts, organize, contests, people, judges, panels, judging, adjustments, absences, results, paper,
+            materials, entries, notices, feedback, reports, supervise, me, public, audit, demo)
+
+
+def register_capabilities(app: Flask, capabilities: Sequence[Capability]) -> None:
+    """Blueprints, commands and menu (app.capabilities); audit names and covered tables (app.audit)."""
+    from app.audit import covered, labels
+
+    install(app, capabilities)
+    labels.compose(capabilities)
+    covered.compose(capabilities)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -132,12 +134,6 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from app.templating import register
-
-    register(app)
-
-
-def register_commands(app: Flask) -> None:
-    from app.cli import register
 
     register(app)
 

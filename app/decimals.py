@@ -50,3 +50,9 @@ def parse(text: str, rule: DecimalRule, what: str = "") -> Decimal:
     except DecimalRefused as refused:
         misspelt = refused.flaw == "format"
         raise NumberRefused(refusal(refused) if misspelt else what + refusal(refused), misspelt) from None
+
+
+def plain(value: Decimal) -> str:
+    """A decimal without trailing zeros: 30, 0.5, 12.25."""
+    text = format(value.normalize(), "f")
+    return text if text != "-0" else "0"

@@ -1,63 +1,18 @@
-"""Chinese names of audit actions and object types, for the supervisors' log (the codes stay beside them)."""
+"""Chinese names of audit actions and object types for the supervisors' log, each capability naming its own."""
 
-ACTIONS = {
-    "login": "登录", "login_failed": "登录失败", "password_changed": "修改密码",
-    "account_created": "新建账号", "account_activated": "启用账号", "account_deactivated": "停用账号",
-    "activation_code_issued": "发放激活码（重置密码）", "account_role_changed": "更改账号角色",
-    "login_slips_issued": "打印登录凭条",
-    "contest_created": "新建比武", "contest_copied": "复制比武", "contest_settings_changed": "修改比武设置",
-    "group_added": "新增组别", "group_renamed": "组别改名", "group_removed": "删除组别",
-    "round_changed": "修改轮次", "round_weights_changed": "修改轮次权重",
-    "criterion_added": "新增评分指标", "criterion_changed": "修改评分指标", "criterion_removed": "删除评分指标",
-    "criteria_reordered": "调整指标顺序",
-    "adjustment_item_added": "新增加减分事项", "adjustment_item_removed": "删除加减分事项",
-    "veto_item_added": "新增否决事项", "veto_item_removed": "删除否决事项",
-    "entry_created": "新增参赛人", "entry_edited": "修改参赛人", "entry_holder_changed": "参赛人换届",
-    "entry_activated": "恢复参赛人", "entry_deactivated": "停用参赛人",
-    "judge_created": "新增评委", "judge_edited": "修改评委", "judge_activated": "恢复评委",
-    "judge_deactivated": "停用评委",
-    "people_import_checked": "导入名单（检查）", "people_imported": "导入名单",
-    "judge_card_issued": "发放评委登录卡", "judge_card_revoked": "撤销评委登录卡", "judge_signin": "评委扫码登录",
-    "judge_pin_failed": "评委 PIN 错误", "judge_pin_locked": "评委 PIN 锁定",
-    "judge_pin_refused": "评委 PIN 被拒（锁定中）", "judge_pin_unlocked": "解除 PIN 锁定",
-    "panel_created": "新建评委组", "panel_deleted": "删除评委组", "panel_drawn": "抽取评委组",
-    "recusal_added": "登记回避",
-    "session_created": "新建场次", "sessions_filled": "编排场次", "running_order_drawn": "抽签出场顺序",
-    "running_order_set": "设定出场顺序",
-    "material_uploaded": "上传参赛材料", "material_replaced": "替换参赛材料",
-    "scoring_opened": "开放评分", "scoring_closed": "关闭评分",
-    "sheet_submitted": "提交评分表", "sheet_deviation_prompted": "提示评委评分差异较大",
-    "correction_requested": "评委申请更正", "sheet_reopened": "重新开放评分表",
-    "late_sheet_accepted": "接受迟交评分表", "desk_report": "评委反馈问题", "desk_report_resolved": "处理评委反馈",
-    "paper_entered": "录入纸质评分表", "paper_mismatch": "纸质评分表两次录入不一致",
-    "paper_reconciled": "核对纸质评分表",
-    "absence_recorded": "登记缺席", "absence_withdrawn": "撤销缺席",
-    "adjustment_recorded": "登记加减分", "adjustment_changed": "修改加减分", "adjustment_withdrawn": "撤销加减分",
-    "veto_proposed": "提出一票否决", "veto_proposal_retracted": "撤回否决提议",
-    "veto_confirmed": "确认一票否决", "veto_rejected": "驳回一票否决",
-    "veto_withdrawal_proposed": "提出撤销否决", "veto_withdrawal_confirmed": "确认撤销否决",
-    "veto_withdrawal_rejected": "驳回撤销否决",
-    "award_bands_set": "设置奖项", "result_signed_off": "监督员签核成绩", "result_published": "发布成绩",
-    "final_result_corrected": "更正已定榜成绩", "result_finalized": "终结公示（定榜）",
-    "notice_started": "开始公示", "notice_superseded": "公示被新版本取代", "notice_contact_changed": "修改公示联系方式",
-    "notice_settings_changed": "修改公示设置",
-    "objection_filed": "受理异议", "objection_reviewed": "复核异议", "objections_moved": "异议转入新公示",
-    "demo_loaded": "载入演示数据", "demo_sheets_generated": "生成演示评分",
-    "contest_recorded": "记录比武计分规则", "contest_round_recorded": "记录轮次计分规则",
-    "criterion_recorded": "记录评分指标分值",
-    "adjustment_item_recorded": "记录加减分事项规则", "award_band_recorded": "记录奖项",
-    "award_band_removed": "删除奖项", "entry_recorded": "记录参赛人组别",
-}
+from collections.abc import Sequence
 
-OBJECTS = {
-    "user": "账号", "contest": "比武", "contest_group": "组别", "group": "组别", "round": "轮次",
-    "criterion": "评分指标",
-    "adjustment_item": "加减分事项", "veto_item": "否决事项", "entry": "参赛人", "judge": "评委",
-    "import_batch": "导入批次", "panel": "评委组", "recusal": "回避", "session": "场次", "material": "参赛材料",
-    "scoring_window": "评分窗口", "score_sheet": "评分表", "sheet_version": "评分表版本", "desk_report": "评委反馈",
-    "mark": "评分项分值",
-    "paper_sheet": "纸质评分表", "paper_entry": "纸质录入", "paper_reconciliation": "纸质核对",
-    "round_absence": "缺席登记", "adjustment_record": "加减分记录", "veto_record": "否决记录",
-    "contest_round": "轮次", "award_band": "奖项", "result": "成绩", "result_version": "成绩版本",
-    "notice": "公示", "objection": "异议", "bands": "奖项",
-}
+from app.capabilities import Capability
+from app.capabilities import compose as names_of
+
+ACTIONS: dict[str, str] = {}
+OBJECTS: dict[str, str] = {}
+
+
+def compose(capabilities: Sequence[Capability]) -> None:
+    """Fill ACTIONS and OBJECTS from the capabilities' names (in place: the log's views hold these dicts)."""
+    actions, objects = names_of(capabilities, "audit_actions"), names_of(capabilities, "audit_objects")
+    ACTIONS.clear()
+    ACTIONS.update(actions)
+    OBJECTS.clear()
+    OBJECTS.update(objects)

@@ -7,23 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from app.audit import services as audit
-from app.contests.models import AdjustmentItem, Contest, Criterion, Round
-from app.entries.models import Entry
-from app.results.models import AwardBand
 
+# Filled by app.audit.covered.compose from the rule tables the capabilities declare (contests: the contest, its
+# rounds, criteria and adjustment items; results: award bands; entries: who competes in which group):
 # table -> its covered columns (as the events name them) and which of them are decimals
-RULE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "contest": (("places", "absent_round", "ranking", "tie_break"), ()),
-    "contest_round": (("contest_id", "weight", "panel_method", "trim", "trim_from", "min_judges", "normalize",
-                       "deviation_points", "deviation_share"), ("weight", "deviation_points", "deviation_share")),
-    "criterion": (("round", "min_points", "max_points", "step"), ("min_points", "max_points", "step")),
-    "adjustment_item": (("round", "kind", "unit_size", "points_per_unit", "cap"),
-                        ("unit_size", "points_per_unit", "cap")),
-    "award_band": (("contest_id", "group_id", "position", "name", "kind", "value"), ("value",)),
-    "entry": (("contest_id", "group_id", "subgroup_id", "active"), ()),
-}
-MODELS: dict[type[Any], str] = {Contest: "contest", Round: "contest_round", Criterion: "criterion",
-                                AdjustmentItem: "adjustment_item", AwardBand: "award_band", Entry: "entry"}
+RULE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+MODELS: dict[type[Any], str] = {}  # model -> its table
 
 
 def _text(value: Any) -> Any:

@@ -22,6 +22,7 @@ from app.contests.models import (
     Round,
     VetoItem,
 )
+from app.decimals import plain
 from app.entries.models import Entry
 from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
@@ -31,12 +32,6 @@ DEFAULT_ROUNDS = [("plan", "30", "roadshow"), ("service", "30", "site_visit"), (
 ABSENT_ROUND = {"zero": "缺席轮次按 0 分计入", "reweight": "只按参加的轮次重新加权"}
 RANKING = {"competition": "并列占位（1, 2, 2, 4）", "dense": "并列不占位（1, 2, 2, 3）"}
 LOCKED = "本轮已有评分，评分指标、分值和步长已锁定，不能修改"
-
-
-def plain(value: Decimal) -> str:
-    """A decimal without trailing zeros: 30, 0.5, 12.25."""
-    text = format(value.normalize(), "f")
-    return text if text != "-0" else "0"
 
 
 def tidy(value: Decimal) -> Decimal:

@@ -4,14 +4,19 @@
 The rule: a table holds scores or money when one of its columns is a Numeric (points, weights, yuan) or is named
 for them (marks, total, points, package, or a name with amount, yuan or income)."""
 
+import pytest
 from sqlalchemy import JSON, Column, Integer, MetaData, Numeric, String, Table
 
-from app.audit.covered import REGISTRY, RULES_NOT_SCORES, Row, _submitted
+from app.audit.covered import REGISTRY, RULES_NOT_SCORES, Row
 from app.audit.integrity import Mismatch, _compare
 from app.audit.labels import ACTIONS
 from app.audit.rules import MODELS, RULE_FIELDS
 from app.extensions import db
+from app.judging.covered import _submitted
 from tests.web.test_audit_labels import COMPOSED, recorded_in_code
+
+# The registry is composed from the capabilities when the app is created (app.register_capabilities).
+pytestmark = pytest.mark.usefixtures("app")
 
 SCORE_NAMES = {"marks", "total", "points", "package"}
 MONEY_WORDS = ("amount", "yuan", "income")

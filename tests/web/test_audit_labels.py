@@ -3,11 +3,15 @@
 import re
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 
 from app.audit.labels import ACTIONS, OBJECTS
 from tests.conftest import login
 from tests.factories import World
+
+# The names are composed from the capabilities when the app is created (app.register_capabilities).
+pytestmark = pytest.mark.usefixtures("app")
 
 APP = Path(__file__).resolve().parents[2] / "app"
 # Actions whose names the code composes (people/records.py, adjustments/vetoes.py and services.py, lifecycle.py)
