@@ -94,7 +94,8 @@ def diff(notice_id: int, staff: bool = False, county_id: int | None = None
     if old is None:
         raise NotFoundError("这是第 1 版，没有上一版可比较")
     before = {c["id"]: c for c in published_package(old.id)["result"]["contestants"]}
-    detailed = None if county_id is None else county_numbers(info.contest.id, county_id)
+    county = rules.county_of(county_id)
+    detailed = None if county is None else county_numbers(info.contest.id, county)
     why = _cause_texts(info.version, info.contest, detailed if staff else set())
     moves = []
     for row in info.rows:
