@@ -1,9 +1,8 @@
-"""Who may see which rows and who may do what: the county scope and the named permission rules, in one place.
+"""Who may see which rows and who may do what: the county scope and the named permission rules, in one place."""
 
-Plumbing: it imports no capability package. Rules take the acting account (anything with `id`, `role` and
-`county_id`) and plain values or columns, so views, services and templates (as the `rules` global) all ask
-the same question the same way. Views still declare their roles with `@access`; its `city_only` asks here.
-"""
+# Plumbing: it imports no capability package. A rule takes the acting account (anything with `id`, `role` and
+# `county_id`) and plain values or columns, so that views, services and templates (the `rules` Jinja global) ask
+# the same question the same way. Views still declare their roles with `@access`; its `city_only` asks here.
 
 from collections.abc import Callable, Collection
 from typing import Any, Protocol, TypeVar
