@@ -1,4 +1,4 @@
-"""Who may use each view (declared per view), security headers, and county scope."""
+"""Who may use each view (declared per view) and security headers."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from flask import Flask, Response, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
+from app import rules
 from app.roles import ROLES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,7 +48,7 @@ class Access:
             return True
         if user.role not in self.roles:
             return False
-        return not (self.city_only and user.county_id is not None)
+        return not self.city_only or rules.is_city_wide(user)
 
 
 def access(*roles: str, city_only: bool = False) -> Callable[[F], F]:
@@ -116,7 +117,3 @@ def register_security(app: Flask) -> None:
     app.before_request(require_password_change)
     app.after_request(set_security_headers)
 
-
-def county_scope() -> int | None:
-    """The county an organizer or clerk is limited to; None for city-scope staff."""
-    return cast(int | None, current_user.county_id)

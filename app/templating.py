@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from flask import Flask, get_flashed_messages, request
 
+from app import rules
 from app.contests.current import accepts_writes
 from app.timeutil import format_local
 from app.validation import mask_id_number
@@ -18,6 +19,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["page_messages"] = page_messages
     # Pages that offer a write show it only while the contest takes writes (the one rule of app/contests/current.py).
     app.jinja_env.globals["accepts_writes"] = accepts_writes
+    # Templates ask the named rules (rules.can_publish(current_user), …), never county_id themselves.
+    app.jinja_env.globals["rules"] = rules
 
 
 # The judge's service worker fetches pages in the background to keep them for offline use (sw.js, "keep").

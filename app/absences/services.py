@@ -7,6 +7,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app import rules
 from app.absences.models import REASON_LIMIT, RoundAbsence
 from app.accounts.models import User
 from app.audit import services as audit
@@ -46,10 +47,6 @@ def is_absent(round_id: int, entry_id: int) -> bool:
         RoundAbsence.in_effect.is_(True)))).scalar_one()
 
 
-def _in_scope(actor: User, entry: Entry) -> bool:
-    return actor.county_id is None or entry.county_id == actor.county_id
-
-
 def absence_fields(absence: RoundAbsence) -> dict[str, Any]:
     return {"round": absence.round_id, "entry": absence.entry_id, "public_number": absence.entry.public_number,
             "reason": absence.reason, "in_effect": bool(absence.in_effect)}
@@ -61,7 +58,7 @@ def _entry_by_number(actor: User, rnd: Round, public_number: str) -> Entry:
     entry = db.session.execute(select(Entry).where(
         Entry.contest_id == rnd.contest_id, Entry.public_number == public_number.strip().upper())
     ).scalar_one_or_none()
-    if entry is None or not entry.active or not _in_scope(actor, entry):
+    if entry is None or not entry.active or not rules.may_see(actor, entry.county_id):
         raise NotFoundError(NO_SUCH_ENTRY)
     return entry
 
@@ -108,7 +105,7 @@ def record_absence(actor: User, round_id: int, public_number: str, reason: str) 
 def withdraw_absence(actor: User, absence_id: int) -> RoundAbsence:
     """Withdraw an absence: the row stays as history, and the contestant's sheets are expected again."""
     absence = db.session.get(RoundAbsence, absence_id)
-    if absence is None or not _in_scope(actor, absence.entry):
+    if absence is None or not rules.may_see(actor, absence.entry.county_id):
         raise NotFoundError("缺席登记不存在")
     require_writable_round(absence.round_id)
     if not absence.in_effect:
@@ -146,8 +143,7 @@ def round_absences(actor: User, round_id: int) -> RoundAbsences:
                       selectinload(RoundAbsence.entry).selectinload(Entry.village),
                       selectinload(RoundAbsence.recorded_by), selectinload(RoundAbsence.withdrawn_by))
              .order_by(RoundAbsence.id.desc()))
-    if actor.county_id is not None:
-        query = query.where(Entry.county_id == actor.county_id)
+    query = rules.visible(query, Entry.county_id, actor)
     rows = list(db.session.execute(query).scalars())
     current = [a for a in rows if a.in_effect]
     absent = {a.entry_id for a in current}
@@ -156,8 +152,7 @@ def round_absences(actor: User, round_id: int) -> RoundAbsences:
                .join(County, County.id == Entry.county_id).join(Township, Township.id == Entry.township_id)
                .outerjoin(Village, Village.id == Entry.village_id)
                .where(Entry.contest_id == rnd.contest_id, Entry.active).order_by(Entry.public_number))
-    if actor.county_id is not None:
-        entries = entries.where(Entry.county_id == actor.county_id)
+    entries = rules.visible(entries, Entry.county_id, actor)
     choices = [Choice(number, county + township + (village or ""))
                for eid, number, county, township, village in db.session.execute(entries).tuples()
                if eid not in absent]
@@ -171,6 +166,5 @@ def contests(actor: User) -> tuple[list[Contest], dict[int, int]]:
                                     .order_by(Contest.year.desc(), Contest.id.desc())).scalars())
     query = (select(RoundAbsence.round_id, func.count()).join(Entry, Entry.id == RoundAbsence.entry_id)
              .where(RoundAbsence.in_effect.is_(True)).group_by(RoundAbsence.round_id))
-    if actor.county_id is not None:
-        query = query.where(Entry.county_id == actor.county_id)
+    query = rules.visible(query, Entry.county_id, actor)
     return found, {round_id: count for round_id, count in db.session.execute(query).tuples()}

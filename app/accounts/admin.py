@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app import rules
 from app.accounts import services as accounts
 from app.accounts.forms import AccountForm, RoleForm
 from app.accounts.switch import switch_active
@@ -25,29 +26,29 @@ def _labels(roles: list[str]) -> list[tuple[str, str]]:
 
 
 def list_page(area: str) -> str:
-    shown = accounts.roles_actor_may_create(current_user) if current_user.role == "supervisor" else list(ROLE_LABELS)
+    shown = rules.roles_may_create(current_user) if current_user.role == "supervisor" else list(ROLE_LABELS)
     role = request.args.get("role") or None
     if role not in shown:
         role = None
     users = accounts.list_accounts(current_user, role)
     role_form = RoleForm()
-    role_form.role.choices = _labels(accounts.roles_actor_may_create(current_user))
+    role_form.role.choices = _labels(rules.roles_may_create(current_user))
     return render_template("organize/accounts.html", area=area, list_title=LIST_TITLES[area],
                            users=users, role=role,
                            role_labels={r: ROLE_LABELS[r] for r in shown}, role_form=role_form,
-                           manageable={u.id for u in users if accounts.may_manage(current_user, u)})
+                           manageable={u.id for u in users if rules.can_manage_account(current_user, u)})
 
 
 def _account_form() -> AccountForm:
     form = AccountForm()
-    form.role.choices = _labels(accounts.roles_actor_may_create(current_user))
+    form.role.choices = _labels(rules.roles_may_create(current_user))
     counties = db.session.query(County).order_by(County.code).all()
     if current_user.role == "supervisor":
         form.county_id.choices = [("", "全市")]  # supervisors are city-wide
-    elif current_user.county_id is None:
+    elif rules.is_city_wide(current_user):
         form.county_id.choices = [("", "全市（不限县区）")] + [(str(c.id), c.name) for c in counties]
     else:
-        form.county_id.choices = [(str(c.id), c.name) for c in counties if c.id == current_user.county_id]
+        form.county_id.choices = [(str(c.id), c.name) for c in counties if rules.may_see(current_user, c.id)]
     return form
 
 
@@ -82,7 +83,7 @@ def code_post(area: str, user_id: int) -> str:
 
 def role_post(area: str, user_id: int) -> Response:
     form = RoleForm()
-    form.role.choices = _labels(accounts.roles_actor_may_create(current_user))
+    form.role.choices = _labels(rules.roles_may_create(current_user))
     if not form.validate_on_submit():
         raise DomainError("；".join(form.role.errors) or "请选择新角色")
     try:

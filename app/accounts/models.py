@@ -56,10 +56,6 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return ROLE_LABELS.get(self.role, self.role)
 
     @property
-    def is_city_scope(self) -> bool:
-        return self.county_id is None
-
-    @property
     def scope_label(self) -> str:
         if self.role not in SCOPED_ROLES:
             return ""

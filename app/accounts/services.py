@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app import rules
 from app.accounts.models import User
 from app.accounts.passwords import (
     activation_digest,
@@ -97,20 +98,6 @@ OPERATOR = (None, "服务器管理员（命令行）")
 SUPERVISORS_ONLY = "监督员账号只能由其他监督员或服务器管理员（命令行 flask accounts）创建、重置和停用"
 
 
-def _check_scope(actor: User, county_id: int | None) -> None:
-    if actor.county_id is not None and county_id != actor.county_id:
-        raise ForbiddenError("县区组织者只能管理本县区的账号")
-
-
-def roles_actor_may_create(actor: User) -> list[str]:
-    """Separation of duties: organizers never make supervisors (纪检监督); supervisors make only fellow supervisors."""
-    if actor.role == "supervisor":
-        return ["supervisor"]
-    if actor.role != "organizer":
-        return []
-    if actor.county_id is None:
-        return [role for role in ROLES if role != "supervisor"]
-    return ["clerk", "judge", "secretary"]
 
 
 def _audit_actor(actor: User | None) -> tuple[int | None, str] | None:
@@ -121,11 +108,12 @@ def create_account(actor: User | None, data: NewAccount) -> IssuedCode:
     """A new account with a one-time activation code; the user sets a password at first login.
     actor None is the server's operator at the command line."""
     if actor is not None:
-        if data.role not in roles_actor_may_create(actor):
+        if data.role not in rules.roles_may_create(actor):
             raise ForbiddenError(SUPERVISORS_ONLY if "supervisor" in (data.role, actor.role)
                                  else "您不能创建该角色的账号")
-        _check_scope(actor, data.county_id)
-        if data.role in SCOPED_ROLES and actor.county_id is not None and data.county_id is None:
+        if not rules.may_see(actor, data.county_id):
+            raise ForbiddenError("县区组织者只能管理本县区的账号")
+        if data.role in SCOPED_ROLES and rules.is_county_scoped(actor) and data.county_id is None:
             raise ForbiddenError("县区组织者只能创建本县区的账号")
     if data.role not in ROLES:
         raise DomainError("所选角色不存在")
@@ -153,18 +141,14 @@ def create_account(actor: User | None, data: NewAccount) -> IssuedCode:
     return IssuedCode(user, code)
 
 
-def may_manage(actor: User, user: User) -> bool:
-    """A county organizer manages the roles they may create (not a fellow organizer of the county); the city
-    organizer every account but supervisors; a supervisor only supervisors; anyone their own."""
-    return user.id == actor.id or user.role in roles_actor_may_create(actor)
 
 
 def scoped_user(actor: User | None, user_id: int) -> User:
     """An account the actor may manage: 404 for another county's ids (not revealed), 403 for a role above them."""
     user = db.session.get(User, user_id)
-    if user is None or (actor is not None and actor.county_id is not None and user.county_id != actor.county_id):
+    if user is None or (actor is not None and not rules.may_see(actor, user.county_id)):
         raise NotFoundError("账号不存在")
-    if actor is not None and not may_manage(actor, user):
+    if actor is not None and not rules.can_manage_account(actor, user):
         if "supervisor" in (user.role, actor.role):
             raise ForbiddenError(SUPERVISORS_ONLY if user.role == "supervisor" else "监督员只能管理监督员账号")
         raise ForbiddenError("县区组织者只能管理本县区的录入员、评委和书记账号")
@@ -214,7 +198,7 @@ def change_role(actor: User | None, user_id: int, role: str) -> User:
     if actor is not None:
         if user.id == actor.id:
             raise DomainError("不能更改自己的角色")
-        if role not in roles_actor_may_create(actor):
+        if role not in rules.roles_may_create(actor):
             raise ForbiddenError(SUPERVISORS_ONLY if role == "supervisor" else "您不能把账号改为该角色")
     if role == user.role:
         raise DomainError(f"该账号已是{ROLE_LABELS[role]}")
@@ -239,8 +223,7 @@ def _holds_contest_duties(user_id: int) -> bool:
 
 def list_accounts(actor: User, role: str | None = None) -> list[User]:
     query = select(User).order_by(User.role, User.username)
-    if actor.county_id is not None:
-        query = query.where(User.county_id == actor.county_id)
+    query = rules.visible(query, User.county_id, actor)
     if actor.role == "supervisor":
         query = query.where(User.role == "supervisor")
     if role:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from app import rules
 from app.accounts.models import User
 from app.adjustments import vetoes
 from app.adjustments.models import AdjustmentRecord, VetoRecord
@@ -38,8 +39,7 @@ def round_rows(actor: User, round_id: int, q: str = "") -> tuple[Round, list[Con
     query = (select(Entry).where(Entry.contest_id == rnd.contest_id, Entry.active)
              .options(selectinload(Entry.county), selectinload(Entry.township), selectinload(Entry.village),
                       selectinload(Entry.group)).order_by(Entry.public_number))
-    if actor.county_id is not None:
-        query = query.where(Entry.county_id == actor.county_id)
+    query = rules.visible(query, Entry.county_id, actor)
     q = q.strip()
     if q:
         like = f"%{q}%"

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app import rules
 from app.accounts.models import User
 from app.adjustments.models import AdjustmentRecord, VetoRecord
 from app.adjustments.rules import fits_places, points_for, scoring_text
@@ -40,7 +41,7 @@ def scoped_entry(actor: User, rnd: Round, entry_id: int) -> Entry:
     entry = db.session.get(Entry, entry_id)
     if entry is None or entry.contest_id != rnd.contest_id:
         raise NotFoundError("参赛人不存在")
-    if actor.county_id is not None and entry.county_id != actor.county_id:
+    if not rules.may_see(actor, entry.county_id):
         raise NotFoundError("参赛人不存在")
     return entry
 

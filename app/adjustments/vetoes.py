@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from app import rules
 from app.accounts.models import User
 from app.adjustments.models import VetoRecord
 from app.adjustments.services import flush_new_version, get_round, scoped_entry, veto_effects
@@ -146,7 +147,7 @@ def retract(actor: User, veto_id: int) -> VetoRecord:
 def decide_veto(actor: User, veto_id: int, confirm: bool, note: str) -> VetoRecord:
     """A supervisor confirms (it takes effect now) or rejects (a note is required) a veto or a withdrawal."""
     veto = get_veto(veto_id)
-    if actor.role != "supervisor":
+    if not rules.can_sign_off(actor):
         raise ForbiddenError("只有监督员可以确认或驳回一票否决")
     if veto.proposed_by_id == actor.id:
         raise ForbiddenError("不能确认或驳回自己提出的一票否决或撤销申请")

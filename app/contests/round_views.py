@@ -6,6 +6,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app import rules
 from app.contests import rounds as service
 from app.contests.forms import AdjustmentForm, CriterionForm, RoundForm, VetoForm
 from app.contests.models import Criterion, Round
@@ -43,7 +44,7 @@ def round_page(rnd: Round, status: int = 200, **forms: Any) -> tuple[str, int]:
     preview_values = preview(rnd, rnd.panel_method, rnd.trim, rnd.trim_from, rnd.min_judges, rnd.normalize,
                              PREVIEW_JUDGES)
     return render_template(
-        "contests/round.html", contest=rnd.contest, round=rnd, may_change=current_user.county_id is None,
+        "contests/round.html", contest=rnd.contest, round=rnd, may_change=rules.can_change_setup(current_user),
         locked=round_is_locked(rnd.id), locked_text=LOCKED, preview=preview_values, plain=plain,
         kinds=service.ADJUSTMENT_KINDS, **context), status
 
@@ -141,7 +142,7 @@ def _criterion_page(criterion: Criterion, form: CriterionForm, status: int = 200
     rnd = criterion.round
     return render_template("contests/criterion.html", contest=rnd.contest, round=rnd, criterion=criterion,
                            form=form, locked=round_is_locked(rnd.id), locked_text=LOCKED,
-                           may_change=current_user.county_id is None), status
+                           may_change=rules.can_change_setup(current_user)), status
 
 
 @rounds_bp.post("/criteria/<int:criterion_id>")

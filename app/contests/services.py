@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from app import rules
 from app.accounts.models import User
 from app.audit import services as audit
 from app.audit.rules import record_rules
@@ -40,7 +41,7 @@ def tidy(value: Decimal) -> Decimal:
 
 
 def require_city(actor: User) -> None:
-    if actor.county_id is not None:
+    if not rules.can_change_setup(actor):
         raise ForbiddenError("比武设置由市级组织者维护，县区组织者只能查看")
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app import decimals
+from app import decimals, rules
 from app.contests import services
 from app.contests.forms import CopyContestForm, GroupForm, NewContestForm, RenameForm, SettingsForm
 from app.contests.models import Contest
@@ -20,7 +20,7 @@ bp.register_blueprint(rounds_bp)
 
 def may_change() -> bool:
     """City organizers change the configuration; county organizers only read it."""
-    return current_user.county_id is None
+    return rules.can_change_setup(current_user)
 
 
 def page(template: str, contest: Contest, status: int = 200, **context: Any) -> tuple[str, int]:

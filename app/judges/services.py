@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
+from app import rules
 from app.accounts.models import User
 from app.accounts.passwords import keyed_digest
 from app.audit import services as audit
@@ -111,13 +112,6 @@ def pin_locked_until(judge: Judge, now: datetime | None = None) -> datetime | No
 # --- the organizer's side -------------------------------------------------------------------------
 
 
-def _in_scope(actor: User, contest_id: int) -> Select[tuple[Judge]]:
-    query = select(Judge).join(Judge.user).where(Judge.contest_id == contest_id)
-    if actor.county_id is not None:
-        query = query.where(Judge.home_county_id == actor.county_id)
-    return query
-
-
 def judge_board(actor: User) -> JudgeBoard:
     """The current contest's judges in the actor's scope, with the state of their sign-in card."""
     contest = current_contest()
@@ -125,7 +119,8 @@ def judge_board(actor: User) -> JudgeBoard:
         return JudgeBoard(None, [])
     now = utcnow()
     judges = db.session.execute(
-        _in_scope(actor, contest.id).order_by(Judge.active.desc(), User.display_name, Judge.id)
+        rules.visible(select(Judge).join(Judge.user).where(Judge.contest_id == contest.id), Judge.home_county_id,
+                      actor).order_by(Judge.active.desc(), User.display_name, Judge.id)
     ).scalars()
     rows = []
     for judge in judges:
@@ -142,7 +137,7 @@ def scoped_judge(actor: User, judge_id: int) -> Judge:
         judge is None
         or contest is None
         or judge.contest_id != contest.id
-        or (actor.county_id is not None and judge.home_county_id != actor.county_id)
+        or not rules.may_see(actor, judge.home_county_id)
     ):
         raise NotFoundError("评委不存在")
     return judge
@@ -162,7 +157,8 @@ def issue_cards(actor: User, judge_id: int | None = None) -> list[Credential]:
             raise DomainError("该评委已停用，不能发放登录卡")
     else:
         judges = list(db.session.execute(
-            _in_scope(actor, contest.id)
+            rules.visible(select(Judge).join(Judge.user).where(Judge.contest_id == contest.id), Judge.home_county_id,
+                          actor)
             .where(Judge.active, User.active, Judge.signin_token_digest.is_(None))
             .order_by(User.display_name, Judge.id)
         ).scalars())

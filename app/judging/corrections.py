@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from app import rules
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.current import require_writable, require_writable_round
@@ -127,7 +128,7 @@ def report_problem(user: User, round_id: int | None, entry_id: int | None, messa
 def resolve_report(actor: User, report_id: int) -> DeskReport:
     """An organizer marks a judge's report handled; a county organizer only their county's (404 otherwise)."""
     report = db.session.get(DeskReport, report_id)
-    if report is None or not report_in_scope(report, actor.county_id):
+    if report is None or not report_in_scope(report, rules.county_of(actor)):
         raise NotFoundError("反馈不存在")
     if report.resolved_at is not None:
         raise DomainError("该反馈已标记为已处理")

@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from app import rules
 from app.accounts.models import User
 from app.contests.models import Round
 from app.entries.models import Entry
@@ -64,7 +65,7 @@ class Desk:
 
     @property
     def city(self) -> bool:
-        return self.county_id is None
+        return rules.is_city_wide(self.county_id)
 
     @property
     def open_warning(self) -> str:
@@ -75,22 +76,21 @@ class Desk:
                 "须经监督员重新签核、发布新版本并重新公示。确定开放评分？")
 
 
-def _scoped_reports(query: Select, county_id: int | None) -> Select:  # type: ignore[type-arg]
-    """A county organizer sees reports about their county's contestants, and reports naming no contestant
-    from judges who score someone of their county in that round. The query must have joined the report's
-    entry (outer)."""
-    if county_id is None:
-        return query
+def _judge_scores_in(county_id: int) -> ColumnElement[bool]:
+    """A report naming no contestant, from a judge who scores someone of the county in that round: a county
+    organizer sees it beside the reports about their county's contestants (the query joins the report's entry,
+    outer, for those)."""
     scored = aliased(Entry)
     scores_here = exists(select(Assignment.id).join(scored, scored.id == Assignment.entry_id).where(
         Assignment.round_id == DeskReport.round_id, Assignment.judge_id == DeskReport.judge_id,
         scored.county_id == county_id))
-    return query.where(or_(Entry.county_id == county_id, and_(DeskReport.entry_id.is_(None), scores_here)))
+    return and_(DeskReport.entry_id.is_(None), scores_here)
 
 
 def report_in_scope(report: DeskReport, county_id: int | None) -> bool:
     query = select(DeskReport.id).outerjoin(Entry, Entry.id == DeskReport.entry_id).where(DeskReport.id == report.id)
-    return db.session.execute(_scoped_reports(query, county_id)).first() is not None
+    query = rules.visible(query, Entry.county_id, county_id, also=_judge_scores_in)
+    return db.session.execute(query).first() is not None
 
 
 def reports(round_id: int, county_id: int | None, include_resolved: bool = False, limit: int = 50) -> list[ReportLine]:
@@ -104,7 +104,7 @@ def reports(round_id: int, county_id: int | None, include_resolved: bool = False
     if not include_resolved:
         query = query.where(DeskReport.resolved_at.is_(None))
     return [ReportLine(report, judge, number or "", resolved_by or "") for report, judge, number, resolved_by
-            in db.session.execute(_scoped_reports(query, county_id)).tuples()]
+            in db.session.execute(rules.visible(query, Entry.county_id, county_id, also=_judge_scores_in)).tuples()]
 
 
 def _labels(entry_ids: set[int]) -> dict[int, str]:
@@ -123,9 +123,7 @@ def _attention(round_id: int, county_id: int | None) -> list[tuple[ScoreSheet, s
                  ScoreSheet.state.in_(("late", "reopened")), ScoreSheet.correction_requested_at.is_not(None),
                  flagged))
              .options(selectinload(ScoreSheet.versions)).order_by(Entry.public_number, User.display_name))
-    if county_id is not None:
-        query = query.where(Entry.county_id == county_id)
-    return list(db.session.execute(query).tuples())
+    return list(db.session.execute(rules.visible(query, Entry.county_id, county_id)).tuples())
 
 
 def _closed_after(round_id: int, asked: dict[int, tuple[int, datetime]]) -> dict[int, datetime | None]:
@@ -163,13 +161,14 @@ def desk(round_id: int, county_id: int | None = None, all_reports: bool = False)
     window_query = (select(ScoringWindow).outerjoin(Entry, Entry.id == ScoringWindow.entry_id)
                     .where(ScoringWindow.round_id == round_id, ScoringWindow.closed_at.is_(None))
                     .order_by(ScoringWindow.id))
-    if county_id is not None:  # another county's contestant on stage is not theirs to see
-        window_query = window_query.where(or_(ScoringWindow.entry_id.is_(None), Entry.county_id == county_id))
+    # Another county's contestant on stage is not theirs to see; a window over no one contestant is.
+    window_query = rules.visible(window_query, Entry.county_id, county_id,
+                                 also=lambda _: ScoringWindow.entry_id.is_(None))
     windows = list(db.session.execute(window_query).scalars())
     sessions = list(db.session.execute(select(ContestSession).where(ContestSession.round_id == round_id)
                                        .order_by(ContestSession.held_on, ContestSession.starts_at)).scalars())
     # The slots feed the "open scoring for the one on stage" form, a city action.
-    slots = [] if county_id is not None else list(db.session.execute(
+    slots = [] if not rules.is_city_wide(county_id) else list(db.session.execute(
         select(SessionSlot).join(ContestSession, ContestSession.id == SessionSlot.session_id)
         .where(SessionSlot.round_id == round_id)
         .options(*(selectinload(SessionSlot.entry).selectinload(place)

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app import rules
 from app.errors import DomainError, render_error
 from app.ids import id_arg
 from app.judging import corrections, windows
@@ -22,7 +23,7 @@ def _back(round_id: int) -> Response:
 @bp.get("/round/<int:round_id>")
 @access("organizer")
 def round_desk(round_id: int) -> str:
-    return render_template("judging/desk.html", desk=desk(round_id, current_user.county_id,
+    return render_template("judging/desk.html", desk=desk(round_id, rules.county_of(current_user),
                                                           all_reports=request.args.get("reports") == "all"))
 
 
@@ -30,13 +31,13 @@ def round_desk(round_id: int) -> str:
 @access("organizer")
 def sheets() -> str:
     return render_template("judging/sheets.html", detail_endpoint="desk.sheet", **sheet_chooser(
-        id_arg("round"), request.args.get("number"), current_user.county_id))
+        id_arg("round"), request.args.get("number"), rules.county_of(current_user)))
 
 
 @bp.get("/sheet/<int:sheet_id>")
 @access("organizer")
 def sheet(sheet_id: int) -> str:
-    return render_template("judging/history.html", h=sheet_history(sheet_id, current_user.county_id))
+    return render_template("judging/history.html", h=sheet_history(sheet_id, rules.county_of(current_user)))
 
 
 @bp.post("/round/<int:round_id>/open")

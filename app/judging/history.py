@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app import rules
 from app.accounts.models import User
 from app.contests.current import current_contest
 from app.contests.models import Round
@@ -59,7 +60,7 @@ def sheet_history(sheet_id: int, county_id: int | None = None) -> SheetHistory:
     if sheet is None:
         raise NotFoundError("评分表不存在")
     entry = db.session.get(Entry, sheet.entry_id)
-    if entry is None or (county_id is not None and entry.county_id != county_id):
+    if entry is None or not rules.may_see(county_id, entry.county_id):
         raise NotFoundError("评分表不存在")
     rnd = db.session.get(Round, sheet.round_id)
     judge = db.session.get(Judge, sheet.judge_id)
@@ -104,8 +105,7 @@ def sheets_of_round(round_id: int, public_number: str | None, county_id: int | N
              .options(selectinload(ScoreSheet.versions)).order_by(Entry.public_number, User.display_name))
     if public_number:
         query = query.where(Entry.public_number == public_number.strip().upper())
-    if county_id is not None:
-        query = query.where(Entry.county_id == county_id)
+    query = rules.visible(query, Entry.county_id, county_id)
     return [SheetRow(sheet, number, judge) for sheet, number, judge in
             db.session.execute(query.limit(300)).tuples()]
 

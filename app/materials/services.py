@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app import rules
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests import current as contests
@@ -196,7 +197,7 @@ def for_judge(user: User, round_id: int, entry_id: int) -> Material:
 def for_staff(actor: User, round_id: int, entry_id: int) -> Material:
     """The current material for an organizer (county organizers: their county) or a supervisor."""
     entry = db.session.get(Entry, entry_id)
-    if entry is None or (actor.county_id is not None and entry.county_id != actor.county_id):
+    if entry is None or not rules.may_see(actor, entry.county_id):
         raise NotFoundError("参赛人不存在")
     entry_round(entry, round_id)
     material = current(round_id, entry_id)
@@ -244,8 +245,7 @@ def staff_rows(actor: User, round_id: int) -> tuple[Round, list[tuple[Entry, Mat
     # The page prints each unit name (county + township + village): load them with the entries.
     query = (select(Entry).where(Entry.contest_id == rnd.contest_id, Entry.active).order_by(Entry.public_number)
              .options(selectinload(Entry.county), selectinload(Entry.township), selectinload(Entry.village)))
-    if actor.county_id is not None:
-        query = query.where(Entry.county_id == actor.county_id)
+    query = rules.visible(query, Entry.county_id, actor)
     latest: dict[int, Material] = {}
     for m in db.session.execute(select(Material).where(Material.round_id == rnd.id)
                                 .order_by(Material.version)).scalars():

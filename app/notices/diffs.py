@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app import rules
 from app.audit.models import AuditEvent
 from app.contests.models import Contest
 from app.errors import NotFoundError
@@ -93,7 +94,8 @@ def diff(notice_id: int, staff: bool = False, county_id: int | None = None
     if old is None:
         raise NotFoundError("这是第 1 版，没有上一版可比较")
     before = {c["id"]: c for c in published_package(old.id)["result"]["contestants"]}
-    detailed = None if county_id is None else county_numbers(info.contest.id, county_id)
+    county = rules.county_of(county_id)
+    detailed = None if county is None else county_numbers(info.contest.id, county)
     why = _cause_texts(info.version, info.contest, detailed if staff else set())
     moves = []
     for row in info.rows:
@@ -159,7 +161,7 @@ def listed(move: Move) -> bool:
 def final_correction(version: ResultVersion, county_id: int | None) -> FinalCorrection | None:
     """The reason given when this version replaced a finalized one; a county organizer does not read it,
     as they read no correction reason about another county's contestants."""
-    if county_id is not None or not (version.causes or {}).get("after_final"):
+    if rules.is_county_scoped(county_id) or not (version.causes or {}).get("after_final"):
         return None
     event = db.session.execute(select(AuditEvent).where(
         AuditEvent.action == FINAL_CORRECTION, AuditEvent.object_type == "result_version",

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app import rules
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import Contest
@@ -210,11 +211,12 @@ def county_numbers(contest_id: int, county_id: int) -> set[str]:
 
 def objections_for(notice: Notice, county_id: int | None) -> list[Objection]:
     """A county organizer sees the objections about their county's contestants only."""
-    if county_id is None:
+    county = rules.county_of(county_id)
+    if county is None:
         return list(notice.objections)
     version = db.session.get(ResultVersion, notice.version_id)
     assert version is not None
-    mine = county_numbers(version.contest_id, county_id)
+    mine = county_numbers(version.contest_id, county)
     return [o for o in notice.objections if o.public_number in mine]
 
 
@@ -227,7 +229,7 @@ def get_objection(objection_id: int, county_id: int | None) -> Objection:
 
 def review(actor: User, objection_id: int, outcome: str, answer: str) -> Objection:
     """复核: 维持 (maintained) or 更正 (corrected), with a written answer the objector reads by receipt."""
-    objection = get_objection(objection_id, actor.county_id)
+    objection = get_objection(objection_id, rules.county_of(actor))
     if objection.state != "open":
         raise DomainError("该异议已复核，不能重复处理")
     if outcome not in ("maintained", "corrected"):
@@ -249,7 +251,7 @@ def over_quota(version: ResultVersion) -> list[dict[str, Any]]:
 
 def finalize(actor: User, notice_id: int, confirm_over_quota: bool, on: date | None = None) -> ResultVersion:
     """After the period, with no open objection and any over-quota band confirmed, the version is final."""
-    if actor.county_id is not None:
+    if not rules.can_finalize(actor):
         raise ForbiddenError("只有市级组织者可以终结公示")
     info = view(notice_id, on)
     if info.notice.state != "open":

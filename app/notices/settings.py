@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app import rules
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import Contest
@@ -67,7 +68,7 @@ def _values(row: NoticeSettings) -> dict[str, Any]:
 
 def save(actor: User, contest_id: int, period_days: int, contact: str, issuing_body: str) -> bool:
     """Store the settings used at the contest's next publication; False when nothing changed."""
-    if actor.county_id is not None:
+    if not rules.can_run_notices(actor):
         raise ForbiddenError("只有市级组织者可以修改公示设置")
     if not MIN_DAYS <= period_days <= MAX_DAYS:
         raise DomainError(PERIOD_ERROR)
@@ -91,7 +92,7 @@ def save(actor: User, contest_id: int, period_days: int, contact: str, issuing_b
 
 def edit_contact(actor: User, notice_id: int, contact: str) -> bool:
     """Fix the contact text of an open notice (a typo, a new phone number); its period stays as published."""
-    if actor.county_id is not None:
+    if not rules.can_run_notices(actor):
         raise ForbiddenError("只有市级组织者可以修改公示的联系方式")
     notice = db.session.get(Notice, notice_id)
     if notice is None:

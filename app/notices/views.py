@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response as BaseResponse
 
+from app import rules
 from app.downloads import download
 from app.errors import DomainError, NotFoundError, render_error
 from app.extensions import limiter
@@ -301,7 +302,8 @@ def _saved(change: Callable[[], bool], again: Callable[[], tuple[str, int]], mes
 @bp.get("/objections/<int:objection_id>")
 @access("organizer")
 def objection(objection_id: int) -> str:
-    return _objection_page(services.get_objection(objection_id, current_user.county_id), "organize", ReviewForm())
+    found = services.get_objection(objection_id, rules.county_of(current_user))
+    return _objection_page(found, "organize", ReviewForm())
 
 
 @bp.post("/objections/<int:objection_id>/review")
@@ -327,7 +329,7 @@ def finalize(notice_id: int) -> BaseResponse:
 @bp.get("/<int:notice_id>/diff")
 @access("organizer")
 def organize_diff(notice_id: int) -> str:
-    page = diffs.diff_page(notice_id, staff=True, county_id=current_user.county_id, everyone=_everyone())
+    page = diffs.diff_page(notice_id, staff=True, county_id=rules.county_of(current_user), everyone=_everyone())
     return _diff_page(page, "organize")
 
 
@@ -372,7 +374,7 @@ def _settings_page(info: settings.SettingsView, form: NoticeSettingsForm | None,
 def _detail(notice_id: int, audience: str, entry_form: ObjectionForm | None = None,
             contact_form: ContactForm | None = None) -> str:
     info = services.view(notice_id)
-    county = current_user.county_id if audience == "organize" else None
+    county = rules.county_of(current_user) if audience == "organize" else None
     return render_template("notices/detail.html", info=info, audience=audience,
                            objections=services.objections_for(info.notice, county),
                            entry_form=entry_form or _objection_form(StaffObjectionForm, info),

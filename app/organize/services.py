@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from app import rules
 from app.accounts.models import User
 from app.contests.current import current_contest
 from app.contests.models import Contest
@@ -32,9 +33,8 @@ def contest_summary(actor: User) -> ContestSummary | None:
         return None
     counts = select(Entry.group_id, func.count(Entry.id)).where(Entry.contest_id == contest.id, Entry.active)
     judges = select(func.count(Judge.id)).where(Judge.contest_id == contest.id, Judge.active)
-    if actor.county_id is not None:
-        counts = counts.where(Entry.county_id == actor.county_id)
-        judges = judges.where(Judge.home_county_id == actor.county_id)
+    counts = rules.visible(counts, Entry.county_id, actor)
+    judges = rules.visible(judges, Judge.home_county_id, actor)
     by_group = dict(db.session.execute(counts.group_by(Entry.group_id)).tuples().all())
     total_weight = sum((r.weight for r in contest.rounds), start=0) or 1
     return ContestSummary(

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app import rules
 from app.contests.current import current_contest
 from app.contests.models import Contest, Round
 from app.entries.models import Entry
@@ -71,7 +72,7 @@ def progress_page(round_id: int) -> ProgressPage:
     sessions = list(db.session.execute(select(ContestSession).where(ContestSession.round_id == round_id)
                                        .order_by(ContestSession.held_on, ContestSession.starts_at)).scalars())
     counties = list(db.session.execute(select(County).order_by(County.code)).scalars())
-    return ProgressPage(rnd, sessions, counties, reports(round_id, current_user.county_id, limit=10))
+    return ProgressPage(rnd, sessions, counties, reports(round_id, rules.county_of(current_user), limit=10))
 
 
 def _fill_scope_choices(form: PanelForm, page: RoundPage) -> None:
@@ -130,9 +131,7 @@ def entry_ids_for(session_id: int, numbers: Sequence[str]) -> list[int]:
 
 def progress_county(requested: int | None) -> int | None:
     """County organizers always see their own county's progress."""
-    if current_user.county_id is not None:
-        return int(current_user.county_id)
-    return requested or None
+    return rules.county_of(current_user) or requested or None
 
 
 def _session_with_entries(session_id: int) -> ContestSession:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql import Select
 
+from app import rules
 from app.absences.services import absent_entry_ids
 from app.accounts.models import User
 from app.contests.current import accepts_writes
@@ -68,15 +69,11 @@ class Waiting:
         return STATE_LABELS[self.state]
 
 
-def _scoped(query: Select, user: User) -> Select:  # type: ignore[type-arg]
-    return query if user.county_id is None else query.where(Entry.county_id == user.county_id)
-
-
 def rounds_for(user: User) -> list[Choice]:
     """Rounds with panels (assignments) in the user's scope, newest contest first."""
     query = (select(Round, Contest).join(Contest, Contest.id == Round.contest_id)
-             .where(Round.id.in_(_scoped(select(Assignment.round_id).join(Entry, Entry.id == Assignment.entry_id),
-                                         user)))
+             .where(Round.id.in_(rules.visible(
+                 select(Assignment.round_id).join(Entry, Entry.id == Assignment.entry_id), Entry.county_id, user)))
              .order_by(Contest.year.desc(), Round.position))
     return [Choice(r.id, f"{contest.year}年 {r.name}" + ("" if accepts_writes(contest) else "（已结束，只能查看）"))
             for r, contest in db.session.execute(query).tuples()]
@@ -84,9 +81,10 @@ def rounds_for(user: User) -> list[Choice]:
 
 def judges_for(user: User, round_id: int) -> list[Choice]:
     """The judges assigned contestants of the user's scope in a round."""
-    query = _scoped(select(Judge.id, User.display_name, Judge.unit).join(User, User.id == Judge.user_id)
-                    .join(Assignment, Assignment.judge_id == Judge.id).join(Entry, Entry.id == Assignment.entry_id)
-                    .where(Assignment.round_id == round_id), user).distinct().order_by(Judge.id)
+    assigned = (select(Judge.id, User.display_name, Judge.unit).join(User, User.id == Judge.user_id)
+                .join(Assignment, Assignment.judge_id == Judge.id).join(Entry, Entry.id == Assignment.entry_id)
+                .where(Assignment.round_id == round_id))
+    query = rules.visible(assigned, Entry.county_id, user).distinct().order_by(Judge.id)
     return [Choice(jid, f"{name}（{unit}）") for jid, name, unit in db.session.execute(query).tuples()]
 
 
@@ -101,12 +99,12 @@ def _latest(round_id: int, judge_id: int | None = None) -> Select:  # type: igno
 
 def contestants(user: User, round_id: int, judge_id: int) -> list[Row]:
     """The judge's contestants in the round, in running order when the round has sessions."""
-    rows = db.session.execute(_scoped(
+    rows = db.session.execute(rules.visible(
         select(Entry, SessionSlot.position, ContestSession.name, ContestSession.held_on, ContestSession.starts_at)
         .join(Assignment, Assignment.entry_id == Entry.id)
         .outerjoin(SessionSlot, and_(SessionSlot.entry_id == Entry.id, SessionSlot.round_id == round_id))
         .outerjoin(ContestSession, ContestSession.id == SessionSlot.session_id)
-        .where(Assignment.round_id == round_id, Assignment.judge_id == judge_id), user)).tuples().all()
+        .where(Assignment.round_id == round_id, Assignment.judge_id == judge_id), Entry.county_id, user)).tuples().all()
     sheets = {e: (state, last) for e, _, state, last in db.session.execute(_latest(round_id, judge_id)).tuples()}
     typed: dict[tuple[int, int], list[int]] = {}
     for entry_id, feeds, clerk in db.session.execute(select(
@@ -131,7 +129,7 @@ def waiting(user: User) -> list[Waiting]:
     """Sheets with one entry waiting for a second typist, and mismatches waiting for a third person."""
     last = (select(SheetVersion.sheet_id, func.max(SheetVersion.number).label("number"))
             .group_by(SheetVersion.sheet_id).subquery())
-    query = _scoped(
+    query = rules.visible(
         select(PaperEntry, Entry, Round.name, User.display_name, Judge.user_id)
         .join(Entry, Entry.id == PaperEntry.entry_id).join(Round, Round.id == PaperEntry.round_id)
         .join(User, User.id == PaperEntry.clerk_id).join(Judge, Judge.id == PaperEntry.judge_id)
@@ -141,7 +139,7 @@ def waiting(user: User) -> list[Waiting]:
         .outerjoin(last, last.c.sheet_id == ScoreSheet.id)
         .where(PaperEntry.feeds_version > func.coalesce(last.c.number, 0),
                or_(ScoreSheet.id.is_(None), ScoreSheet.state.not_in(LOCKED_STATES)))
-        .order_by(PaperEntry.created_at, PaperEntry.id), user)
+        .order_by(PaperEntry.created_at, PaperEntry.id), Entry.county_id, user)
     grouped: dict[tuple[int, int, int, int], list[tuple[PaperEntry, Entry, str, str, int]]] = {}
     for row in db.session.execute(query).tuples():
         paper = row[0]
@@ -201,8 +199,7 @@ def recent(user: User, limit: int = 50) -> list[tuple[PaperEntry, Entry, str, st
     query = select(PaperEntry, Entry, Round.name, User.display_name).join(Entry, Entry.id == PaperEntry.entry_id) \
         .join(Round, Round.id == PaperEntry.round_id).join(Judge, Judge.id == PaperEntry.judge_id) \
         .join(User, User.id == Judge.user_id).order_by(PaperEntry.id.desc()).limit(limit)
-    if user.role != "supervisor":
-        query = _scoped(query, user)
+    query = rules.visible(query, Entry.county_id, user)
     return list(db.session.execute(query).tuples())
 
 
@@ -211,8 +208,9 @@ def find_entry(user: User, round_id: int, number: str) -> int:
     rnd = db.session.get(Round, round_id)
     found = None
     if rnd is not None and number.strip():
-        found = db.session.execute(_scoped(select(Entry.id).where(
-            Entry.contest_id == rnd.contest_id, Entry.public_number == number.strip().upper()), user)).scalar()
+        found = db.session.execute(rules.visible(select(Entry.id).where(
+            Entry.contest_id == rnd.contest_id, Entry.public_number == number.strip().upper()),
+            Entry.county_id, user)).scalar()
     if found is None:
         raise NotFoundError(f"本轮没有编号为“{number.strip()[:16]}”的参赛人（或不在您的范围内）")
     return int(found)

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app import rules
 from app.absences.services import is_absent
 from app.accounts.models import User
 from app.audit import services as audit
@@ -52,7 +53,11 @@ class Stage:
     entries: list[PaperEntry]
 
     def entered_by(self, user_id: int) -> bool:
-        return any(e.clerk_id == user_id for e in self.entries)
+        return user_id in self.typists
+
+    @property
+    def typists(self) -> list[int]:
+        return [e.clerk_id for e in self.entries]
 
 
 @dataclass(frozen=True)
@@ -80,18 +85,13 @@ def locate(user: User, round_id: int, judge_id: int, entry_id: int) -> Sheet:
     entry = db.session.get(Entry, entry_id)
     judge = db.session.get(Judge, judge_id)
     if (rnd is None or entry is None or judge is None or entry.contest_id != rnd.contest_id
-            or judge.contest_id != rnd.contest_id or not in_scope(user, entry)):
+            or judge.contest_id != rnd.contest_id or not rules.may_see(user, entry.county_id)):
         raise NotFoundError("评分表不存在")
     found = db.session.execute(select(Assignment.id).where(
         Assignment.round_id == round_id, Assignment.judge_id == judge_id, Assignment.entry_id == entry_id)).first()
     if found is None:
         raise DomainError("该评委在本轮未分配给该参赛人（或须回避），不能录入这张评分表")
     return Sheet(rnd, judge, entry)
-
-
-def in_scope(user: User, entry: Entry) -> bool:
-    """County organizers and clerks work on their county's contestants only."""
-    return user.role == "supervisor" or user.county_id is None or user.county_id == entry.county_id
 
 
 def score_sheet(sheet: Sheet) -> ScoreSheet | None:
@@ -160,7 +160,7 @@ def enter(user: User, data: PaperInput) -> Outcome:
         raise DomainError("该评分表已计分并锁定，不能再次录入。如需更正，请由组织者重新开放后再录入")
     if stage.state == "mismatch":
         raise DomainError("这张评分表两遍录入不一致，正在等待第三人核对，不能再录入")
-    if stage.entered_by(user.id):
+    if not rules.can_reconcile(user, stage.typists):
         raise ForbiddenError(SAME_CLERK)
     marks = parse_marks(sheet.round, data.marks)
     comment = _comment(data.comment)
@@ -236,7 +236,7 @@ def may_reconcile(user: User, stage: Stage) -> None:
     """Only a third person settles a mismatch: an organizer or a clerk who typed neither entry."""
     if stage.state != "mismatch":
         raise DomainError("这张评分表没有待核对的不一致录入")
-    if stage.entered_by(user.id):
+    if not rules.can_reconcile(user, stage.typists):
         raise ForbiddenError("您录入过这张评分表，不能核对它：须由未参与录入的第三人对照纸质表核对")
 
 
@@ -280,7 +280,7 @@ def scan_file(user: User, paper_id: int) -> tuple[Path, str, str]:
     """The stored scan of an entry (path, mimetype, download name), for organizers in scope and supervisors."""
     paper = db.session.get(PaperEntry, paper_id)
     entry = db.session.get(Entry, paper.entry_id) if paper is not None else None
-    if paper is None or entry is None or not paper.scan_path or not in_scope(user, entry):
+    if paper is None or entry is None or not paper.scan_path or not rules.may_see(user, entry.county_id):
         raise NotFoundError("扫描件不存在")
     path = storage.path_of(paper.scan_path)
     if not path.exists():

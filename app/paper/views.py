@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app import rules
 from app.absences.services import is_absent
 from app.downloads import as_download
 from app.errors import DomainError
@@ -44,7 +45,7 @@ def home() -> str:
     if judge_id not in {j.id for j in judges}:
         judge_id = None
     rows = pages.contestants(current_user, round_id, judge_id) if round_id and judge_id else []
-    recent = pages.recent(current_user) if current_user.role == "organizer" else []
+    recent = pages.recent(current_user) if rules.can_see_scans(current_user) else []
     return render_template("paper/home.html", rounds=pages.rounds_for(current_user), judges=judges, rows=rows,
                            round_id=round_id, judge_id=judge_id, waiting=pages.waiting(current_user), recent=recent)
 
@@ -72,7 +73,7 @@ def find() -> Response:
 def _render_entry(sheet: services.Sheet, form: PaperForm, typed: dict[int, str], status: int = 200,
                   bad: dict[int, str] | None = None) -> Any:
     stage = services.stage_of(sheet)
-    may_reconcile = stage.state == "mismatch" and not stage.entered_by(current_user.id)
+    may_reconcile = stage.state == "mismatch" and rules.can_reconcile(current_user, stage.typists)
     return render_template("paper/entry.html", sheet=sheet, stage=stage, form=form, typed=typed,
                            absent=is_absent(sheet.round.id, sheet.entry.id),
                            mine=stage.entered_by(current_user.id), may_reconcile=may_reconcile,
@@ -132,7 +133,7 @@ def reconcile(round_id: int, judge_id: int, entry_id: int) -> Any:
                 flash(f"{sheet.entry.public_number}：已按纸质表核对并计分（核对理由：{settled.reason}）。", "success")
                 return redirect(url_for("paper.home", round=round_id, judge=judge_id))
     return render_template("paper/reconcile.html", sheet=sheet, view=view, form=form, typed=typed,
-                           show_scans=current_user.role == "organizer"), status
+                           show_scans=rules.can_see_scans(current_user)), status
 
 
 def _send_scan(paper_id: int) -> Response:

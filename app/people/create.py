@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from app import rules
 from app.accounts.models import User
 from app.accounts.passwords import activation_digest, new_activation_code
 from app.contests.current import current_contest
@@ -31,21 +32,21 @@ def require_contest() -> Contest:
 def scoped_entry(actor: User, entry_id: int) -> Entry:
     """An entry the actor may see, else 404 (another county's ids are not revealed)."""
     entry = db.session.get(Entry, entry_id)
-    if entry is None or (actor.county_id is not None and entry.county_id != actor.county_id):
+    if entry is None or not rules.may_see(actor, entry.county_id):
         raise NotFoundError("参赛人不存在")
     return entry
 
 
 def scoped_judge(actor: User, judge_id: int) -> Judge:
     judge = db.session.get(Judge, judge_id)
-    if judge is None or (actor.county_id is not None and judge.home_county_id != actor.county_id):
+    if judge is None or not rules.may_see(actor, judge.home_county_id):
         raise NotFoundError("评委不存在")
     return judge
 
 
 def scoped_batch(actor: User, batch_id: int) -> ImportBatch:
     batch = db.session.get(ImportBatch, batch_id)
-    if batch is None or (actor.county_id is not None and batch.county_id != actor.county_id):
+    if batch is None or not rules.may_see(actor, batch.county_id):
         raise NotFoundError("导入批次不存在")
     return batch
 

@@ -7,6 +7,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from app import rules
 from app.accounts.models import User
 from app.audit import services as audit
 from app.audit.rules import record_rules
@@ -66,7 +67,7 @@ def preview_import(actor: User, kind: str, filename: str, data: bytes) -> Import
     check_upload(filename, data)
     sheet = read_sheet(data, SHEETS[kind], columns)
     letters = {h: get_column_letter(i) for h, i in sheet.headers.items()}
-    checker = RowChecker(contest, actor.county_id, sheet.name, letters)
+    checker = RowChecker(contest, rules.county_of(actor), sheet.name, letters)
     missing = [c.header for c in columns if c.required and c.header not in sheet.headers]
     if missing:
         raise RowsRefused([Problem(sheet.name, 1, h, "", f"缺少必填列“{h}”，请使用本页提供的模板") for h in missing])
@@ -80,7 +81,7 @@ def preview_import(actor: User, kind: str, filename: str, data: bytes) -> Import
     check_rows(checker, kind, contest, rows)
     if checker.problems:
         raise RowsRefused(checker.problems)
-    batch = ImportBatch(contest_id=contest.id, kind=kind, county_id=actor.county_id, uploader_id=actor.id,
+    batch = ImportBatch(contest_id=contest.id, kind=kind, county_id=rules.county_of(actor), uploader_id=actor.id,
                         filename=filename[-200:], row_count=len(rows), rows=rows)
     db.session.add(batch)
     db.session.flush()
@@ -162,8 +163,7 @@ def preview_rows(batch: ImportBatch) -> list[list[str]]:
 
 def recent_batches(actor: User, limit: int = 10) -> list[ImportBatch]:
     query = select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)
-    if actor.county_id is not None:
-        query = query.where(ImportBatch.county_id == actor.county_id)
+    query = rules.visible(query, ImportBatch.county_id, actor)
     return list(db.session.execute(query).scalars())
 
 
@@ -196,8 +196,7 @@ def template_file(actor: User, kind: str, rows: list[list[Any]] | None = None) -
     columns = columns_of(kind)
     contest = create.require_contest()
     query = select(County).order_by(County.code)
-    if actor.county_id is not None:
-        query = query.where(County.id == actor.county_id)
+    query = rules.visible(query, County.id, actor)
     counties = [c.name for c in db.session.execute(query).scalars()]
     options = {"counties": counties}
     if kind == "contestants":

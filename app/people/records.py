@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app import rules
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.audit import services as audit
@@ -45,8 +46,7 @@ class Page:
 
 def _entries_query(actor: User, contest: Contest, filters: Filters) -> Any:
     query = select(Entry).where(Entry.contest_id == contest.id)
-    if actor.county_id is not None:
-        query = query.where(Entry.county_id == actor.county_id)
+    query = rules.visible(query, Entry.county_id, actor)
     if filters.group_id:
         query = query.where(Entry.group_id == filters.group_id)
     if filters.county_id:
@@ -74,8 +74,7 @@ def list_contestants(actor: User, contest: Contest, filters: Filters) -> Page:
 def list_judges(actor: User, contest: Contest) -> list[Judge]:
     query = select(Judge).where(Judge.contest_id == contest.id).options(
         selectinload(Judge.user), selectinload(Judge.home_county), selectinload(Judge.home_township))
-    if actor.county_id is not None:
-        query = query.where(Judge.home_county_id == actor.county_id)
+    query = rules.visible(query, Judge.home_county_id, actor)
     return list(db.session.execute(query.order_by(Judge.id)).scalars())
 
 
@@ -89,7 +88,7 @@ def _checked_new_row(actor: User, kind: str, values: dict[str, Any]) -> tuple[Co
     """A form's values checked exactly as one import row of that kind ("contestants", "judges"), else refused."""
     contest = create.require_contest()
     require_writable(contest)
-    checker = RowChecker(contest, actor.county_id)
+    checker = RowChecker(contest, rules.county_of(actor))
     row = checker.contestant(0, values) if kind == "contestants" else checker.judge(0, values)
     check_rows(checker, kind, contest, [row])
     _refuse_if(checker)
@@ -131,7 +130,7 @@ def edit_contestant(actor: User, entry_id: int, values: dict[str, Any]) -> Entry
     """Change the secretary's details or sub-group; a different name is a 换届 (new holder, new account)."""
     entry = create.scoped_entry(actor, entry_id)
     require_writable_contest(entry.contest_id)
-    checker = RowChecker(entry.group.contest, actor.county_id)
+    checker = RowChecker(entry.group.contest, rules.county_of(actor))
     holder = entry.current_holder
     if holder is not None and holder.user.display_name == text(values.get("书记姓名")) and not values.get("手机号"):
         values = {**values, "手机号": holder.user.phone}  # left blank: unchanged (the form never shows it)
@@ -196,7 +195,7 @@ def add_judge(actor: User, values: dict[str, Any]) -> Judge:
 def edit_judge(actor: User, judge_id: int, values: dict[str, Any]) -> Judge:
     judge = create.scoped_judge(actor, judge_id)
     require_writable_contest(judge.contest_id)
-    checker = RowChecker(judge.contest, actor.county_id)
+    checker = RowChecker(judge.contest, rules.county_of(actor))
     if not values.get("手机号"):
         values = {**values, "手机号": judge.user.phone}  # left blank: unchanged (the form never shows it)
     row = checker.judge(0, values)
@@ -268,8 +267,7 @@ def export_judges(actor: User, contest: Contest) -> bytes:
 def place_choices(actor: User, with_counties: bool = False) -> list[tuple[str, str]]:
     """Form choices "县区/乡镇" in the actor's scope (and "县区/" for the county itself when asked)."""
     query = select(County).order_by(County.code).options(selectinload(County.townships))
-    if actor.county_id is not None:
-        query = query.where(County.id == actor.county_id)
+    query = rules.visible(query, County.id, actor)
     choices = []
     for county in db.session.execute(query).scalars():
         if with_counties:
@@ -280,15 +278,13 @@ def place_choices(actor: User, with_counties: bool = False) -> list[tuple[str, s
 
 def county_list(actor: User) -> list[County]:
     query = select(County).order_by(County.code)
-    if actor.county_id is not None:
-        query = query.where(County.id == actor.county_id)
+    query = rules.visible(query, County.id, actor)
     return list(db.session.execute(query).scalars())
 
 
 def township_list(actor: User, county_id: int | None = None) -> list[Township]:
     query = select(Township).join(County).order_by(Township.code).options(selectinload(Township.county))
-    if actor.county_id is not None:
-        query = query.where(Township.county_id == actor.county_id)
+    query = rules.visible(query, Township.county_id, actor)
     if county_id:
         query = query.where(Township.county_id == county_id)
     return list(db.session.execute(query).scalars())

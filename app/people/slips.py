@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app import rules
 from app.accounts.models import User
 from app.accounts.passwords import activation_digest, new_activation_code
 from app.audit import services as audit
@@ -46,8 +47,7 @@ def _pending_judges(actor: User, contest: Contest) -> list[tuple[Judge, User]]:
              .where(Judge.contest_id == contest.id, Judge.active, User.password_hash.is_(None), User.active,
                     User.role == "judge")
              .order_by(User.username))
-    if actor.county_id is not None:
-        query = query.where(Judge.home_county_id == actor.county_id)
+    query = rules.visible(query, Judge.home_county_id, actor)
     return list(db.session.execute(query).tuples())
 
 
@@ -57,8 +57,7 @@ def targets(actor: User, contest: Contest) -> list[tuple[str, list[Target]]]:
     by_county = Counter(e.county_id for e, _ in pending)
     by_township = Counter(e.township_id for e, _ in pending)
     query = select(County).order_by(County.code)
-    if actor.county_id is not None:
-        query = query.where(County.id == actor.county_id)
+    query = rules.visible(query, County.id, actor)
     groups: list[tuple[str, list[Target]]] = []
     for county in db.session.execute(query).scalars():
         options = [Target(f"county:{county.id}", f"{county.name}（全县区）", by_county[county.id])]
@@ -82,7 +81,7 @@ def issue_slips(actor: User, contest: Contest, target: str) -> Slips:
         if place is None:
             raise NotFoundError("所选范围不存在")
         county_id = place.id if isinstance(place, County) else place.county_id
-        if actor.county_id is not None and county_id != actor.county_id:
+        if not rules.may_see(actor, county_id):
             raise NotFoundError("所选范围不存在")
         title = place.name if isinstance(place, County) else f"{place.county.name}{place.name}"
         column = Entry.county_id if kind == "county" else Entry.township_id

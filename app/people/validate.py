@@ -9,6 +9,7 @@ from sqlalchemy import select
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
+from app import rules
 from app.contests.models import Contest
 from app.extensions import db
 from app.judges.models import JUDGE_FIELDS
@@ -140,13 +141,13 @@ class RowChecker:
         if not name:
             if required:
                 self.problem(row, column, "", MISSING)
-            elif self.scope is not None:
+            elif rules.is_county_scoped(self.scope):
                 self.problem(row, column, "", "县区组织者导入的评委须填写本县区")
             return None
         county = self.places.counties.get(name)
         if county is None:
             self.problem(row, column, name, f"未知的县区“{name}”")
-        elif self.scope is not None and county.id != self.scope:
+        elif not rules.may_see(self.scope, county.id):
             self.problem(row, column, name, NOT_YOURS)
             return None
         return county

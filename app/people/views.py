@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from app import rules
 from app.accounts.switch import switch_active
 from app.contests.current import ContestClosed
 from app.downloads import download
@@ -156,7 +157,7 @@ def judges_export() -> Response:
 def _judge_form(**data: Any) -> JudgeForm:
     form = JudgeForm(data=data or None)
     form.field.choices = [(label, label) for label in JUDGE_FIELDS.values()]
-    city = [("", "市直单位（不限县区）")] if current_user.county_id is None else []
+    city = [("", "市直单位（不限县区）")] if rules.is_city_wide(current_user) else []
     form.home.choices = city + records.place_choices(current_user, with_counties=True)
     return form
 

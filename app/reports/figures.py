@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from app import rules
 from app.accounts.models import User
 from app.contests.models import Contest
 from app.errors import NotFoundError
@@ -168,8 +169,8 @@ def consistency(actor: User, contest_id: int, scope: str, number: int) -> tuple[
     Outlier: |bias| above 2 × the round's median |bias| (when that median is above 0), or spearman < 0.3."""
     published = load(actor, contest_id, scope, number)
     data = published.input
-    if actor.county_id is not None:
-        data = _county_only(data, {n for n, p in published.places.items() if p.county_id == actor.county_id})
+    if rules.is_county_scoped(actor):
+        data = _county_only(data, {n for n, p in published.places.items() if rules.may_see(actor, p.county_id)})
     by_round = judge_statistics(data)["rounds"]
     names = judge_names(published.contest.id, published.version.scope)
     round_names = published.round_names()

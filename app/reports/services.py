@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app import rules
 from app.accounts.models import User
 from app.contests.models import Contest
 from app.entries.models import Entry, EntryHolder
@@ -110,8 +111,9 @@ def load(actor: User, contest_id: int, scope: str, number: int | None = None) ->
     package = published_package(version.id)
     places = _places(contest.id)
     rows = rows_of(package["input"], package["result"])
-    if actor.county_id is not None:
-        rows = [r for r in rows if r.public_number in places and places[r.public_number].county_id == actor.county_id]
+    if rules.is_county_scoped(actor):
+        rows = [r for r in rows
+                if r.public_number in places and rules.may_see(actor, places[r.public_number].county_id)]
     names = {g.code: g.name for g in contest.groups if g.parent_id is None}
     return Published(contest, version, package, rows, places, names)
 
@@ -125,7 +127,7 @@ def default_version(contest: Contest) -> ResultVersion | None:
 def check_county(actor: User, county_id: int) -> County:
     """A county organizer may open only their own county; any other id is 404."""
     county = db.session.get(County, county_id)
-    if county is None or (actor.county_id is not None and actor.county_id != county_id):
+    if county is None or not rules.may_see(actor, county_id):
         raise NotFoundError("县区不存在")
     return county
 

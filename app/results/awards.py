@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from app import decimals
+from app import decimals, rules
 from app.accounts.models import User
 from app.audit import services as audit
 from app.audit.rules import record_removed, record_rules
@@ -72,7 +72,7 @@ def _check(band: BandInput) -> BandInput:
 
 def set_bands(actor: User, contest: Contest, group_id: int, bands: list[BandInput]) -> list[AwardBand]:
     """Replace a group's bands (configuration, not results: published versions keep their own copy)."""
-    if actor.county_id is not None:
+    if not rules.can_change_setup(actor):
         raise ForbiddenError("奖项设置由市级组织者负责")
     require_writable(contest)  # publication stays open after the contest ends; what decides the awards does not
     group = db.session.get(Group, group_id)
