@@ -8,6 +8,7 @@ import click
 from flask import Blueprint, Flask, current_app, request, url_for
 from flask_login import current_user
 
+from app import rules
 from app.roles import ROLES
 
 ANONYMOUS = "anonymous"  # a menu entry's "role" for a visitor who is not signed in
@@ -37,7 +38,7 @@ class MenuEntry:
     def visible_to(self, user: Any) -> bool:
         if not user.is_authenticated:
             return ANONYMOUS in self.roles
-        return user.role in self.roles and not (self.city_only and user.county_id is not None)
+        return user.role in self.roles and not (self.city_only and rules.is_county_scoped(user))
 
 
 @dataclass(frozen=True)
