@@ -125,7 +125,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from app.errors import register_errorhandlers as register
+    from app.errorpages import register_errorhandlers as register
 
     register(app)
 

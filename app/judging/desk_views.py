@@ -4,7 +4,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.errors import DomainError, render_error
+from app.errorpages import render_error
+from app.errors import DomainError
 from app.ids import id_arg
 from app.judging import corrections, windows
 from app.judging.desk import desk

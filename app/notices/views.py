@@ -13,7 +13,8 @@ from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.downloads import download
-from app.errors import DomainError, NotFoundError, render_error
+from app.errorpages import render_error
+from app.errors import DomainError, NotFoundError
 from app.extensions import limiter
 from app.judges.cards import qr_svg
 from app.notices import diffs, public_support, services, settings

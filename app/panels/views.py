@@ -9,7 +9,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.downloads import download
-from app.errors import DomainError, end_failed_transaction, render_error
+from app.errorpages import end_failed_transaction, render_error
+from app.errors import DomainError
 from app.excel import XLSX_MIMETYPE, table_workbook
 from app.ids import id_arg
 from app.panels import pages, services, sessions
