@@ -1,29 +1,27 @@
 """The rules that turn marks into totals and ranks (the contest's rounding, absent-round and ranking rules, round
 weights and panel rules, criteria ranges, adjustment items, award bands, who competes in which group): the values
-the audit log covers for each, and the event that records them."""
+the audit log covers for each, and the event that records them.
+
+The audit log sits below the packages whose rows it covers: each declares its tables of rules here with `cover`,
+beside its models (contests, entries, results), so that this module imports none of them."""
 
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from app.audit import services as audit
-from app.contests.models import AdjustmentItem, Contest, Criterion, Round
-from app.entries.models import Entry
-from app.results.models import AwardBand
 
 # table -> its covered columns (as the events name them) and which of them are decimals
-RULE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "contest": (("places", "absent_round", "ranking", "tie_break"), ()),
-    "contest_round": (("contest_id", "weight", "panel_method", "trim", "trim_from", "min_judges", "normalize",
-                       "deviation_points", "deviation_share"), ("weight", "deviation_points", "deviation_share")),
-    "criterion": (("round", "min_points", "max_points", "step"), ("min_points", "max_points", "step")),
-    "adjustment_item": (("round", "kind", "unit_size", "points_per_unit", "cap"),
-                        ("unit_size", "points_per_unit", "cap")),
-    "award_band": (("contest_id", "group_id", "position", "name", "kind", "value"), ("value",)),
-    "entry": (("contest_id", "group_id", "subgroup_id", "active"), ()),
-}
-MODELS: dict[type[Any], str] = {Contest: "contest", Round: "contest_round", Criterion: "criterion",
-                                AdjustmentItem: "adjustment_item", AwardBand: "award_band", Entry: "entry"}
+RULE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+MODELS: dict[type[Any], str] = {}  # model -> its table
+
+
+def cover(model: type[Any], names: tuple[str, ...], decimals: tuple[str, ...] = ()) -> None:
+    """Declare a table of rules: the columns whose values the audit log records (a criterion's `round` is its
+    round_id) and which of them are decimals."""
+    table = model.__tablename__
+    RULE_FIELDS[table] = (names, decimals)
+    MODELS[model] = table
 
 
 def _text(value: Any) -> Any:

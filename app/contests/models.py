@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.audit import rules as audit_rules
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -145,3 +146,12 @@ class VetoItem(db.Model):  # type: ignore[name-defined,misc]
     round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id"), index=True)
     name: Mapped[str] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(Text, default="")
+
+
+# The rules that turn marks into totals, as the audit log records them (app/audit/rules.py).
+audit_rules.cover(Contest, ("places", "absent_round", "ranking", "tie_break"))
+audit_rules.cover(Round, ("contest_id", "weight", "panel_method", "trim", "trim_from", "min_judges", "normalize",
+                          "deviation_points", "deviation_share"), ("weight", "deviation_points", "deviation_share"))
+audit_rules.cover(Criterion, ("round", "min_points", "max_points", "step"), ("min_points", "max_points", "step"))
+audit_rules.cover(AdjustmentItem, ("round", "kind", "unit_size", "points_per_unit", "cap"),
+                  ("unit_size", "points_per_unit", "cap"))

@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
+from app.audit import rules as audit_rules
 from app.contests.models import Group
 from app.extensions import db
 from app.places.models import County, Township, Village
@@ -72,3 +73,7 @@ class EntryHolder(db.Model):  # type: ignore[name-defined,misc]
 def _holds_an_entry(user: User) -> bool:
     """An account that holds or held an entry (its secretary) has a contest duty (app/signals.py)."""
     return db.session.execute(select(EntryHolder.id).where(EntryHolder.user_id == user.id).limit(1)).first() is not None
+
+
+# Who competes in which group, as the audit log records it (app/audit/rules.py).
+audit_rules.cover(Entry, ("contest_id", "group_id", "subgroup_id", "active"))

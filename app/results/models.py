@@ -7,6 +7,7 @@ from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
+from app.audit import rules as audit_rules
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -78,3 +79,7 @@ class AwardBand(db.Model):  # type: ignore[name-defined,misc]
     name: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16))  # count | share | min_total
     value: Mapped[str] = mapped_column(String(16))  # a whole number, a share such as 0.2, or a total
+
+
+# The award bands, as the audit log records them (app/audit/rules.py).
+audit_rules.cover(AwardBand, ("contest_id", "group_id", "position", "name", "kind", "value"), ("value",))
