@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.audit import services as audit
 from app.audit.rules import record_rules
+from app.contests import demo as contests_demo
 from app.contests.current import require_writable, require_writable_contest
 from app.contests.models import Contest, Group
 from app.entries.models import Entry, EntryHolder
@@ -210,12 +211,9 @@ def template_file(actor: User, kind: str, rows: list[list[Any]] | None = None) -
 
 def demo_contest() -> Contest | None:
     """The demo's own contest, when the database holds the demo."""
-    from app.demo import cityplan
-
     if db.session.execute(select(User.id).where(User.is_demo).limit(1)).first() is None:
         return None
-    return db.session.execute(select(Contest).where(
-        Contest.year == cityplan.CONTEST_YEAR, Contest.name == cityplan.CONTEST_NAME)).scalar_one_or_none()
+    return contests_demo.demo_contest()
 
 
 def demo_contestants_xlsx(contest: Contest) -> bytes:
