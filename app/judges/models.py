@@ -8,16 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.contests.models import Contest
 from app.extensions import db
+from app.judge_fields import JUDGE_FIELDS
 from app.places.models import County, Township
 from app.signals import contest_duties
-
-JUDGE_FIELDS = {
-    "organization": "组织",
-    "agriculture": "农业",
-    "finance": "财政金融",
-    "tourism": "文化旅游",
-    "grassroots": "基层党建",
-}
 
 
 class Judge(db.Model):  # type: ignore[name-defined,misc]

@@ -16,7 +16,7 @@ from app.contests.models import Contest, Group
 from app.entries.models import Entry, EntryHolder
 from app.errors import DomainError
 from app.extensions import db
-from app.judges.models import JUDGE_FIELDS
+from app.judge_fields import JUDGE_FIELDS
 from app.people import create
 from app.people.duplicates import check_rows
 from app.people.models import IMPORT_KINDS, ImportBatch
