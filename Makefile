@@ -27,6 +27,7 @@ lint: $(BIN)/.stamp
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/mypy --strict scoring
+	$(BIN)/lint-imports --no-cache  # the layers (.importlinter); its cache can miss a new package's __init__.py
 
 # Debian packages WeasyPrint, PDFs and the browser tests need; installed only where missing.
 apt:

@@ -127,7 +127,7 @@ def register_capabilities(app: Flask, capabilities: Sequence[Capability]) -> Non
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from app.errors import register_errorhandlers as register
+    from app.errorpages import register_errorhandlers as register
 
     register(app)
 

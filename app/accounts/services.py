@@ -14,12 +14,11 @@ from app.accounts.passwords import (
     new_activation_code,
 )
 from app.audit import services as audit
-from app.entries.models import EntryHolder
 from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
-from app.judges.models import Judge
 from app.places.models import County
 from app.roles import ROLE_LABELS, ROLES, SCOPED_ROLES
+from app.signals import contest_duties
 from app.timeutil import utcnow
 from app.validation import normalise_mobile
 
@@ -202,7 +201,7 @@ def change_role(actor: User | None, user_id: int, role: str) -> User:
             raise ForbiddenError(SUPERVISORS_ONLY if role == "supervisor" else "您不能把账号改为该角色")
     if role == user.role:
         raise DomainError(f"该账号已是{ROLE_LABELS[role]}")
-    if role == "supervisor" and _holds_contest_duties(user.id):
+    if role == "supervisor" and _holds_contest_duties(user):
         # Organizers issue judges' cards and secretaries' slips: such an account must never open as a supervisor.
         raise DomainError("该账号是评委或参赛书记，不能改为监督员；请另建监督员账号")
     if role == "supervisor" and user.county_id is not None:
@@ -216,9 +215,9 @@ def change_role(actor: User | None, user_id: int, role: str) -> User:
     return user
 
 
-def _holds_contest_duties(user_id: int) -> bool:
-    return any(db.session.execute(select(model.id).where(model.user_id == user_id).limit(1)).first()
-               for model in (Judge, EntryHolder))
+def _holds_contest_duties(user: User) -> bool:
+    """Asked of the packages that give contest duties (judges, entries), which sit above accounts."""
+    return any(held for _, held in contest_duties.send(user))
 
 
 def list_accounts(actor: User, role: str | None = None) -> list[User]:

@@ -4,11 +4,13 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
 from app.accounts import services
 from app.accounts.forms import ChangePasswordForm, LoginForm
 from app.accounts.loader import keep_this_session
+from app.errorpages import end_failed_transaction, render_error
 from app.errors import DomainError
 from app.extensions import limiter
 from app.ratelimit import login_username, note_login_lock
@@ -65,6 +67,15 @@ def login() -> Any:
                 return redirect(url_for("accounts.change_password"))
             return redirect(same_site_path(request.args.get("next")) or home_url())
     return render_template("accounts/login.html", form=form, locked=False)
+
+
+@bp.errorhandler(429)
+def too_many(error: TooManyRequests) -> Any:
+    """The login page explains the lock-out itself, with the form still there; elsewhere the plain 429 page."""
+    if request.endpoint != "accounts.login":
+        return render_error(429)
+    end_failed_transaction()
+    return render_template("accounts/login.html", form=LoginForm(formdata=None), locked=True), 429
 
 
 @bp.post("/logout")

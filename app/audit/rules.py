@@ -1,6 +1,10 @@
 """The rules that turn marks into totals and ranks (the contest's rounding, absent-round and ranking rules, round
 weights and panel rules, criteria ranges, adjustment items, award bands, who competes in which group): the values
-the audit log covers for each, and the event that records them."""
+the audit log covers for each, and the event that records them.
+
+The audit log sits below the packages whose rows it covers: each declares its tables of rules in its capability
+(contests, entries, results), and app.audit.covered.compose fills the tables here, so that this module imports none
+of them."""
 
 from collections.abc import Iterable
 from decimal import Decimal

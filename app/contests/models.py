@@ -145,3 +145,4 @@ class VetoItem(db.Model):  # type: ignore[name-defined,misc]
     round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id"), index=True)
     name: Mapped[str] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(Text, default="")
+

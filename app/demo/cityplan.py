@@ -3,8 +3,6 @@
 from datetime import date
 from decimal import Decimal
 
-CONTEST_YEAR = 2022
-CONTEST_NAME = "2022年度乡村两级党组织书记抓村级集体经济“大比武”"
 DEMO_PASSWORD = "Demo@2022"  # noqa: S105  (demo accounts only, marked is_demo)
 
 COUNTY_USERNAMES = {

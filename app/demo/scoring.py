@@ -11,8 +11,8 @@ from sqlalchemy import func, insert, select
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.contests.demo import demo_contest
 from app.contests.models import Contest, Group, Round
-from app.demo import cityplan
 from app.entries.models import Entry
 from app.errors import DomainError
 from app.extensions import db
@@ -89,8 +89,7 @@ def generate_marks(rng: random.Random, qualities: dict[int, float], biases: dict
 
 
 def _contest() -> tuple[Contest, Round]:
-    contest = db.session.execute(select(Contest).where(
-        Contest.year == cityplan.CONTEST_YEAR, Contest.name == cityplan.CONTEST_NAME)).scalar_one_or_none()
+    contest = demo_contest()
     if contest is None:
         raise DomainError("请先加载演示数据（flask demo load）")
     rnd = next(r for r in contest.rounds if r.code == "plan")

@@ -16,6 +16,7 @@ from werkzeug.security import generate_password_hash
 from app.accounts.models import User
 from app.audit import services as audit
 from app.audit.rules import record_rules
+from app.contests.demo import CONTEST_NAME, CONTEST_YEAR, demo_contest
 from app.contests.models import AdjustmentItem, Contest, Criterion, Group, Round, VetoItem
 from app.demo import cityplan
 from app.demo.names import NameMaker
@@ -94,12 +95,10 @@ def _ensure_places(created: Counter[str]) -> None:
 
 
 def _ensure_contest(created: Counter[str]) -> Contest:
-    contest = db.session.execute(
-        select(Contest).where(Contest.year == cityplan.CONTEST_YEAR, Contest.name == cityplan.CONTEST_NAME)
-    ).scalar_one_or_none()
+    contest = demo_contest()
     if contest is not None:
         return contest
-    contest = Contest(year=cityplan.CONTEST_YEAR, name=cityplan.CONTEST_NAME, status="running", places=2,
+    contest = Contest(year=CONTEST_YEAR, name=CONTEST_NAME, status="running", places=2,
                       absent_round="zero", ranking="competition", tie_break=["results"])
     contest.groups = [
         Group(code="township", name="乡镇党委书记组", position=1),
@@ -193,7 +192,7 @@ class _DemoPeople:
                 continue
             entry = Entry(contest_id=contest.id, group=group, public_number=public_number,
                           county_id=township.county_id, township=township, village=village)
-            entry.holders = [EntryHolder(user=user, started_on=date(cityplan.CONTEST_YEAR, 1, 1))]
+            entry.holders = [EntryHolder(user=user, started_on=date(CONTEST_YEAR, 1, 1))]
             db.session.add(entry)
             self.new_entries.append(entry)
             self.created["entries"] += 1

@@ -2,13 +2,14 @@
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.contests.models import Group
 from app.extensions import db
 from app.places.models import County, Township, Village
+from app.signals import contest_duties
 
 
 class Entry(db.Model):  # type: ignore[name-defined,misc]
@@ -64,3 +65,10 @@ class EntryHolder(db.Model):  # type: ignore[name-defined,misc]
 
     entry: Mapped[Entry] = relationship(back_populates="holders")
     user: Mapped[User] = relationship()
+
+
+# Beside the model, so that the answer is connected wherever the table is known.
+@contest_duties.connect
+def _holds_an_entry(user: User) -> bool:
+    """An account that holds or held an entry (its secretary) has a contest duty (app/signals.py)."""
+    return db.session.execute(select(EntryHolder.id).where(EntryHolder.user_id == user.id).limit(1)).first() is not None

@@ -2,21 +2,15 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.contests.models import Contest
 from app.extensions import db
+from app.judge_fields import JUDGE_FIELDS
 from app.places.models import County, Township
-
-JUDGE_FIELDS = {
-    "organization": "组织",
-    "agriculture": "农业",
-    "finance": "财政金融",
-    "tourism": "文化旅游",
-    "grassroots": "基层党建",
-}
+from app.signals import contest_duties
 
 
 class Judge(db.Model):  # type: ignore[name-defined,misc]
@@ -50,3 +44,10 @@ class Judge(db.Model):  # type: ignore[name-defined,misc]
     @property
     def field_label(self) -> str:
         return JUDGE_FIELDS.get(self.field, self.field)
+
+
+# Beside the model, so that the answer is connected wherever the table is known.
+@contest_duties.connect
+def _is_a_judge(user: User) -> bool:
+    """An account in a contest's judge pool has a contest duty (app/signals.py)."""
+    return db.session.execute(select(Judge.id).where(Judge.user_id == user.id).limit(1)).first() is not None

@@ -5,7 +5,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app import rules
-from app.errors import DomainError, render_error
+from app.errorpages import render_error
+from app.errors import DomainError
 from app.ids import id_arg
 from app.judging import corrections, windows
 from app.judging.desk import desk

@@ -13,7 +13,8 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.wrappers import Response
 
 from app.db_setup import read_first
-from app.errors import DomainError, render_error
+from app.errorpages import render_error
+from app.errors import DomainError
 from app.extensions import limiter
 from app.ids import id_arg, id_of
 from app.judges.services import PinRefused

@@ -9,7 +9,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.downloads import as_download
-from app.errors import DomainError, render_error
+from app.errorpages import render_error
+from app.errors import DomainError
 from app.materials import services
 from app.materials.forms import MaterialForm
 from app.materials.models import Material

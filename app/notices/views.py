@@ -14,9 +14,9 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from app import rules
 from app.downloads import download
-from app.errors import DomainError, NotFoundError, render_error
+from app.errorpages import render_error
+from app.errors import DomainError, NotFoundError
 from app.extensions import limiter
-from app.judges.cards import qr_svg
 from app.notices import diffs, public_support, services, settings
 from app.notices.forms import (
     ContactForm,
@@ -28,6 +28,7 @@ from app.notices.forms import (
 )
 from app.notices.phones import mask_phone
 from app.pdf import render_pdf
+from app.qr import public_url, qr_svg
 from app.security import PUBLIC, access
 
 public_bp = Blueprint("public_notices", __name__, url_prefix="/public")
@@ -182,14 +183,14 @@ def package(notice_id: int) -> Response:
 def notice_pdf(notice_id: int) -> Response:
     notice = services.get_notice(notice_id)
     latest = public_support.latest_notice(notice)
-    url = public_support.public_url("public_notices.notice", notice_id=notice_id)
-    object_url = public_support.public_url("public_notices.object_form", notice_id=notice_id)
+    url = public_url("public_notices.notice", notice_id=notice_id)
+    object_url = public_url("public_notices.object_form", notice_id=notice_id)
 
     def render() -> bytes:
         return render_pdf("notice.html", **services.pdf_context(notice_id), state=notice.state, url=url,
                           object_url=object_url, qr=qr_svg(object_url) if notice.state == "open" else None,
                           latest_number=latest[1] if latest else None,
-                          latest_url=public_support.public_url("public_notices.notice", notice_id=latest[0].id)
+                          latest_url=public_url("public_notices.notice", notice_id=latest[0].id)
                           if latest else None)
 
     pdf = public_support.pdf_cache.get(public_support.pdf_key(notice, url, latest), render)

@@ -9,8 +9,7 @@ from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-FIELD_LABELS = {"organization": "组织", "agriculture": "农业", "finance": "财政金融", "tourism": "文化旅游",
-                "grassroots": "基层党建"}
+from app.judge_fields import JUDGE_FIELDS
 
 
 class DrawRefused(Exception):
@@ -79,7 +78,7 @@ def draw_panel(
     available = Counter(c.field for c in order)
     for field in sorted(field_minimums):
         if available[field] < field_minimums[field]:
-            label = FIELD_LABELS.get(field, field)
+            label = JUDGE_FIELDS.get(field, field)
             raise DrawRefused(f"{label}领域评委不足：需要{field_minimums[field]}人，可用{available[field]}人")
     chosen: list[Candidate] = []
     for field in sorted(field_minimums):

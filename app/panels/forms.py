@@ -5,6 +5,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import ChineseDateField, ChineseIntegerField, ChineseTimeField, ChoiceField, MultipleChoiceField
+from app.judge_fields import JUDGE_FIELDS
 
 REQUIRED = "请填写此项"
 FIELD_MINIMUM = [Optional(), NumberRange(0, 60, "须在 0–60 之间")]
@@ -21,11 +22,11 @@ class PanelForm(FlaskForm):
 class DrawForm(PanelForm):
     size = ChineseIntegerField("评委人数",
                                validators=[DataRequired(REQUIRED), NumberRange(1, 60, "评委人数须在 1–60 之间")])
-    min_organization = ChineseIntegerField("组织领域至少", default=0, validators=FIELD_MINIMUM)
-    min_agriculture = ChineseIntegerField("农业领域至少", default=0, validators=FIELD_MINIMUM)
-    min_finance = ChineseIntegerField("财政金融领域至少", default=0, validators=FIELD_MINIMUM)
-    min_tourism = ChineseIntegerField("文化旅游领域至少", default=0, validators=FIELD_MINIMUM)
-    min_grassroots = ChineseIntegerField("基层党建领域至少", default=0, validators=FIELD_MINIMUM)
+
+
+# One minimum per judge field (min_organization, …), in the list's order, after the size.
+for _field, _label in JUDGE_FIELDS.items():
+    setattr(DrawForm, f"min_{_field}", ChineseIntegerField(f"{_label}领域至少", default=0, validators=FIELD_MINIMUM))
 
 
 class ManualPanelForm(PanelForm):

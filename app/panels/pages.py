@@ -14,7 +14,8 @@ from app.contests.models import Contest, Round
 from app.entries.models import Entry
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
-from app.judges.models import JUDGE_FIELDS, Judge
+from app.judge_fields import JUDGE_FIELDS
+from app.judges.models import Judge
 from app.judging.desk import ReportLine, reports
 from app.panels.forms import DrawForm, ManualPanelForm, PanelForm, RecusalForm, SessionForm
 from app.panels.models import Assignment, ContestSession, Panel, Recusal, SessionSlot

@@ -14,6 +14,7 @@ from app.contests.rounds import get_round
 from app.entries.models import Entry
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
+from app.judge_fields import JUDGE_FIELDS
 from app.judges.models import Judge
 from app.judging.models import ScoreSheet
 from app.panels import draw
@@ -100,7 +101,7 @@ def draw_random(actor: User, spec: PanelSpec, size: int, field_minimums: dict[st
     if not entries:
         raise DomainError("该范围内没有参赛人，无法抽取评委组")
     minimums = {k: v for k, v in field_minimums.items() if v > 0}
-    if any(k not in draw.FIELD_LABELS for k in minimums):
+    if any(k not in JUDGE_FIELDS for k in minimums):
         raise DomainError("领域不存在")
     pool = _pool(rnd.contest_id)
     seed = secrets.token_hex(8)

@@ -9,9 +9,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.downloads import download
-from app.errors import DomainError, end_failed_transaction, render_error
+from app.errorpages import end_failed_transaction, render_error
+from app.errors import DomainError
 from app.excel import XLSX_MIMETYPE, table_workbook
 from app.ids import id_arg
+from app.judge_fields import JUDGE_FIELDS
 from app.panels import pages, services, sessions
 from app.panels.forms import DrawForm, ManualPanelForm, RecusalForm, SessionForm
 from app.panels.progress import round_progress
@@ -19,7 +21,6 @@ from app.pdf import render_pdf
 from app.security import access
 
 bp = Blueprint("panels", __name__, url_prefix="/organize/panels")
-FIELDS = ("organization", "agriculture", "finance", "tourism", "grassroots")
 
 
 def _back(round_id: int) -> BaseResponse:
@@ -81,7 +82,7 @@ def distribute(round_id: int) -> BaseResponse:
 @access("organizer", city_only=True)
 def panel_draw(round_id: int) -> Any:
     def drawn(form: DrawForm) -> BaseResponse:
-        minimums = {f: getattr(form, f"min_{f}").data or 0 for f in FIELDS}
+        minimums = {f: getattr(form, f"min_{f}").data or 0 for f in JUDGE_FIELDS}
         panel = services.draw_random(current_user, pages.panel_spec(round_id, form), form.size.data or 0, minimums)
         flash(f"已随机抽取评委组“{panel.name}”（种子 {panel.seed}）。", "success")
         return redirect(url_for("panels.panel_page", panel_id=panel.id))

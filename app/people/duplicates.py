@@ -17,6 +17,7 @@ from app.people.validate import RowChecker
 
 Keys = Callable[[dict[str, Any]], list[Hashable]]
 SAME_PERSON = "同一人不能同时担任两个参赛村（乡镇）的书记"
+SAME_JUDGE = "本次比武已有同名同手机号的评委"
 
 
 def person_keys(row: dict[str, Any]) -> list[Hashable]:
@@ -67,8 +68,14 @@ def check_rows(checker: RowChecker, kind: str, contest: Contest, rows: list[dict
     duplicates_in_file(checker, rows, judge_key, "姓名", "同名同手机号的评委", lambda r: str(r["name"]))
     judges = create.existing_judges(contest)
     for row in rows:
-        if (row["name"], row["phone"]) in judges:
-            checker.problem(row["row"], "姓名", row["name"], "本次比武已有同名同手机号的评委")
+        judge_elsewhere(checker, row, judges)
+
+
+def judge_elsewhere(checker: RowChecker, row: dict[str, Any], judges: set[tuple[str, str | None]]) -> None:
+    """A problem when the contest already has a judge of the row's name and mobile (`judges`: existing_judges,
+    without the judge being edited)."""
+    if (row["name"], row["phone"]) in judges:
+        checker.problem(row["row"], "姓名", row["name"], SAME_JUDGE)
 
 
 def _contestants(checker: RowChecker, contest: Contest, rows: list[dict[str, Any]]) -> None:

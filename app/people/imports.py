@@ -11,12 +11,13 @@ from app import rules
 from app.accounts.models import User
 from app.audit import services as audit
 from app.audit.rules import record_rules
+from app.contests import demo as contests_demo
 from app.contests.current import require_writable, require_writable_contest
 from app.contests.models import Contest, Group
 from app.entries.models import Entry, EntryHolder
 from app.errors import DomainError
 from app.extensions import db
-from app.judges.models import JUDGE_FIELDS
+from app.judge_fields import JUDGE_FIELDS
 from app.people import create
 from app.people.duplicates import check_rows
 from app.people.models import IMPORT_KINDS, ImportBatch
@@ -209,12 +210,9 @@ def template_file(actor: User, kind: str, rows: list[list[Any]] | None = None) -
 
 def demo_contest() -> Contest | None:
     """The demo's own contest, when the database holds the demo."""
-    from app.demo import cityplan
-
     if db.session.execute(select(User.id).where(User.is_demo).limit(1)).first() is None:
         return None
-    return db.session.execute(select(Contest).where(
-        Contest.year == cityplan.CONTEST_YEAR, Contest.name == cityplan.CONTEST_NAME)).scalar_one_or_none()
+    return contests_demo.demo_contest()
 
 
 def demo_contestants_xlsx(contest: Contest) -> bytes:

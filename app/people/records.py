@@ -18,7 +18,14 @@ from app.errors import DomainError, NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
 from app.people import create
-from app.people.duplicates import check_rows, held_elsewhere, held_message, person_elsewhere, secretaries_in_contest
+from app.people.duplicates import (
+    check_rows,
+    held_elsewhere,
+    held_message,
+    judge_elsewhere,
+    person_elsewhere,
+    secretaries_in_contest,
+)
 from app.people.imports import RowsRefused
 from app.people.validate import RowChecker, text
 from app.people.xlsx import Column, table_workbook
@@ -201,8 +208,7 @@ def edit_judge(actor: User, judge_id: int, values: dict[str, Any]) -> Judge:
     row = checker.judge(0, values)
     _refuse_if(checker)
     assert row is not None
-    if (row["name"], row["phone"]) in create.existing_judges(judge.contest, except_id=judge.id):
-        checker.problem(0, "姓名", row["name"], "本次比武已有同名同手机号的评委")
+    judge_elsewhere(checker, row, create.existing_judges(judge.contest, except_id=judge.id))
     _refuse_if(checker)
     before = _judge_snapshot(judge)
     judge.unit, judge.field = row["unit"], row["field"]

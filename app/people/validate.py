@@ -12,7 +12,7 @@ from stdnum.exceptions import InvalidChecksum, ValidationError
 from app import rules
 from app.contests.models import Contest
 from app.extensions import db
-from app.judges.models import JUDGE_FIELDS
+from app.judge_fields import JUDGE_FIELDS
 from app.people.xlsx import Column
 from app.places.models import County, Township, Village
 from app.validation import normalise_mobile

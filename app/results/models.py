@@ -78,3 +78,4 @@ class AwardBand(db.Model):  # type: ignore[name-defined,misc]
     name: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16))  # count | share | min_total
     value: Mapped[str] = mapped_column(String(16))  # a whole number, a share such as 0.2, or a total
+

@@ -221,8 +221,8 @@ def test_a_county_organizer_gets_404_for_another_countys_ids(
 
 
 def test_the_demo_file_of_a_contest_imports_into_an_empty_contest(client: FlaskClient, world: World) -> None:
+    from app.contests.demo import CONTEST_NAME
     from app.contests.models import Contest, Group
-    from app.demo.cityplan import CONTEST_NAME
 
     world.users["secretary"].phone, world.users["other_secretary"].phone = "13935300041", "13935300042"
     data = demo_contestants_xlsx(world.contest)
@@ -265,7 +265,7 @@ def test_edit_forms_never_show_the_phone_and_a_blank_phone_stays_unchanged(clien
 
 
 def test_the_demo_file_link_gives_every_entry_as_an_import_row(client: FlaskClient, world: World) -> None:
-    from app.demo.cityplan import CONTEST_NAME
+    from app.contests.demo import CONTEST_NAME
 
     world.contest.name = CONTEST_NAME
     world.users["judge"].is_demo = True
