@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from app.judges.views import bp as judges_bp
     from app.judges.views import signin_bp as judge_signin_bp
     from app.judging.desk_views import bp as desk_bp
+    from app.judging.desk_views import progress_bp
     from app.judging.views import bp as judging_bp
     from app.materials.views import bp as materials_bp
     from app.me.views import bp as me_bp
@@ -117,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         accounts_bp, organize_bp, contests_bp, people_bp, judges_bp, panels_bp, desk_bp, judging_bp, judge_signin_bp,
+        progress_bp,
         paper_bp, me_bp, supervise_bp, paper_supervise_bp, public_bp, verify_bp, screen_bp, health_bp, adjustments_bp,
         veto_review_bp, materials_bp, results_bp, results_supervise_bp, feedback_bp,
         notices_bp, public_notices_bp, supervise_notices_bp, reports_bp, reports_supervise_bp, absences_bp,

@@ -16,7 +16,6 @@ from sqlalchemy import select, type_coerce
 from sqlalchemy.orm import joinedload
 from sqlalchemy.types import NullType
 
-from app.absences.models import RoundAbsence
 from app.absences.services import absence_fields
 from app.adjustments.models import AdjustmentRecord, VetoRecord
 from app.adjustments.services import record_fields
@@ -29,6 +28,7 @@ from app.extensions import db
 from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.materials.models import Material
 from app.materials.services import material_fields
+from app.panels.models import RoundAbsence
 from app.paper.models import PaperEntry, Reconciliation
 from app.results.models import AwardBand, ResultVersion
 from scoring import package_hash

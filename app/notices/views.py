@@ -16,7 +16,7 @@ from app.downloads import download
 from app.errors import DomainError, NotFoundError, render_error
 from app.extensions import limiter
 from app.judges.cards import qr_svg
-from app.notices import diffs, public_support, services, settings
+from app.notices import desk_answers, diffs, public_support, services, settings  # noqa: F401 (desk_answers connects)
 from app.notices.forms import (
     ContactForm,
     FinalizeForm,

@@ -7,7 +7,6 @@ from decimal import Decimal
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql import Select
 
-from app.absences.services import absent_entry_ids
 from app.accounts.models import User
 from app.contests.current import accepts_writes
 from app.contests.models import Contest, Criterion, Round
@@ -17,6 +16,7 @@ from app.extensions import db
 from app.judges.models import Judge
 from app.judging.models import ScoreSheet, SheetVersion
 from app.panels.models import Assignment, ContestSession, SessionSlot
+from app.panels.questions import absent_entry_ids
 from app.paper.models import PaperEntry
 from app.paper.services import LOCKED_STATES, Sheet, Stage, differences, same_comment
 

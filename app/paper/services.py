@@ -12,7 +12,6 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.absences.services import is_absent
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.current import require_writable
@@ -24,6 +23,7 @@ from app.judges.models import Judge
 from app.judging.models import ScoreSheet, SheetVersion
 from app.judging.sheets import COMMENT_LIMIT, StoreOptions, latest_counted_totals, parse_marks, store_version
 from app.panels.models import Assignment
+from app.panels.questions import is_absent
 from app.paper import storage
 from app.paper.models import PaperEntry, Reconciliation
 from scoring import deviation_flag
