@@ -19,7 +19,7 @@ from app.extensions import db
 from app.judging.models import ScoreSheet, SheetVersion
 from app.panels.models import ABSENCE_REASON_LIMIT, RoundAbsence
 from app.panels.questions import is_absent
-from app.paper.models import PaperEntry
+from app.paper.models import PaperSheet
 from app.places.models import County, Township, Village
 from app.timeutil import utcnow
 
@@ -59,8 +59,8 @@ def _refuse_if_scored(round_id: int, entry_id: int) -> None:
     if counted:  # only late versions, which an organizer may still accept
         raise DomainError(HAS_LATE_SHEETS)
     # A paper sheet typed once is a judge's score on its way in: the contestant was there.
-    if db.session.execute(select(PaperEntry.id).where(
-            PaperEntry.round_id == round_id, PaperEntry.entry_id == entry_id).limit(1)).first() is not None:
+    if db.session.execute(select(PaperSheet.id).where(
+            PaperSheet.round_id == round_id, PaperSheet.entry_id == entry_id).limit(1)).first() is not None:
         raise DomainError(HAS_PAPER_ENTRIES)
 
 

@@ -29,7 +29,8 @@ from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.materials.models import Material
 from app.materials.services import material_fields
 from app.panels.models import RoundAbsence
-from app.paper.models import PaperEntry, Reconciliation
+from app.paper.models import PaperSheet as PaperEntry
+from app.paper.models import Reconciliation
 from app.results.models import AwardBand, ResultVersion
 from scoring import package_hash
 

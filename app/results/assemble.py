@@ -25,7 +25,7 @@ from app.extensions import db
 from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.panels.models import Assignment
 from app.panels.questions import absent_entry_ids
-from app.paper.models import PaperEntry
+from app.paper.models import PaperSheet as PaperEntry
 from app.places.models import County, Township, Village
 from app.results.awards import scoring_awards
 from app.results.models import JudgeAlias

@@ -30,7 +30,7 @@ from app.judging.models import DeskReport, ScoreSheet, SheetVersion
 from app.panels.models import ContestSession, Panel, Recusal, RoundAbsence, ScoringWindow
 from app.panels.services import PanelSpec, add_recusal, create_manual
 from app.panels.sessions import SessionSpec, create_session
-from app.paper.models import PaperEntry
+from app.paper.models import PaperSheet as PaperEntry
 from app.paper.services import PaperInput, enter, reconcile
 from app.people.records import set_entry_active
 from tests.conftest import csrf_from, login

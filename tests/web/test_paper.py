@@ -19,7 +19,8 @@ from app.judging import corrections
 from app.judging.models import ScoreSheet, SheetVersion
 from app.panels.models import RoundAbsence
 from app.paper import services
-from app.paper.models import PaperEntry, Reconciliation
+from app.paper.models import PaperSheet as PaperEntry
+from app.paper.models import Reconciliation
 from app.results.assemble import build, parse_scope
 from tests.conftest import csrf_from, login
 from tests.factories import World
