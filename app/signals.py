@@ -1,10 +1,29 @@
 """Signals (blinker, as Indico's): a lower package asks or tells, the higher package that knows connects to it, so
 that no package imports one above it. Each signal says who sends it, with what, and what a receiver returns."""
 
-from blinker import Namespace
+from typing import Any
+
+from blinker import Namespace, Signal
 
 _signals = Namespace()
+
+
+def answers(signal: Signal, sender: Any, **kwargs: Any) -> list[Any]:
+    """What the receivers answered (Indico's values_from_signal), leaving out those with nothing to say (None)."""
+    return [value for _, value in signal.send(sender, **kwargs) if value is not None]
+
 
 # accounts: sent with an account (a User) before it becomes a supervisor. Each receiver returns True when the
 # account holds a duty in a contest (a judge of the pool, an entry's secretary): a supervisor must hold none.
 contest_duties = _signals.signal("contest-duties")
+
+# Marking answers set-up and assignment, which must not change what marks already rest on (app/judging/answers.py).
+round_has_marks = _signals.signal("round-has-marks", doc="""Sender: a round id. True when a mark is stored on
+a sheet of the round: its criteria, maxima and steps are then fixed.""")
+contest_has_sheets = _signals.signal("contest-has-sheets", doc="""Sender: a contest id. True when a sheet version
+of the contest is stored.""")
+sheets_exist = _signals.signal("sheets-exist", doc="""Sender: a round id; `entry_ids`, and `judge_id` (None: any
+judge). True when a sheet of one of the entries exists in the round, even one not yet confirmed.""")
+# Publication answers the scoring desk, which asks before opening scoring again (app/notices/desk_answers.py).
+round_publication = _signals.signal("round-publication", doc="""Sender: a contest round (Round). The round's
+published result as the desk names it, e.g. "第 1 版，公示中"; None when it has none.""")

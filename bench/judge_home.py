@@ -34,8 +34,8 @@ from app.contests.models import Contest  # noqa: E402
 from app.entries.models import Entry  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.judges.models import Judge  # noqa: E402
-from app.judging.models import ScoreSheet, ScoringWindow  # noqa: E402
-from app.panels.models import Assignment, ContestSession, Panel, SessionSlot  # noqa: E402
+from app.judging.models import ScoreSheet  # noqa: E402
+from app.panels.models import Assignment, ContestSession, Panel, ScoringWindow, SessionSlot  # noqa: E402
 
 SEEN = re.compile(r'name="seen" value="([^"]+)"')
 PER_SESSION = 50

@@ -56,8 +56,8 @@ from app.entries.models import Entry  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.judges.models import Judge  # noqa: E402
 from app.judges.services import pin_digest, token_digest  # noqa: E402
-from app.judging.models import Mark, ScoreSheet, ScoringWindow, SheetVersion  # noqa: E402
-from app.panels.models import Assignment, Panel, PanelMember  # noqa: E402
+from app.judging.models import Mark, ScoreSheet, SheetVersion  # noqa: E402
+from app.panels.models import Assignment, Panel, PanelMember, ScoringWindow  # noqa: E402
 from app.timeutil import utcnow  # noqa: E402
 
 FAST = "pbkdf2:sha256:1000"

@@ -44,7 +44,7 @@ class Criterion:
 
 
 @dataclass(frozen=True)
-class Panel:
+class PanelRule:
     """How a round turns sheet totals into a panel score (rules 2 and 3)."""
 
     method: PanelMethod
@@ -64,7 +64,7 @@ class Round:
 
     id: str
     weight: Decimal
-    panel: Panel
+    panel: PanelRule
     criteria: tuple[Criterion, ...]
     sheets: Mapping[str, Mapping[str, Decimal]]
     adjustments: Mapping[str, Decimal]

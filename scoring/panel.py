@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from .model import Panel, Round
+from .model import PanelRule, Round
 from .normalise import zscore_totals
 from .numbers import ZERO, divide, exact, round_half_up
 
 
-def kept_totals(totals: Sequence[Decimal], panel: Panel) -> list[Decimal]:
+def kept_totals(totals: Sequence[Decimal], panel: PanelRule) -> list[Decimal]:
     """The totals the mean is taken over: with `trimmed_mean` and `n ≥ trim_from`, the `trim`
     highest and `trim` lowest are dropped, one instance each even when several are equal."""
     ordered = sorted(totals)
@@ -21,7 +21,7 @@ def kept_totals(totals: Sequence[Decimal], panel: Panel) -> list[Decimal]:
 
 
 @exact
-def panel_score(totals: Sequence[Decimal], panel: Panel) -> Decimal:
+def panel_score(totals: Sequence[Decimal], panel: PanelRule) -> Decimal:
     """The unrounded panel score (one division, 28 significant digits) of at least one total."""
     kept = kept_totals(totals, panel)
     return divide(sum(kept, ZERO), len(kept))

@@ -17,7 +17,7 @@ from .model import (
     RANKING_METHODS,
     Contestant,
     Criterion,
-    Panel,
+    PanelRule,
     RecomputeInput,
     Round,
 )
@@ -148,7 +148,7 @@ def _round(
     )
 
 
-def _panel(fields: Fields, raw: object, path: str, rid: str | None) -> Panel | None:
+def _panel(fields: Fields, raw: object, path: str, rid: str | None) -> PanelRule | None:
     context = {"round": rid}
     obj = fields.mapping(raw, path, ("method", "min_judges", "normalize"), ("trim", "trim_from"),
                         context)
@@ -173,11 +173,11 @@ def _panel(fields: Fields, raw: object, path: str, rid: str | None) -> Panel | N
     if method is None or min_judges is None or normalize is None:
         return None
     if method == "mean":
-        return Panel(method=method, min_judges=min_judges, normalize=normalize)
+        return PanelRule(method=method, min_judges=min_judges, normalize=normalize)
     if trim is None or trim_from is None:
         return None
-    return Panel(method=method, min_judges=min_judges, normalize=normalize, trim=trim,
-                 trim_from=trim_from)
+    return PanelRule(method=method, min_judges=min_judges, normalize=normalize, trim=trim,
+                     trim_from=trim_from)
 
 
 def _criteria(

@@ -2,11 +2,11 @@
 
 from sqlalchemy.orm import joinedload
 
-from app.absences.models import RoundAbsence
 from app.absences.services import absence_fields
 from app.absences.views import bp
 from app.audit.covered import Covered, orm_rows, whole
 from app.capabilities import Capability
+from app.panels.models import RoundAbsence
 
 ABSENCE_FIELDS = ("round", "entry", "reason", "in_effect")
 

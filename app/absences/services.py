@@ -3,12 +3,11 @@
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app import rules
-from app.absences.models import REASON_LIMIT, RoundAbsence
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.current import require_writable, require_writable_round
@@ -19,11 +18,12 @@ from app.entries.models import Entry
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
 from app.judging.models import ScoreSheet, SheetVersion
-from app.paper.models import PaperEntry
+from app.panels.models import ABSENCE_REASON_LIMIT, RoundAbsence
+from app.panels.questions import is_absent
+from app.paper.models import PaperSheet
 from app.places.models import County, Township, Village
 from app.timeutil import utcnow
 
-ABSENT_FOR_JUDGES = "该参赛人本轮已登记缺席，无需评分"
 HAS_SHEETS = "该参赛人本轮已有评分，不能登记缺席"
 HAS_LATE_SHEETS = "该参赛人本轮有迟交评分表待审核，不能登记缺席"
 HAS_PAPER_ENTRIES = "该参赛人本轮有纸质评分表已录入，不能登记缺席"
@@ -31,20 +31,6 @@ ALREADY_ABSENT = "该参赛人本轮已登记缺席"
 NO_SUCH_ENTRY = "本比武没有这个编号的参赛人"
 
 
-def absent_entries(round_id: int) -> Select[tuple[int]]:
-    """The contestants with an absence in effect in the round, as a subquery for other queries."""
-    return select(RoundAbsence.entry_id).where(RoundAbsence.round_id == round_id, RoundAbsence.in_effect.is_(True))
-
-
-def absent_entry_ids(round_id: int) -> set[int]:
-    """The contestants with an absence in effect in the round."""
-    return set(db.session.execute(absent_entries(round_id)).scalars())
-
-
-def is_absent(round_id: int, entry_id: int) -> bool:
-    return db.session.execute(select(exists().where(
-        RoundAbsence.round_id == round_id, RoundAbsence.entry_id == entry_id,
-        RoundAbsence.in_effect.is_(True)))).scalar_one()
 
 
 def absence_fields(absence: RoundAbsence) -> dict[str, Any]:
@@ -72,8 +58,8 @@ def _refuse_if_scored(round_id: int, entry_id: int) -> None:
     if counted:  # only late versions, which an organizer may still accept
         raise DomainError(HAS_LATE_SHEETS)
     # A paper sheet typed once is a judge's score on its way in: the contestant was there.
-    if db.session.execute(select(PaperEntry.id).where(
-            PaperEntry.round_id == round_id, PaperEntry.entry_id == entry_id).limit(1)).first() is not None:
+    if db.session.execute(select(PaperSheet.id).where(
+            PaperSheet.round_id == round_id, PaperSheet.entry_id == entry_id).limit(1)).first() is not None:
         raise DomainError(HAS_PAPER_ENTRIES)
 
 
@@ -85,8 +71,8 @@ def record_absence(actor: User, round_id: int, public_number: str, reason: str) 
     reason = reason.strip()
     if not reason:
         raise DomainError("请填写缺席原因")
-    if len(reason) > REASON_LIMIT:
-        raise DomainError(f"缺席原因不能超过 {REASON_LIMIT} 字")
+    if len(reason) > ABSENCE_REASON_LIMIT:
+        raise DomainError(f"缺席原因不能超过 {ABSENCE_REASON_LIMIT} 字")
     if is_absent(rnd.id, entry.id):
         raise DomainError(ALREADY_ABSENT)
     _refuse_if_scored(rnd.id, entry.id)

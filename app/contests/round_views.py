@@ -10,9 +10,9 @@ from app import rules
 from app.contests import rounds as service
 from app.contests.forms import AdjustmentForm, CriterionForm, RoundForm, VetoForm
 from app.contests.models import Criterion, Round
-from app.contests.panel import panel_sentence
 from app.contests.services import LOCKED, plain, round_is_locked, tidy
 from app.errors import DomainError
+from app.panel_words import panel_sentence
 from app.security import access
 
 rounds_bp = Blueprint("rounds", __name__, url_prefix="/rounds")

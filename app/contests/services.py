@@ -27,7 +27,7 @@ from app.decimals import plain
 from app.entries.models import Entry
 from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
-from app.judging.models import Mark, ScoreSheet, SheetVersion
+from app.signals import answers, contest_has_sheets, round_has_marks
 
 DEFAULT_ROUNDS = [("plan", "30", "roadshow"), ("service", "30", "site_visit"), ("results", "40", "exhibition")]
 ABSENT_ROUND = {"zero": "缺席轮次按 0 分计入", "reweight": "只按参加的轮次重新加权"}
@@ -61,10 +61,7 @@ def get_group(group_id: int) -> Group:
 
 def round_is_locked(round_id: int) -> bool:
     """True once any mark exists on a sheet of the round: its criteria, maxima and steps are then fixed."""
-    query = (select(Mark.id).join(SheetVersion, Mark.version_id == SheetVersion.id)
-             .join(ScoreSheet, SheetVersion.sheet_id == ScoreSheet.id)
-             .where(ScoreSheet.round_id == round_id).limit(1))
-    return db.session.execute(query).first() is not None
+    return any(answers(round_has_marks, round_id))  # marking answers: set-up does not read its rows
 
 
 @dataclass(frozen=True)
@@ -226,9 +223,7 @@ def update_settings(actor: User, contest_id: int, data: ContestSettings) -> Cont
 def _has_sheets(contest_id: int) -> bool:
     """Whether any sheet version of the contest is stored: such a contest set back to a draft would keep taking
     sheets beside the next one in progress."""
-    return db.session.execute(select(SheetVersion.id).join(ScoreSheet, ScoreSheet.id == SheetVersion.sheet_id)
-                              .join(Round, Round.id == ScoreSheet.round_id)
-                              .where(Round.contest_id == contest_id).limit(1)).first() is not None
+    return any(answers(contest_has_sheets, contest_id))
 
 
 def _but_status(fields: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from app.extensions import db
 from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.notices.models import PHASE_LABELS, Notice
 from app.notices.services import phase_of
+from app.panel_words import feedback_rule, feedback_rule_short
 from app.results.models import JudgeAlias, ResultVersion
 from app.results.packages import published_package
 from app.timeutil import chinese_date, today
@@ -119,18 +120,11 @@ class RoundFeedback:
     @property
     def rule(self) -> str:
         """How the round score came from the sheets, and why the criterion means need not add up to it."""
-        sheets, scaled = len(self.judges), "（各评委的合计先按 z 分数标准化）" if self.scaled else ""
-        if not self.trim:
-            return f"本轮得分为 {sheets} 位评委的评分表合计{scaled}的平均。"
-        return (f"本轮得分为 {sheets} 位评委的评分表合计{scaled}去掉最高、最低各 {self.trim} 个后的平均"
-                f"（计入 {sheets - 2 * self.trim} 个）。各项“本人平均”为全部 {sheets} 位评委的平均，"
-                "用于对照各项强弱，其合计可能与本轮得分略有不同。")
+        return feedback_rule(len(self.judges), self.trim, self.scaled)
 
     @property
     def rule_short(self) -> str:
-        sheets = len(self.judges)
-        how = f"去掉最高、最低各 {self.trim} 个后平均" if self.trim else "平均"
-        return f"{self.name} {sheets} 位评委的合计{'（标准化后）' if self.scaled else ''}{how}"
+        return feedback_rule_short(self.name, len(self.judges), self.trim, self.scaled)
 
 
 def trim_of(panel: Mapping[str, Any], sheets: int) -> int:

@@ -3,11 +3,12 @@
 from app.capabilities import Capability, MenuEntry
 from app.judging.covered import SHEETS
 from app.judging.desk_views import bp as desk_bp
+from app.judging.desk_views import progress_bp
 from app.judging.views import bp
 
 CAPABILITY = Capability(
     "judging",
-    blueprints=(desk_bp, bp),
+    blueprints=(desk_bp, bp, progress_bp),
     menu=(MenuEntry("我的评分", "judging.home", "clipboard-check", frozenset({"judge"}), 100,
                     active_on=("judging.",)),),
     audit_actions={

@@ -11,10 +11,10 @@ from app.entries.models import Entry
 from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
-from app.judging.access import assigned, judge_of
 from app.judging.desk import report_in_scope
 from app.judging.models import DeskReport, ScoreSheet, SheetReopening, SheetVersion
 from app.panels.models import Assignment, Panel, PanelMember
+from app.panels.questions import assigned, judge_of
 from app.timeutil import utcnow
 
 REASON_LIMIT = 200

@@ -13,9 +13,9 @@ from app.entries.models import Entry
 from app.errors import NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
-from app.judging.models import DeskReport, ScoreSheet, ScoringWindow, SheetVersion
-from app.notices.services import latest_notices
-from app.panels.models import Assignment, ContestSession, SessionSlot
+from app.judging.models import DeskReport, ScoreSheet, SheetVersion
+from app.panels.models import Assignment, ContestSession, ScoringWindow, SessionSlot
+from app.signals import answers, round_publication
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ def desk(round_id: int, county_id: int | None = None, all_reports: bool = False)
         if why:
             attention.append(Attention(sheet, last, judge_name, why, labels.get(sheet.entry_id, ""),
                                        closed.get(sheet.id)))
-    notice = latest_notices(rnd.contest_id).get(f"round:{rnd.code}")
+    published = answers(round_publication, rnd)  # publication answers: marking does not read its rows
     return Desk(rnd, county_id, windows, sessions, slots, attention,
                 reports(round_id, county_id, include_resolved=all_reports), all_reports, labels,
-                {s.id: s.name for s in sessions}, f"第 {notice.number} 版，{notice.label}" if notice else "")
+                {s.id: s.name for s in sessions}, published[0] if published else "")

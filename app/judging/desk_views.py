@@ -1,20 +1,24 @@
-"""The organizers' scoring desk (/organize/desk/): open and close scoring, reopen sheets, accept late ones."""
+"""The organizers' scoring desk (/organize/desk/): open and close scoring, reopen sheets, accept late ones; progress."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app import rules
+from app.downloads import download
 from app.errorpages import render_error
 from app.errors import DomainError
+from app.excel import XLSX_MIMETYPE, table_workbook
 from app.ids import id_arg
-from app.judging import corrections, windows
+from app.judging import corrections, progress, windows
 from app.judging.desk import desk
 from app.judging.history import sheet_chooser, sheet_history
 from app.redirects import same_site_path
 from app.security import access
 
 bp = Blueprint("desk", __name__, url_prefix="/organize/desk")
+# Scoring progress kept its address beside the panels it counts (/organize/panels/round/<id>/progress).
+progress_bp = Blueprint("progress", __name__, url_prefix="/organize/panels")
 
 
 def _back(round_id: int) -> Response:
@@ -93,3 +97,26 @@ def refused(error: DomainError) -> Response | tuple[str, int]:
     flash(error.message, "danger")
     return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
                     else url_for("organize.home"))
+
+
+@progress_bp.get("/round/<int:round_id>/progress")
+@access("organizer")
+def round_progress(round_id: int) -> str:
+    county_id = progress.progress_county(id_arg("county"))
+    session_id = id_arg("session")
+    page = progress.progress_page(round_id)
+    data = progress.round_progress(round_id, county_id, session_id)
+    template = "judging/_progress.html" if request.headers.get("HX-Request") else "judging/progress.html"
+    return render_template(template, page=page, progress=data, county_id=county_id, session_id=session_id)
+
+
+@progress_bp.get("/round/<int:round_id>/progress.xlsx")
+@access("organizer")
+def round_progress_xlsx(round_id: int) -> Response:
+    county_id = progress.progress_county(id_arg("county"))
+    data = progress.round_progress(round_id, county_id, id_arg("session"))
+    rows = [(p.name, p.unit, p.expected, p.submitted, p.expected - p.submitted, "、".join(p.owed))
+            for p in data.judges]
+    body = table_workbook("评分进度", ["评委", "单位", "应评", "已提交", "未提交", "尚未评分的参赛编号"], rows,
+                          widths=[10, 18, 8, 8, 8, 60])
+    return download(body, XLSX_MIMETYPE, f"progress-{round_id}.xlsx")

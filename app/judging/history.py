@@ -15,7 +15,7 @@ from app.errors import NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
 from app.judging.models import SHEET_STATES, ScoreSheet, SheetReopening, SheetVersion
-from app.judging.windows import closed_after
+from app.panels.questions import closed_after
 
 
 @dataclass(frozen=True)

@@ -94,20 +94,6 @@ class Mark(db.Model):  # type: ignore[name-defined,misc]
     version: Mapped[SheetVersion] = relationship(back_populates="marks")
 
 
-class ScoringWindow(db.Model):  # type: ignore[name-defined,misc]
-    """Scoring opened by an organizer for a round, one session, or one contestant (on stage)."""
-
-    __tablename__ = "scoring_window"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id"), index=True)
-    session_id: Mapped[int | None] = mapped_column(ForeignKey("contest_session.id"))
-    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"))
-    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
-    opened_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    closed_at: Mapped[datetime | None] = mapped_column()
-    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-
-
 class DeskReport(db.Model):  # type: ignore[name-defined,misc]
     """A judge's "反馈问题" to the organizers' desk (wrong contestant on stage, a sheet that will not submit)."""
 

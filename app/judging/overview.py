@@ -9,15 +9,14 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import aliased
 
-from app.absences.models import RoundAbsence
 from app.accounts.models import User
 from app.contests.models import Round
 from app.errors import ForbiddenError, NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
-from app.judging.models import SHEET_STATES, ScoreSheet, ScoringWindow
+from app.judging.models import SHEET_STATES, ScoreSheet
 from app.judging.pages import RoundList, ToScore, my_rounds
-from app.panels.models import Assignment, SessionSlot
+from app.panels.models import Assignment, RoundAbsence, ScoringWindow, SessionSlot
 
 # A round of up to this many contestants is listed whole (a visiting team's villages, a test's few).
 SMALL_ROUND = 30

@@ -7,15 +7,14 @@ from decimal import Decimal
 
 from sqlalchemy import and_, exists, select
 
-from app.absences.models import RoundAbsence
 from app.accounts.models import User
 from app.contests.models import Criterion, Round
 from app.entries.models import Entry
 from app.extensions import db
 from app.judges.models import Judge
-from app.judging.models import SHEET_STATES, ScoreSheet, ScoringWindow, SheetReopening, SheetVersion
-from app.judging.windows import is_open
-from app.panels.models import Assignment, ContestSession, SessionSlot
+from app.judging.models import SHEET_STATES, ScoreSheet, SheetReopening, SheetVersion
+from app.panels.models import Assignment, ContestSession, RoundAbsence, ScoringWindow, SessionSlot
+from app.panels.questions import is_open
 from app.places.models import County, Township, Village
 
 
@@ -71,7 +70,7 @@ def my_rounds(user: User, round_id: int | None = None) -> list[RoundList]:
     judges = select(Judge.id).where(Judge.user_id == user.id, Judge.active)
     absent = exists().where(RoundAbsence.round_id == Assignment.round_id, RoundAbsence.entry_id == Entry.id,
                             RoundAbsence.in_effect.is_(True))
-    # As windows.on_stage: a window of the entry's own still open.
+    # On stage: a window of the entry's own still open.
     stage = exists().where(ScoringWindow.round_id == Assignment.round_id, ScoringWindow.entry_id == Entry.id,
                            ScoringWindow.closed_at.is_(None))
     query = (

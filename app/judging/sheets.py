@@ -27,9 +27,8 @@ from app.entries.models import Entry
 from app.errors import DomainError
 from app.extensions import db
 from app.judges.services import check_pin
-from app.judging.access import assigned
 from app.judging.models import Mark, ScoreSheet, SheetVersion
-from app.judging.windows import ever_opened, is_open, open_at
+from app.panels.questions import assigned, ever_opened, is_open, open_at
 from app.timeutil import utcnow
 from scoring import deviation_flag
 from scoring.numbers import DecimalRefused, read_decimal

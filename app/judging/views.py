@@ -18,10 +18,11 @@ from app.errors import DomainError
 from app.extensions import limiter
 from app.ids import id_arg, id_of
 from app.judges.services import PinRefused
-from app.judging import corrections, overview, pages, sheets
-from app.judging.access import assigned
+from app.judging import answers, corrections, overview, pages, sheets  # noqa: F401 (answers connects)
 from app.judging.forms import ReasonForm, ReportForm
-from app.materials.services import material_for
+from app.materials.services import current_file, material_for
+from app.materials.views import pdf_response
+from app.panels.questions import assigned
 from app.redirects import same_site_path
 from app.security import access, declaration_of
 
@@ -276,6 +277,14 @@ def correction(round_id: int, entry_id: int) -> Response:
     corrections.request_correction(current_user, round_id, entry_id, form.reason.data or "")
     flash("已申请更正，组织者重新开放后即可修改并再次提交。", "info")
     return redirect(url_for("judging.sheet", round_id=round_id, entry_id=entry_id))
+
+
+@bp.get("/materials/<int:round_id>/<int:entry_id>")
+@access("judge")
+def material(round_id: int, entry_id: int) -> Response:
+    """A contestant's current material, for a judge the contestant is assigned to (403/404 otherwise)."""
+    assigned(current_user, round_id, entry_id)
+    return pdf_response(current_file(round_id, entry_id))
 
 
 @bp.post("/report")

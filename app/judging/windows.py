@@ -1,67 +1,14 @@
-"""Scoring windows: organizers open and close scoring for a round, a session or one contestant."""
+"""Organizers open and close scoring for a round, a session or one contestant (is it open: panels/questions)."""
 
-from datetime import datetime, timedelta
-
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.current import require_writable_round
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
-from app.judging.models import ScoringWindow
-from app.panels.models import SessionSlot
+from app.panels.models import ScoringWindow
 from app.timeutil import utcnow
-
-
-def _covering(round_id: int, entry_id: int) -> ColumnElement[bool]:
-    """Windows that cover the entry: of the round itself, of the entry's session, or of the entry."""
-    session_ids = select(SessionSlot.session_id).where(SessionSlot.round_id == round_id,
-                                                       SessionSlot.entry_id == entry_id)
-    return (ScoringWindow.round_id == round_id) & or_(
-        (ScoringWindow.session_id.is_(None) & ScoringWindow.entry_id.is_(None)),
-        ScoringWindow.session_id.in_(session_ids),
-        ScoringWindow.entry_id == entry_id,
-    )
-
-
-def is_open(round_id: int, entry_id: int) -> bool:
-    """Open when a window of the round itself, of the entry's session, or of the entry is open."""
-    found = db.session.execute(select(ScoringWindow.id).where(
-        _covering(round_id, entry_id), ScoringWindow.closed_at.is_(None))).first()
-    return found is not None
-
-
-def ever_opened(round_id: int, entry_id: int) -> bool:
-    found = db.session.execute(select(ScoringWindow.id).where(_covering(round_id, entry_id)).limit(1)).first()
-    return found is not None
-
-
-def open_at(round_id: int, entry_id: int, at: datetime, skew: timedelta = timedelta(0)) -> bool:
-    """Was scoring open for the entry at `at` (give or take `skew`, a phone clock's error)? Every opening is
-    its own row, so the history is complete."""
-    found = db.session.execute(select(ScoringWindow.id).where(
-        _covering(round_id, entry_id), ScoringWindow.opened_at <= at + skew,
-        or_(ScoringWindow.closed_at.is_(None), ScoringWindow.closed_at >= at - skew)).limit(1)).first()
-    return found is not None
-
-
-def closed_after(round_id: int, entry_id: int, at: datetime) -> datetime | None:
-    """When scoring that was open for the entry at `at` closed (the last such window); None if still open or never."""
-    rows = db.session.execute(select(ScoringWindow.closed_at).where(
-        _covering(round_id, entry_id), ScoringWindow.opened_at <= at,
-        or_(ScoringWindow.closed_at.is_(None), ScoringWindow.closed_at >= at))).scalars().all()
-    if not rows or any(closed is None for closed in rows):
-        return None
-    return max(closed for closed in rows if closed is not None)
-
-
-def on_stage(round_id: int) -> set[int]:
-    """Entries with a window of their own open: the contestant now on stage."""
-    rows = db.session.execute(select(ScoringWindow.entry_id).where(
-        ScoringWindow.round_id == round_id, ScoringWindow.closed_at.is_(None),
-        ScoringWindow.entry_id.is_not(None))).scalars()
-    return {entry_id for entry_id in rows if entry_id is not None}
 
 
 def open_window(actor: User, round_id: int, session_id: int | None = None, entry_id: int | None = None

@@ -21,7 +21,6 @@ from app.contests.rounds import get_round
 from app.entries.models import Entry, EntryHolder
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
-from app.judging.access import assigned
 from app.materials.models import Material
 from app.timeutil import chinese_date, format_local, today
 
@@ -185,9 +184,9 @@ def download_name(material: Material) -> str:
     return f"{material.entry.public_number}-{material.round.code}-v{material.version}.pdf"
 
 
-def for_judge(user: User, round_id: int, entry_id: int) -> Material:
-    """The current material for a judge assigned to the contestant (403/404 otherwise)."""
-    assigned(user, round_id, entry_id)
+def current_file(round_id: int, entry_id: int) -> Material:
+    """The current material with its file present (404 otherwise); whether the reader may see it is checked first,
+    by the reader's side (a judge's assignment: judging/views.py)."""
     material = current(round_id, entry_id)
     path_of(material)
     assert material is not None
@@ -221,7 +220,7 @@ def material_for(round_id: int, entry_id: int) -> dict[str, Any] | None:
     material = current(round_id, entry_id)
     if material is None:
         return None
-    return {"url": url_for("materials.judge_file", round_id=round_id, entry_id=entry_id),
+    return {"url": url_for("judging.material", round_id=round_id, entry_id=entry_id),
             "uploaded_at": format_local(material.uploaded_at), "size": material.size_label,
             "version": material.version,
             "income_target": None if material.income_target is None else str(material.income_target)}

@@ -1,4 +1,4 @@
-"""Materials: the secretary's uploads (/me/materials/), and reading them for judges, organizers and supervisors."""
+"""Materials: the secretary's uploads (/me/materials/), and reading them for organizers and supervisors."""
 
 import os
 from typing import Any
@@ -42,7 +42,7 @@ def _body_too_large(_error: Exception) -> Any:
     return _upload_page(int(args["entry_id"]), int(args["round_id"]), MaterialForm(formdata=None), 413)
 
 
-def _pdf(material: Material) -> Response:
+def pdf_response(material: Material) -> Response:
     response = send_file(services.path_of(material), mimetype="application/pdf")
     return as_download(response, services.download_name(material), inline=True)
 
@@ -100,13 +100,7 @@ def upload(entry_id: int, round_id: int) -> Any:
 @bp.get("/me/materials/files/<int:material_id>")
 @access("secretary")
 def my_file(material_id: int) -> Response:
-    return _pdf(services.for_secretary(current_user, material_id))
-
-
-@bp.get("/judge/materials/<int:round_id>/<int:entry_id>")
-@access("judge")
-def judge_file(round_id: int, entry_id: int) -> Response:
-    return _pdf(services.for_judge(current_user, round_id, entry_id))
+    return pdf_response(services.for_secretary(current_user, material_id))
 
 
 # Staff read the same pages under their own prefix: organizers (a county organizer only their county's
@@ -123,7 +117,7 @@ def round_overview(round_id: int) -> str:
 
 
 def staff_file(round_id: int, entry_id: int) -> Response:
-    return _pdf(services.for_staff(current_user, round_id, entry_id))
+    return pdf_response(services.for_staff(current_user, round_id, entry_id))
 
 
 for _prefix, _role, _overview, _file in STAFF:

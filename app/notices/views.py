@@ -17,7 +17,7 @@ from app.downloads import download
 from app.errorpages import render_error
 from app.errors import DomainError, NotFoundError
 from app.extensions import limiter
-from app.notices import diffs, public_support, services, settings
+from app.notices import desk_answers, diffs, public_support, services, settings  # noqa: F401 (desk_answers connects)
 from app.notices.forms import (
     ContactForm,
     FinalizeForm,

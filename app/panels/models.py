@@ -1,4 +1,4 @@
-"""Sessions (场次) with running order, panels of judges, recusals (回避) and the resulting assignments."""
+"""Sessions (场次), panels of judges, recusals (回避), assignments, absences (缺席) and scoring windows."""
 
 from datetime import date, datetime, time
 from typing import Any
@@ -6,12 +6,15 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.accounts.models import User
 from app.contests.models import Group, Round
 from app.entries.models import Entry
 from app.extensions import db
 from app.judges.models import Judge
 from app.places.models import County
 from app.timeutil import utcnow
+
+ABSENCE_REASON_LIMIT = 200
 
 
 class ContestSession(db.Model):  # type: ignore[name-defined,misc]
@@ -121,3 +124,42 @@ class Assignment(db.Model):  # type: ignore[name-defined,misc]
 
     judge: Mapped[Judge] = relationship()
     entry: Mapped[Entry] = relationship()
+
+
+class RoundAbsence(db.Model):  # type: ignore[name-defined,misc]
+    """缺席登记: while in effect the contestant is absent from the round (SCORING.md: no marks)."""
+
+    __tablename__ = "round_absence"
+    # in_effect is True while the absence holds and NULL once withdrawn: a unique constraint never sees two
+    # NULLs as equal (SQLite, PostgreSQL, MariaDB alike), so one absence is in effect per round and contestant
+    # while any number of withdrawn ones stay as history. A partial index would not work on MariaDB.
+    __table_args__ = (UniqueConstraint("round_id", "entry_id", "in_effect", name="uq_round_absence_in_effect"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(ABSENCE_REASON_LIMIT))
+    # Withdrawing sets it to NULL by UPDATE; a new row given None would get the default True instead.
+    in_effect: Mapped[bool | None] = mapped_column(default=True)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column()
+
+    round: Mapped[Round] = relationship()
+    entry: Mapped[Entry] = relationship()
+    recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
+
+
+class ScoringWindow(db.Model):  # type: ignore[name-defined,misc]
+    """Scoring opened by an organizer for a round, one session, or one contestant (on stage)."""
+
+    __tablename__ = "scoring_window"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("contest_session.id"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"))
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    closed_at: Mapped[datetime | None] = mapped_column()
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -4,11 +4,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app import rules
 from app.contests.current import current_contest
 from app.contests.models import Contest, Round
 from app.entries.models import Entry
@@ -16,7 +14,6 @@ from app.errors import DomainError, NotFoundError
 from app.extensions import db
 from app.judge_fields import JUDGE_FIELDS
 from app.judges.models import Judge
-from app.judging.desk import ReportLine, reports
 from app.panels.forms import DrawForm, ManualPanelForm, PanelForm, RecusalForm, SessionForm
 from app.panels.models import Assignment, ContestSession, Panel, Recusal, SessionSlot
 from app.panels.services import PanelSpec, get_panel, get_round, reproduce
@@ -57,23 +54,6 @@ def round_page(round_id: int) -> RoundPage:
     counties = list(db.session.execute(select(County).order_by(County.code)).scalars())
     unplaced = {g.id: len(unplaced_entries(round_id, g.id)) for g in rnd.contest.groups if g.parent_id is None}
     return RoundPage(rnd, sessions, session_counts(round_id), panels, sizes, unplaced, recusals, judges, counties)
-
-
-@dataclass(frozen=True)
-class ProgressPage:
-    round: Round
-    sessions: list[ContestSession]
-    counties: list[County]
-    reports: list[ReportLine]  # the judges' "反馈问题" not yet handled
-
-
-def progress_page(round_id: int) -> ProgressPage:
-    """Only what the progress filters need: the round, its sessions, the counties."""
-    rnd = get_round(round_id)
-    sessions = list(db.session.execute(select(ContestSession).where(ContestSession.round_id == round_id)
-                                       .order_by(ContestSession.held_on, ContestSession.starts_at)).scalars())
-    counties = list(db.session.execute(select(County).order_by(County.code)).scalars())
-    return ProgressPage(rnd, sessions, counties, reports(round_id, rules.county_of(current_user), limit=10))
 
 
 def _fill_scope_choices(form: PanelForm, page: RoundPage) -> None:
@@ -128,11 +108,6 @@ def entry_ids_for(session_id: int, numbers: Sequence[str]) -> list[int]:
     if unknown:
         raise DomainError(f"以下编号不在本场次：{'、'.join(unknown[:10])}")
     return [by_number[n] for n in wanted]
-
-
-def progress_county(requested: int | None) -> int | None:
-    """County organizers always see their own county's progress."""
-    return rules.county_of(current_user) or requested or None
 
 
 def _session_with_entries(session_id: int) -> ContestSession:

@@ -4,7 +4,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, func, select
 
 from app.accounts.models import User
 from app.audit import services as audit
@@ -16,9 +16,9 @@ from app.errors import DomainError, NotFoundError
 from app.extensions import db
 from app.judge_fields import JUDGE_FIELDS
 from app.judges.models import Judge
-from app.judging.models import ScoreSheet
 from app.panels import draw
 from app.panels.models import Assignment, ContestSession, Panel, PanelMember, Recusal, SessionSlot
+from app.signals import answers, sheets_exist
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,7 @@ def _pool(contest_id: int) -> list[Judge]:
 
 def _refuse_if_scored(round_id: int, entry_ids: Sequence[int]) -> None:
     require_writable_round(round_id)  # every change of a panel passes here
-    if entry_ids and db.session.execute(select(exists().where(
-            ScoreSheet.round_id == round_id, ScoreSheet.entry_id.in_(entry_ids)))).scalar():
+    if any(answers(sheets_exist, round_id, entry_ids=list(entry_ids))):
         raise DomainError("该评委组负责的参赛人已有评分，不能再更改评委组")
 
 
@@ -245,9 +244,7 @@ def add_recusal(actor: User, round_id: int, judge_id: int, public_number: str, r
 
 def _refuse_if_scored_by(round_id: int, judge_id: int, entry_id: int) -> None:
     require_writable_round(round_id)
-    if db.session.execute(select(ScoreSheet.id).where(ScoreSheet.round_id == round_id,
-                                                      ScoreSheet.judge_id == judge_id,
-                                                      ScoreSheet.entry_id == entry_id)).first():
+    if any(answers(sheets_exist, round_id, entry_ids=[entry_id], judge_id=judge_id)):
         raise DomainError("该评委已对该参赛人评分，回避须由组织者先处理该评分表")
 
 

@@ -1,4 +1,4 @@
-"""Panel, recusal, session, running-order and progress pages (/organize/panels/)."""
+"""Panel, recusal, session and running-order pages (/organize/panels/)."""
 
 from collections.abc import Callable
 from datetime import date
@@ -11,12 +11,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from app.downloads import download
 from app.errorpages import end_failed_transaction, render_error
 from app.errors import DomainError
-from app.excel import XLSX_MIMETYPE, table_workbook
 from app.ids import id_arg
 from app.judge_fields import JUDGE_FIELDS
 from app.panels import pages, services, sessions
 from app.panels.forms import DrawForm, ManualPanelForm, RecusalForm, SessionForm
-from app.panels.progress import round_progress
 from app.pdf import render_pdf
 from app.security import access
 
@@ -170,29 +168,6 @@ def blank_sheets_pdf(session_id: int) -> Response:
     context = pages.blank_sheets_context(session_id, per)
     return download(render_pdf("blank_sheets.html", **context), "application/pdf",
                     f"blank-sheets-{session_id}.pdf", inline=True)
-
-
-@bp.get("/round/<int:round_id>/progress")
-@access("organizer")
-def progress(round_id: int) -> str:
-    county_id = pages.progress_county(id_arg("county"))
-    session_id = id_arg("session")
-    page = pages.progress_page(round_id)
-    data = round_progress(round_id, county_id, session_id)
-    template = "panels/_progress.html" if request.headers.get("HX-Request") else "panels/progress.html"
-    return render_template(template, page=page, progress=data, county_id=county_id, session_id=session_id)
-
-
-@bp.get("/round/<int:round_id>/progress.xlsx")
-@access("organizer")
-def progress_xlsx(round_id: int) -> Response:
-    county_id = pages.progress_county(id_arg("county"))
-    data = round_progress(round_id, county_id, id_arg("session"))
-    rows = [(p.name, p.unit, p.expected, p.submitted, p.expected - p.submitted, "、".join(p.owed))
-            for p in data.judges]
-    body = table_workbook("评分进度", ["评委", "单位", "应评", "已提交", "未提交", "尚未评分的参赛编号"], rows,
-                          widths=[10, 18, 8, 8, 8, 60])
-    return download(body, XLSX_MIMETYPE, f"progress-{round_id}.xlsx")
 
 
 @bp.errorhandler(DomainError)

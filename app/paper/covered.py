@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.audit.covered import STREAM, Covered, Fields, Recorder, Row, marks, pick
 from app.extensions import db
-from app.paper.models import PaperEntry, Reconciliation
+from app.paper.models import PaperSheet, Reconciliation
 
 PAPER_FIELDS = ("judge_id", "feeds_version", "attempt", "comment", "scan_sha256")
 RECONCILED_FIELDS = ("judge_id", "feeds_version", "comment", "version_id")
@@ -29,7 +29,7 @@ def _paper_rows(model: Any, names: tuple[str, ...]) -> Callable[[], Iterator[Row
 
 PAPER = (
     Covered("paper_entry", frozenset({"paper_entry"}), {"paper_entered": _with_marks(PAPER_FIELDS)},
-            _paper_rows(PaperEntry, PAPER_FIELDS)),
+            _paper_rows(PaperSheet, PAPER_FIELDS)),
     Covered("paper_reconciliation", frozenset({"paper_reconciliation"}),
             {"paper_reconciled": _with_marks(RECONCILED_FIELDS)}, _paper_rows(Reconciliation, RECONCILED_FIELDS)),
 )

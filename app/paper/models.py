@@ -11,7 +11,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 
-class PaperEntry(db.Model):  # type: ignore[name-defined,misc]
+class PaperSheet(db.Model):  # type: ignore[name-defined,misc]
     """One clerk's typing of one paper sheet (judge × contestant × round), never changed afterwards.
 
     `feeds_version` is the sheet version the pair of entries will create: 1 at first, the next number

@@ -8,7 +8,6 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql import Select
 
 from app import rules
-from app.absences.services import absent_entry_ids
 from app.accounts.models import User
 from app.contests.current import accepts_writes
 from app.contests.models import Contest, Criterion, Round
@@ -18,7 +17,8 @@ from app.extensions import db
 from app.judges.models import Judge
 from app.judging.models import ScoreSheet, SheetVersion
 from app.panels.models import Assignment, ContestSession, SessionSlot
-from app.paper.models import PaperEntry
+from app.panels.questions import absent_entry_ids
+from app.paper.models import PaperSheet
 from app.paper.services import LOCKED_STATES, Sheet, Stage, differences, same_comment
 
 STATE_LABELS = {"absent": "已登记缺席",
@@ -108,8 +108,8 @@ def contestants(user: User, round_id: int, judge_id: int) -> list[Row]:
     sheets = {e: (state, last) for e, _, state, last in db.session.execute(_latest(round_id, judge_id)).tuples()}
     typed: dict[tuple[int, int], list[int]] = {}
     for entry_id, feeds, clerk in db.session.execute(select(
-            PaperEntry.entry_id, PaperEntry.feeds_version, PaperEntry.clerk_id).where(
-            PaperEntry.round_id == round_id, PaperEntry.judge_id == judge_id)).tuples():
+            PaperSheet.entry_id, PaperSheet.feeds_version, PaperSheet.clerk_id).where(
+            PaperSheet.round_id == round_id, PaperSheet.judge_id == judge_id)).tuples():
         typed.setdefault((entry_id, feeds), []).append(clerk)
     absent = absent_entry_ids(round_id)
     result = []
@@ -130,17 +130,17 @@ def waiting(user: User) -> list[Waiting]:
     last = (select(SheetVersion.sheet_id, func.max(SheetVersion.number).label("number"))
             .group_by(SheetVersion.sheet_id).subquery())
     query = rules.visible(
-        select(PaperEntry, Entry, Round.name, User.display_name, Judge.user_id)
-        .join(Entry, Entry.id == PaperEntry.entry_id).join(Round, Round.id == PaperEntry.round_id)
-        .join(User, User.id == PaperEntry.clerk_id).join(Judge, Judge.id == PaperEntry.judge_id)
-        .outerjoin(ScoreSheet, and_(ScoreSheet.round_id == PaperEntry.round_id,
-                                    ScoreSheet.entry_id == PaperEntry.entry_id,
-                                    ScoreSheet.judge_id == PaperEntry.judge_id))
+        select(PaperSheet, Entry, Round.name, User.display_name, Judge.user_id)
+        .join(Entry, Entry.id == PaperSheet.entry_id).join(Round, Round.id == PaperSheet.round_id)
+        .join(User, User.id == PaperSheet.clerk_id).join(Judge, Judge.id == PaperSheet.judge_id)
+        .outerjoin(ScoreSheet, and_(ScoreSheet.round_id == PaperSheet.round_id,
+                                    ScoreSheet.entry_id == PaperSheet.entry_id,
+                                    ScoreSheet.judge_id == PaperSheet.judge_id))
         .outerjoin(last, last.c.sheet_id == ScoreSheet.id)
-        .where(PaperEntry.feeds_version > func.coalesce(last.c.number, 0),
+        .where(PaperSheet.feeds_version > func.coalesce(last.c.number, 0),
                or_(ScoreSheet.id.is_(None), ScoreSheet.state.not_in(LOCKED_STATES)))
-        .order_by(PaperEntry.created_at, PaperEntry.id), Entry.county_id, user)
-    grouped: dict[tuple[int, int, int, int], list[tuple[PaperEntry, Entry, str, str, int]]] = {}
+        .order_by(PaperSheet.created_at, PaperSheet.id), Entry.county_id, user)
+    grouped: dict[tuple[int, int, int, int], list[tuple[PaperSheet, Entry, str, str, int]]] = {}
     for row in db.session.execute(query).tuples():
         paper = row[0]
         grouped.setdefault((paper.round_id, paper.entry_id, paper.judge_id, paper.feeds_version), []).append(row)
@@ -171,7 +171,7 @@ class Mismatch:
     first_comment: str
     second_comment: str
     comment_differs: bool
-    entries: list[PaperEntry]
+    entries: list[PaperSheet]
     first_total: str
     second_total: str
 
@@ -194,11 +194,11 @@ def _total(marks: dict[str, str]) -> str:
     return f"{sum((Decimal(v) for v in marks.values()), Decimal(0)).normalize():f}"
 
 
-def recent(user: User, limit: int = 50) -> list[tuple[PaperEntry, Entry, str, str]]:
+def recent(user: User, limit: int = 50) -> list[tuple[PaperSheet, Entry, str, str]]:
     """The latest entries in scope, with round name and judge name, for organizers and supervisors."""
-    query = select(PaperEntry, Entry, Round.name, User.display_name).join(Entry, Entry.id == PaperEntry.entry_id) \
-        .join(Round, Round.id == PaperEntry.round_id).join(Judge, Judge.id == PaperEntry.judge_id) \
-        .join(User, User.id == Judge.user_id).order_by(PaperEntry.id.desc()).limit(limit)
+    query = select(PaperSheet, Entry, Round.name, User.display_name).join(Entry, Entry.id == PaperSheet.entry_id) \
+        .join(Round, Round.id == PaperSheet.round_id).join(Judge, Judge.id == PaperSheet.judge_id) \
+        .join(User, User.id == Judge.user_id).order_by(PaperSheet.id.desc()).limit(limit)
     query = rules.visible(query, Entry.county_id, user)
     return list(db.session.execute(query).tuples())
 

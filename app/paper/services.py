@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import rules
-from app.absences.services import is_absent
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.current import require_writable
@@ -25,8 +24,9 @@ from app.judges.models import Judge
 from app.judging.models import ScoreSheet, SheetVersion
 from app.judging.sheets import COMMENT_LIMIT, StoreOptions, latest_counted_totals, parse_marks, store_version
 from app.panels.models import Assignment
+from app.panels.questions import is_absent
 from app.paper import storage
-from app.paper.models import PaperEntry, Reconciliation
+from app.paper.models import PaperSheet, Reconciliation
 from scoring import deviation_flag
 
 SAME_CLERK = "同一张纸质评分表不能由同一名录入员录入两次"
@@ -50,7 +50,7 @@ class Stage:
 
     state: str  # first | second | mismatch | counted
     feeds_version: int
-    entries: list[PaperEntry]
+    entries: list[PaperSheet]
 
     def entered_by(self, user_id: int) -> bool:
         return user_id in self.typists
@@ -74,7 +74,7 @@ class PaperInput:
 class Outcome:
     """What one entry led to: the state after it, and the counted version when the two agreed."""
 
-    paper: PaperEntry
+    paper: PaperSheet
     state: str  # second | counted | mismatch
     version: SheetVersion | None = None
 
@@ -110,9 +110,9 @@ def stage_of(sheet: Sheet) -> Stage:
     if scored is not None and scored.state in LOCKED_STATES:
         return Stage("counted", last, [])
     feeds = last + 1
-    entries = list(db.session.execute(select(PaperEntry).where(
-        PaperEntry.round_id == sheet.round.id, PaperEntry.entry_id == sheet.entry.id,
-        PaperEntry.judge_id == sheet.judge.id, PaperEntry.feeds_version == feeds).order_by(PaperEntry.attempt)
+    entries = list(db.session.execute(select(PaperSheet).where(
+        PaperSheet.round_id == sheet.round.id, PaperSheet.entry_id == sheet.entry.id,
+        PaperSheet.judge_id == sheet.judge.id, PaperSheet.feeds_version == feeds).order_by(PaperSheet.attempt)
     ).scalars())
     return Stage(("first", "second", "mismatch")[min(len(entries), 2)], feeds, entries)
 
@@ -165,7 +165,7 @@ def enter(user: User, data: PaperInput) -> Outcome:
     marks = parse_marks(sheet.round, data.marks)
     comment = _comment(data.comment)
     scan = storage.check(data.scan or b"") if stage.state == "first" or data.scan else None
-    paper = PaperEntry(round_id=sheet.round.id, entry_id=sheet.entry.id, judge_id=sheet.judge.id,
+    paper = PaperSheet(round_id=sheet.round.id, entry_id=sheet.entry.id, judge_id=sheet.judge.id,
                        feeds_version=stage.feeds_version, attempt=len(stage.entries) + 1, clerk_id=user.id,
                        marks=_marks_json(marks), comment=comment)
     if scan is not None:
@@ -188,11 +188,11 @@ def enter(user: User, data: PaperInput) -> Outcome:
 
 def _discard(name: str | None) -> None:
     """Remove a scan written for a transaction that failed, unless another entry uses the same file."""
-    if name and db.session.execute(select(PaperEntry.id).where(PaperEntry.scan_path == name)).first() is None:
+    if name and db.session.execute(select(PaperSheet.id).where(PaperSheet.scan_path == name)).first() is None:
         storage.remove(name)
 
 
-def _store_entry(user: User, sheet: Sheet, stage: Stage, paper: PaperEntry) -> Outcome:
+def _store_entry(user: User, sheet: Sheet, stage: Stage, paper: PaperSheet) -> Outcome:
     db.session.add(paper)
     db.session.flush()
     audit.record("paper_entered", "paper_entry", paper.id, after={
@@ -278,7 +278,7 @@ def reconcile(user: User, round_id: int, judge_id: int, entry_id: int, typed: Ma
 
 def scan_file(user: User, paper_id: int) -> tuple[Path, str, str]:
     """The stored scan of an entry (path, mimetype, download name), for organizers in scope and supervisors."""
-    paper = db.session.get(PaperEntry, paper_id)
+    paper = db.session.get(PaperSheet, paper_id)
     entry = db.session.get(Entry, paper.entry_id) if paper is not None else None
     if paper is None or entry is None or not paper.scan_path or not rules.may_see(user, entry.county_id):
         raise NotFoundError("扫描件不存在")

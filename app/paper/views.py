@@ -7,11 +7,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app import rules
-from app.absences.services import is_absent
 from app.downloads import as_download
 from app.errors import DomainError
 from app.ids import id_arg, id_of
 from app.judging.sheets import MarksRefused
+from app.panels.questions import is_absent
 from app.paper import pages, services, storage
 from app.paper.forms import PaperForm, ReconcileForm
 from app.security import access

@@ -3,11 +3,11 @@
 import re
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
 
 from app.accounts.models import User
 from app.errors import NotFoundError
 from app.excel import Number, SheetSpec, workbook
+from app.panel_words import panel_rule
 from app.pdf import render_pdf
 from app.reports.columns import Column, fixed_row, header_row
 from app.reports.figures import appraisal_sheets, appraisal_view
@@ -79,23 +79,6 @@ def _sheet_totals(published: Published, round_code: str) -> dict[str, list[Decim
     for (contestant, _judge), total in totals.items():
         by_contestant[contestant].append(total)
     return by_contestant
-
-
-def panel_rule(panel: dict[str, Any], places: int, adjusted: bool = False) -> str:
-    """The round's panel settings (SCORING.md rule 3) in words, for the 评分汇总表."""
-    trim, trim_from = int(panel.get("trim", 0)), int(panel.get("trim_from", 0))
-    if panel["method"] == "trimmed_mean" and trim > 0:
-        rule = (f"评委不少于 {trim_from} 人时去掉最高分和最低分各 {trim} 个后取平均，"
-                f"不足 {trim_from} 人时取全部评委平均分")
-    else:
-        rule = "取全部评委平均分"
-    rounding = f"保留 {places} 位小数，四舍五入" if places > 0 else "取整数，四舍五入"
-    parts = [rule, f"每名参赛者至少 {panel['min_judges']} 位评委评分", rounding]
-    if panel.get("normalize") == "zscore":
-        parts.insert(0, "各评委所评合计先按 z 分数标准化")
-    if adjusted:
-        parts.append("得分含加减分（不低于 0）")
-    return "；".join(parts)
 
 
 def _points(value: Decimal | None, places: int) -> str:

@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import and_, func, select, type_coerce
 from sqlalchemy.types import NullType
 
-from app.absences.services import absent_entry_ids
 from app.accounts.passwords import keyed_digest
 from app.adjustments.services import scoring_adjustments, scoring_vetoes
 from app.contests.models import Contest, Group, Round
@@ -25,7 +24,8 @@ from app.errors import NotFoundError
 from app.extensions import db
 from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.panels.models import Assignment
-from app.paper.models import PaperEntry
+from app.panels.questions import absent_entry_ids
+from app.paper.models import PaperSheet as PaperEntry
 from app.places.models import County, Township, Village
 from app.results.awards import scoring_awards
 from app.results.models import JudgeAlias

@@ -21,8 +21,8 @@ from app.extensions import db
 from app.judges import services as judge_cards
 from app.judges.models import Judge
 from app.judging import windows
+from app.panels import questions, sessions
 from app.panels import services as panels
-from app.panels import sessions
 from app.panels.models import SessionSlot
 from tests.conftest import FAST_HASH
 
@@ -126,7 +126,7 @@ def judging_stage(live_app: Flask) -> Iterator[JudgingStage]:
         rnd.min_judges = 2  # a two-judge test panel; nothing is computed from this database
         panels.create_manual(admin, panels.PanelSpec(rnd.id, village.id, session.name, session_id=session.id),
                              [j.id for j in judges.values()])
-        if not windows.is_open(rnd.id, entries[0].id):
+        if not questions.is_open(rnd.id, entries[0].id):
             windows.open_window(admin, rnd.id)
         cards = {}
         for username, judge in judges.items():

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.extensions import db
 from app.judging import windows
-from app.judging.models import ScoreSheet, ScoringWindow, SheetVersion
+from app.judging.models import ScoreSheet, SheetVersion
+from app.panels.models import ScoringWindow
 from tests.e2e.conftest import SHOTS, JudgingStage
 from tests.e2e.test_judging_phone import (  # noqa: F401  (contexts is a fixture)
     PHONE_SIZE,

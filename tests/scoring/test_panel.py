@@ -12,7 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-from scoring import Panel, panel_score, recompute
+from scoring import PanelRule as Panel
+from scoring import panel_score, recompute
 
 from .builders import MEAN, TRIMMED, by_id, contest, one_criterion_round
 

@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring import Panel, allocate, build_package, panel_score, recompute, verify_package
+from scoring import PanelRule as Panel
+from scoring import allocate, build_package, panel_score, recompute, verify_package
 
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -8,16 +8,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.test import TestResponse
 
-from app.absences.models import RoundAbsence
 from app.audit.models import AuditEvent
 from app.contests.models import Round
 from app.entries.models import Entry
 from app.extensions import db
 from app.judges.models import Judge
 from app.judges.services import pin_digest
-from app.judging.models import ScoreSheet, ScoringWindow, SheetVersion
+from app.judging.models import ScoreSheet, SheetVersion
+from app.judging.progress import round_progress
 from app.judging.sheets import StoreOptions, store_version
-from app.panels.progress import round_progress
+from app.panels.models import RoundAbsence, ScoringWindow
 from app.panels.services import PanelSpec, create_manual
 from app.results.services import preview
 from tests.conftest import csrf_from, login

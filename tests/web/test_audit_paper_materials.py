@@ -11,7 +11,8 @@ from sqlalchemy import select, text
 from app.extensions import db
 from app.judging.models import Mark
 from app.materials.models import Material
-from app.paper.models import PaperEntry, Reconciliation
+from app.paper.models import PaperSheet as PaperEntry
+from app.paper.models import Reconciliation
 from tests.conftest import login
 from tests.factories import World, record_rules_of_world
 from tests.paper_data import Hall

@@ -13,7 +13,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app.absences.models import RoundAbsence
 from app.absences.services import record_absence, withdraw_absence
 from app.adjustments import vetoes
 from app.adjustments.models import AdjustmentRecord, VetoRecord
@@ -27,11 +26,11 @@ from app.extensions import db
 from app.judges import services as cards
 from app.judges.models import Judge
 from app.judging import corrections, sheets, windows
-from app.judging.models import DeskReport, ScoreSheet, ScoringWindow, SheetVersion
-from app.panels.models import ContestSession, Panel, Recusal
+from app.judging.models import DeskReport, ScoreSheet, SheetVersion
+from app.panels.models import ContestSession, Panel, Recusal, RoundAbsence, ScoringWindow
 from app.panels.services import PanelSpec, add_recusal, create_manual
 from app.panels.sessions import SessionSpec, create_session
-from app.paper.models import PaperEntry
+from app.paper.models import PaperSheet as PaperEntry
 from app.paper.services import PaperInput, enter, reconcile
 from app.people.records import set_entry_active
 from tests.conftest import csrf_from, login

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.contests.panel import panel_sentence
+from app.panel_words import panel_sentence
 
 
 @pytest.mark.parametrize(("method", "trim", "trim_from", "places", "judges", "sentence"), [

@@ -13,7 +13,8 @@ from app.contests.models import Criterion
 from app.extensions import db
 from app.judges.models import Judge
 from app.judges.services import pin_digest
-from app.judging.models import ScoreSheet, ScoringWindow, SheetVersion
+from app.judging.models import ScoreSheet, SheetVersion
+from app.panels.models import ScoringWindow
 from app.panels.services import PanelSpec, create_manual
 from tests.conftest import csrf_from, login
 from tests.factories import World, make_user

@@ -11,10 +11,10 @@ from app.audit.models import AuditEvent
 from app.extensions import db
 from app.judges.models import Judge
 from app.judges.services import pin_digest
-from app.judging.models import DeskReport, Mark, ScoreSheet, ScoringWindow, SheetReopening, SheetVersion
+from app.judging.models import DeskReport, Mark, ScoreSheet, SheetReopening, SheetVersion
 from app.judging.pages import my_rounds
-from app.panels.models import ContestSession, SessionSlot
-from app.panels.progress import round_progress
+from app.judging.progress import round_progress
+from app.panels.models import ContestSession, ScoringWindow, SessionSlot
 from app.panels.services import PanelSpec, create_manual
 from app.timeutil import utcnow
 from tests.conftest import csrf_from, login

@@ -8,13 +8,12 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import delete, select
 
-from app.absences.models import RoundAbsence
 from app.contests.models import Round
 from app.extensions import db
 from app.judges.models import Judge
 from app.judging import windows
 from app.judging.models import ScoreSheet
-from app.panels.models import Assignment, ContestSession, Panel, SessionSlot
+from app.panels.models import Assignment, ContestSession, Panel, RoundAbsence, SessionSlot
 from tests.conftest import login
 from tests.factories import World
 from tests.web.query_count import more_entries

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.extensions import db
 from app.judges.models import Judge
-from app.judging.models import DeskReport, ScoreSheet, ScoringWindow
+from app.judging.models import DeskReport, ScoreSheet
+from app.panels.models import ScoringWindow
 from tests.conftest import csrf_from, login
 from tests.factories import World
 from tests.web.test_judging import PIN, confirm, hall, ids, versions  # noqa: F401  (hall is a fixture)

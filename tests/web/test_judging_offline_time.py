@@ -8,8 +8,8 @@ from sqlalchemy import delete, func, select
 
 from app.audit.models import AuditEvent
 from app.extensions import db
-from app.judging.models import ScoreSheet, ScoringWindow
-from app.panels.models import ContestSession, SessionSlot
+from app.judging.models import ScoreSheet
+from app.panels.models import ContestSession, ScoringWindow, SessionSlot
 from app.timeutil import utcnow
 from tests.conftest import login
 from tests.factories import World

@@ -12,14 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.absences import services as absence_services
-from app.absences.models import RoundAbsence
 from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.judging import corrections
 from app.judging.models import ScoreSheet, SheetVersion
+from app.panels.models import RoundAbsence
 from app.paper import services
-from app.paper.models import PaperEntry, Reconciliation
+from app.paper.models import PaperSheet as PaperEntry
+from app.paper.models import Reconciliation
 from app.results.assemble import build, parse_scope
 from tests.conftest import csrf_from, login
 from tests.factories import World

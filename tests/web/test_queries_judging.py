@@ -6,17 +6,16 @@ from decimal import Decimal
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app.absences.models import RoundAbsence
 from app.accounts.models import User
 from app.contests.models import Criterion
 from app.entries.models import Entry
 from app.extensions import db
 from app.judges.models import Judge
 from app.judging.desk import desk
-from app.judging.models import Mark, ScoreSheet, ScoringWindow, SheetVersion
+from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.judging.pages import my_rounds
-from app.judging.windows import closed_after
-from app.panels.models import Assignment, ContestSession, Panel, SessionSlot
+from app.panels.models import Assignment, ContestSession, Panel, RoundAbsence, ScoringWindow, SessionSlot
+from app.panels.questions import closed_after
 from tests.conftest import login
 from tests.factories import World
 from tests.web.query_count import counted_get, more_entries

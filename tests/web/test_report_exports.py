@@ -18,8 +18,8 @@ from app.extensions import db
 from app.judging.corrections import accept_late
 from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.judging.sheets import StoreOptions, store_version
+from app.panel_words import panel_rule
 from app.pdf import render_pdf
-from app.reports.exports import panel_rule
 from app.results import services as results
 from app.results.models import ResultVersion
 from app.timeutil import utcnow

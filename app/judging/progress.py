@@ -1,16 +1,22 @@
-"""Scoring progress of a round: sheets expected (assignments) and submitted, and who still owes what."""
+"""Scoring progress of a round: sheets expected (assignments) and submitted, who still owes what, and its page."""
 
 from dataclasses import dataclass, field
 
+from flask_login import current_user
 from sqlalchemy import and_, select
 
-from app.absences.services import absent_entries
+from app import rules
 from app.accounts.models import User
+from app.contests.models import Round
 from app.entries.models import Entry
 from app.extensions import db
 from app.judges.models import Judge
+from app.judging.desk import ReportLine, reports
 from app.judging.models import ScoreSheet
-from app.panels.models import Assignment, SessionSlot
+from app.panels.models import Assignment, ContestSession, SessionSlot
+from app.panels.questions import absent_entries
+from app.panels.services import get_round
+from app.places.models import County
 
 
 @dataclass
@@ -86,3 +92,25 @@ def round_progress(round_id: int, county_id: int | None = None, session_id: int 
             progress.unscored.append(public_number)
     ordered = sorted(judges.values(), key=lambda p: (p.complete, p.name))
     return RoundProgress(expected=len(rows), submitted=submitted, judges=ordered)
+
+
+@dataclass(frozen=True)
+class ProgressPage:
+    round: Round
+    sessions: list[ContestSession]
+    counties: list[County]
+    reports: list[ReportLine]  # the judges' "反馈问题" not yet handled
+
+
+def progress_page(round_id: int) -> ProgressPage:
+    """Only what the progress filters need: the round, its sessions, the counties."""
+    rnd = get_round(round_id)
+    sessions = list(db.session.execute(select(ContestSession).where(ContestSession.round_id == round_id)
+                                       .order_by(ContestSession.held_on, ContestSession.starts_at)).scalars())
+    counties = list(db.session.execute(select(County).order_by(County.code)).scalars())
+    return ProgressPage(rnd, sessions, counties, reports(round_id, rules.county_of(current_user), limit=10))
+
+
+def progress_county(requested: int | None) -> int | None:
+    """County organizers always see their own county's progress."""
+    return rules.county_of(current_user) or requested or None
