@@ -5,6 +5,8 @@ from enum import EnumType, StrEnum
 from types import MappingProxyType
 from typing import Any, Self
 
+from sqlalchemy import Dialect, String, TypeDecorator
+
 from app.errors import DomainError
 
 
@@ -72,11 +74,29 @@ class State(StrEnum, metaclass=_StateType):
             return value
 
     @classmethod
-    def check_transition(cls, current: str, state: str) -> Self:
+    def check_transition(cls, current: str, state: str, refused: str | None = None) -> Self:
         """The member for `state` if the machine allows moving there from `current`; else TransitionRefused
-        with both states in words, e.g. 评分表当前为“已提交”，不能改为“草稿”."""
+        with `refused`, or both states in words: 评分表当前为“已提交”，不能改为“草稿”."""
         target = cls(state)
         if not cls(current).can_become(target):
             noun = _declared(cls, "noun")
-            raise TransitionRefused(f"{noun}当前为“{cls.label_of(current)}”，不能改为“{target.label}”")
+            raise TransitionRefused(refused or f"{noun}当前为“{cls.label_of(current)}”，不能改为“{target.label}”")
         return target
+
+
+class StateColumn(TypeDecorator[Any]):
+    """A state column: VARCHAR as before (no migration, stored rows unchanged), read back as the enum's member
+    (so `sheet.state.label` works) and refused on write when not one of its states."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, states: type[State], length: int = 16) -> None:
+        super().__init__(length)
+        self.states = states
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else str(self.states(value).value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> State | None:
+        return None if value is None else self.states(value)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -40,9 +40,18 @@ class History(Generic[M]):
             raise TypeError(f"{self.model.__name__}: a history is named by {[c.key for c in self.key]}, got {key}")
         return [column == value for column, value in zip(self.key, key, strict=True)]
 
+    def latest_number(self, *key: Any) -> int:
+        """The highest number the history has: 0 for a new history."""
+        return db.session.execute(select(func.max(self.number)).where(*self._where(key))).scalar() or 0
+
     def next_number(self, *key: Any) -> int:
         """The number the history's next version takes: 1 for a new history."""
-        return (db.session.execute(select(func.max(self.number)).where(*self._where(key))).scalar() or 0) + 1
+        return self.latest_number(*key) + 1
+
+    def latest_numbers(self) -> Select[Any]:
+        """Each history's key columns and highest number (labelled `number`), as a query to narrow (join,
+        where) and use as a subquery: the latest versions of many histories in one statement."""
+        return select(*self.key, func.max(self.number).label("number")).group_by(*self.key)
 
     def latest(self, *key: Any, where: Iterable[ColumnElement[bool]] = ()) -> M | None:
         """The version with the highest number (among those matching `where`), or None."""

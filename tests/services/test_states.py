@@ -60,6 +60,12 @@ def test_a_refused_move_is_a_domain_error_naming_both_states() -> None:
     assert refused.value.status == 400
 
 
+def test_a_refusal_may_say_it_in_the_callers_words() -> None:
+    with pytest.raises(TransitionRefused) as refused:
+        Light.check_transition("amber", "green", refused="黄灯之后须先变红")
+    assert refused.value.message == "黄灯之后须先变红"
+
+
 def test_staying_is_refused_unless_declared() -> None:
     with pytest.raises(TransitionRefused) as refused:
         Light.check_transition("amber", "amber")

@@ -28,6 +28,7 @@ def veto(world: World, key: tuple[int, int, int], reason: str, state: str = "pro
 
 
 def test_a_new_history_starts_at_one(world: World, key: tuple[int, int, int]) -> None:
+    assert VETOES.latest_number(*key) == 0
     assert VETOES.next_number(*key) == 1
     assert VETOES.latest(*key) is None
     assert VETOES.history(*key) == []
@@ -39,6 +40,7 @@ def test_append_numbers_each_history_on_its_own(world: World, key: tuple[int, in
     other = (key[0], world.entries["yuxian"].id, key[2])
     assert VETOES.append(veto(world, other, "别人的")) == 1
     db.session.commit()
+    assert VETOES.latest_number(*key) == 2
     assert VETOES.next_number(*key) == 3
     assert [(v.version, v.reason) for v in VETOES.history(*key)] == [(1, "一"), (2, "二")]
     latest = VETOES.latest(*key)
@@ -55,6 +57,16 @@ def test_latest_of_rows_read_in_any_order(world: World, key: tuple[int, int, int
     db.session.commit()
     rows = list(reversed(VETOES.history(*key))) + VETOES.history(*other)
     assert {k: v.reason for k, v in VETOES.latest_of(rows).items()} == {key: "三", other: "甲"}
+
+
+def test_latest_numbers_of_many_histories_in_one_query(world: World, key: tuple[int, int, int]) -> None:
+    other = (key[0], world.entries["yuxian"].id, key[2])
+    for history, state in ((key, "confirmed"), (other, "confirmed"), (key, "proposed"), (other, "rejected")):
+        VETOES.append(veto(world, history, "理由", state=state))
+    db.session.commit()
+    assert sorted(db.session.execute(VETOES.latest_numbers()).tuples()) == [(*key, 2), (*other, 2)]
+    confirmed = VETOES.latest_numbers().where(VetoRecord.state == "confirmed")
+    assert sorted(db.session.execute(confirmed).tuples()) == [(*key, 1), (*other, 1)]
 
 
 def test_a_second_writer_of_the_same_number_is_refused(world: World, key: tuple[int, int, int],
