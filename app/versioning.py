@@ -75,13 +75,17 @@ class History(Generic[M]):
     def _number(self, row: M) -> int:
         return int(getattr(row, self.number.key))
 
-    def append(self, row: M, refused: str | None = None) -> int:
+    def append(self, row: M, refused: str | None = None, after: int | None = None) -> int:
         """Give `row` the next number of its history (read from its key columns), add and flush it.
+
+        `after`: the latest number the caller's checks were made on (0: none). The row then takes the one
+        after it, so a version another writer stored since makes this one fail rather than stack on it
+        unseen (two proposals at once); without, the history's latest number is read now.
 
         A second writer of the same number fails at the flush: with `refused`, the transaction is rolled
         back and DomainError(refused) raised; without, the IntegrityError reaches the caller (which may
         find that the other writer stored the same thing)."""
-        number = self.next_number(*self.key_of(row))
+        number = after + 1 if after is not None else self.next_number(*self.key_of(row))
         setattr(row, self.number.key, number)
         db.session.add(row)
         try:

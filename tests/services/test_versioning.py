@@ -81,6 +81,17 @@ def test_a_second_writer_of_the_same_number_is_refused(world: World, key: tuple[
     assert [v.reason for v in VETOES.history(*key)] == ["一"]
 
 
+def test_a_version_stored_since_the_callers_checks_is_not_stacked_on(world: World, key: tuple[int, int, int]) -> None:
+    seen = VETOES.latest_number(*key)  # the caller checks the history as it is: empty
+    VETOES.append(veto(world, key, "另一位组织者"))  # meanwhile another writer stores version 1
+    db.session.commit()
+    with pytest.raises(DomainError) as refused:
+        VETOES.append(veto(world, key, "我的"), refused="该记录刚被他人修改，请刷新页面后重试", after=seen)
+    assert refused.value.message == "该记录刚被他人修改，请刷新页面后重试"
+    assert [v.reason for v in VETOES.history(*key)] == ["另一位组织者"]
+    assert VETOES.append(veto(world, key, "刷新后"), after=1) == 2
+
+
 def test_without_a_message_the_integrity_error_reaches_the_caller(world: World, key: tuple[int, int, int],
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     VETOES.append(veto(world, key, "一"))
