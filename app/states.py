@@ -76,11 +76,13 @@ class State(StrEnum, metaclass=_StateType):
     @classmethod
     def check_transition(cls, current: str, state: str, refused: str | None = None) -> Self:
         """The member for `state` if the machine allows moving there from `current`; else TransitionRefused
-        with `refused`, or both states in words: 评分表当前为“已提交”，不能改为“草稿”."""
+        with `refused`, or the states in words: 评分表当前为“已提交”，不能改为“草稿”; 评分表已是“已提交”."""
         target = cls(state)
         if not cls(current).can_become(target):
             noun = _declared(cls, "noun")
-            raise TransitionRefused(refused or f"{noun}当前为“{cls.label_of(current)}”，不能改为“{target.label}”")
+            said = (f"{noun}已是“{target.label}”" if target == current
+                    else f"{noun}当前为“{cls.label_of(current)}”，不能改为“{target.label}”")
+            raise TransitionRefused(refused or said)
         return target
 
 

@@ -69,7 +69,7 @@ def test_a_refusal_may_say_it_in_the_callers_words() -> None:
 def test_staying_is_refused_unless_declared() -> None:
     with pytest.raises(TransitionRefused) as refused:
         Light.check_transition("amber", "amber")
-    assert refused.value.message == "信号灯当前为“黄灯”，不能改为“黄灯”"
+    assert refused.value.message == "信号灯已是“黄灯”"
 
 
 def test_an_unknown_target_is_a_programming_error() -> None:
