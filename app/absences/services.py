@@ -1,6 +1,7 @@
 """Recording and withdrawing absences (缺席登记), and the questions other capabilities ask about them."""
 
 from dataclasses import dataclass
+from enum import nonmember
 from typing import Any
 
 from sqlalchemy import func, select
@@ -22,6 +23,7 @@ from app.panels.models import ABSENCE_REASON_LIMIT, RoundAbsence
 from app.panels.questions import is_absent
 from app.paper.models import PaperSheet
 from app.places.models import County, Township, Village
+from app.states import State
 from app.timeutil import utcnow
 
 HAS_SHEETS = "该参赛人本轮已有评分，不能登记缺席"
@@ -88,14 +90,27 @@ def record_absence(actor: User, round_id: int, public_number: str, reason: str) 
     return absence
 
 
+class AbsenceState(State):
+    """An absence holds until withdrawn; the withdrawn row stays as history (in_effect NULL, see the model)."""
+
+    IN_EFFECT = "in_effect"
+    WITHDRAWN = "withdrawn"
+    noun = nonmember("缺席登记")
+    labels = nonmember({IN_EFFECT: "有效", WITHDRAWN: "已撤销"})
+    transitions = nonmember({IN_EFFECT: (WITHDRAWN,)})
+
+    @classmethod
+    def of(cls, absence: RoundAbsence) -> "AbsenceState":
+        return cls.IN_EFFECT if absence.in_effect else cls.WITHDRAWN
+
+
 def withdraw_absence(actor: User, absence_id: int) -> RoundAbsence:
     """Withdraw an absence: the row stays as history, and the contestant's sheets are expected again."""
     absence = db.session.get(RoundAbsence, absence_id)
     if absence is None or not rules.may_see(actor, absence.entry.county_id):
         raise NotFoundError("缺席登记不存在")
     require_writable_round(absence.round_id)
-    if not absence.in_effect:
-        raise DomainError("该缺席登记已撤销")
+    AbsenceState.check_transition(AbsenceState.of(absence), AbsenceState.WITHDRAWN, refused="该缺席登记已撤销")
     before = absence_fields(absence)
     absence.in_effect = None  # NULL, not False: see the unique constraint on the model
     absence.withdrawn_at, absence.withdrawn_by_id = utcnow(), actor.id

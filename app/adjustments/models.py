@@ -2,19 +2,31 @@
 
 from datetime import datetime
 from decimal import Decimal
+from enum import nonmember
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.accounts.models import User
 from app.adjustments.rules import scoring_text
 from app.contests.models import POINTS, AdjustmentItem, Round, VetoItem
 from app.entries.models import Entry
 from app.extensions import db
+from app.states import State, StateColumn
 from app.timeutil import utcnow
+from app.versioning import History
 
-# The supervisor's decision on a veto version; "retracted": the organizers took the proposal back undecided.
-VETO_STATES = {"proposed": "待确认", "confirmed": "已确认", "rejected": "已驳回", "retracted": "已撤回"}
+
+class VetoState(State):
+    """The supervisor's decision on a veto version; retracted: the organizers took the proposal back undecided."""
+
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    RETRACTED = "retracted"
+    noun = nonmember("一票否决")
+    labels = nonmember({PROPOSED: "待确认", CONFIRMED: "已确认", REJECTED: "已驳回", RETRACTED: "已撤回"})
+    transitions = nonmember({PROPOSED: (CONFIRMED, REJECTED, RETRACTED)})
 
 
 class AdjustmentRecord(db.Model):  # type: ignore[name-defined,misc]
@@ -67,7 +79,7 @@ class VetoRecord(db.Model):  # type: ignore[name-defined,misc]
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     withdrawn: Mapped[bool] = mapped_column(default=False, server_default=false())  # a withdrawal of the veto
     reason: Mapped[str] = mapped_column(String(300))
-    state: Mapped[str] = mapped_column(String(16), default="proposed", index=True)
+    state: Mapped[VetoState] = mapped_column(StateColumn(VetoState), default=VetoState.PROPOSED, index=True)
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -80,10 +92,31 @@ class VetoRecord(db.Model):  # type: ignore[name-defined,misc]
     proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
+    @validates("state")
+    def _as_state(self, _key: str, value: str) -> VetoState:
+        return VetoState(value)
+
     @property
     def state_label(self) -> str:
-        return VETO_STATES.get(self.state, self.state)
+        return VetoState.label_of(self.state)  # a value set bypassing the ORM's events stays a plain string
+
+    @property
+    def badge(self) -> str:
+        """Confirmed: green for a withdrawal, red for a veto; amber while waiting; plain once rejected or retracted."""
+        if self.state == VetoState.CONFIRMED:
+            return "text-bg-success" if self.withdrawn else "text-bg-danger"
+        return "text-bg-warning" if self.state == VetoState.PROPOSED else "status-badge"
+
+    @property
+    def void(self) -> bool:
+        """Rejected or retracted: the proposal never took effect."""
+        return self.state in (VetoState.REJECTED, VetoState.RETRACTED)
 
     @property
     def kind_label(self) -> str:
         return "撤销否决申请" if self.withdrawn else "一票否决"
+
+
+ADJUSTMENT_VERSIONS = History(AdjustmentRecord, AdjustmentRecord.version,
+                              (AdjustmentRecord.round_id, AdjustmentRecord.entry_id, AdjustmentRecord.item_id))
+VETO_VERSIONS = History(VetoRecord, VetoRecord.version, (VetoRecord.round_id, VetoRecord.entry_id, VetoRecord.item_id))

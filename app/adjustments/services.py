@@ -6,12 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app import rules
 from app.accounts.models import User
-from app.adjustments.models import AdjustmentRecord, VetoRecord
+from app.adjustments.models import ADJUSTMENT_VERSIONS, VETO_VERSIONS, AdjustmentRecord, VetoRecord, VetoState
 from app.adjustments.rules import fits_places, points_for, scoring_text
 from app.audit import services as audit
 from app.contests.current import require_writable_round
@@ -25,14 +24,6 @@ from app.extensions import db
 CONCURRENT = "该记录刚被他人修改，请刷新页面后重试"
 
 
-def flush_new_version(row: AdjustmentRecord | VetoRecord) -> None:
-    """Flush a new version row: its unique (…, version) constraint turns a concurrent writer into CONCURRENT."""
-    db.session.add(row)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise DomainError(CONCURRENT) from None
 NOTE_LIMIT = 200
 
 
@@ -107,16 +98,8 @@ def history(round_id: int, entry_ids: Iterable[int] | None = None) -> list[Adjus
 
 def current(round_id: int, entry_ids: Iterable[int] | None = None) -> list[AdjustmentRecord]:
     """The latest version per contestant and item, unless it is a withdrawal; oldest first."""
-    latest: dict[tuple[int, int], AdjustmentRecord] = {}
-    for record in history(round_id, entry_ids):
-        latest.setdefault((record.entry_id, record.item_id), record)
+    latest = ADJUSTMENT_VERSIONS.latest_of(history(round_id, entry_ids))
     return sorted((r for r in latest.values() if not r.withdrawn), key=lambda r: r.id)
-
-
-def _latest(round_id: int, entry_id: int, item_id: int) -> AdjustmentRecord | None:
-    return db.session.execute(select(AdjustmentRecord).where(
-        AdjustmentRecord.round_id == round_id, AdjustmentRecord.entry_id == entry_id,
-        AdjustmentRecord.item_id == item_id).order_by(AdjustmentRecord.version.desc()).limit(1)).scalar_one_or_none()
 
 
 def _note(note: str) -> str:
@@ -129,10 +112,9 @@ def _note(note: str) -> str:
 def _append(actor: User, previous: AdjustmentRecord | None, record: AdjustmentRecord, action: str) -> None:
     """Add the next version (the database refuses two writers of the same version) and audit it."""
     require_writable_round(record.round_id)
-    record.version = previous.version + 1 if previous else 1
     record.supersedes_id = previous.id if previous else None
     record.created_by_id = actor.id
-    flush_new_version(record)
+    ADJUSTMENT_VERSIONS.append(record, refused=CONCURRENT, after=previous.version if previous else 0)
     audit.record(action, "adjustment_record", record.id,
                  before=record_fields(previous) if previous else None, after=record_fields(record))
     db.session.commit()
@@ -152,7 +134,7 @@ def record_adjustment(actor: User, round_id: int, entry_id: int, data: Adjustmen
     item = adjustment_item(rnd, data.item_id)
     points = compute(rnd, item, data.measure)
     note = _note(data.note)
-    previous = _latest(rnd.id, entry.id, item.id)
+    previous = ADJUSTMENT_VERSIONS.latest(rnd.id, entry.id, item.id)
     assert data.measure is not None  # checked by compute
     if previous and not previous.withdrawn and previous.measure == data.measure and previous.note == note:
         raise DomainError("与现有记录相同，未作修改")
@@ -170,7 +152,7 @@ def withdraw_adjustment(actor: User, record_id: int, note: str) -> AdjustmentRec
         raise NotFoundError("加减分记录不存在")
     rnd = get_round(old.round_id)
     scoped_entry(actor, rnd, old.entry_id)
-    previous = _latest(old.round_id, old.entry_id, old.item_id)
+    previous = ADJUSTMENT_VERSIONS.latest(old.round_id, old.entry_id, old.item_id)
     if previous is None or previous.id != old.id or old.withdrawn:
         raise DomainError("该记录已被更新或撤销，请刷新页面后查看当前记录")
     record = AdjustmentRecord(round_id=old.round_id, entry_id=old.entry_id, item_id=old.item_id, withdrawn=True,
@@ -195,17 +177,13 @@ def scoring_adjustments(round_id: int) -> list[dict[str, str]]:
 
 def veto_effects(versions: Iterable[VetoRecord]) -> dict[tuple[int, int], VetoRecord]:
     """The latest confirmed version per (contestant, item): a veto in force, or the withdrawal that ended it."""
-    latest: dict[tuple[int, int], VetoRecord] = {}
-    for veto in versions:
-        key = (veto.entry_id, veto.item_id)
-        if veto.state == "confirmed" and (key not in latest or veto.version > latest[key].version):
-            latest[key] = veto
-    return latest
+    latest = VETO_VERSIONS.latest_of(veto for veto in versions if veto.state == VetoState.CONFIRMED)
+    return {(veto.entry_id, veto.item_id): veto for veto in latest.values()}
 
 
 def vetoes_in_force(round_id: int, entry_ids: Iterable[int] | None = None) -> list[VetoRecord]:
     """The round's vetoes in force: a pending proposal (veto or withdrawal) changes nothing until confirmed."""
-    query = select(VetoRecord).where(VetoRecord.round_id == round_id, VetoRecord.state == "confirmed")
+    query = select(VetoRecord).where(VetoRecord.round_id == round_id, VetoRecord.state == VetoState.CONFIRMED)
     if entry_ids is not None:
         query = query.where(VetoRecord.entry_id.in_(list(entry_ids)))
     query = query.options(selectinload(VetoRecord.entry), selectinload(VetoRecord.item))

@@ -9,8 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from app import rules
 from app.accounts.models import User
-from app.adjustments.models import VetoRecord
-from app.adjustments.services import flush_new_version, get_round, scoped_entry, veto_effects
+from app.adjustments.models import VETO_VERSIONS, VetoRecord, VetoState
+from app.adjustments.services import CONCURRENT, get_round, scoped_entry, veto_effects
 from app.audit import services as audit
 from app.contests.current import require_writable_round
 from app.contests.models import Round, VetoItem
@@ -42,7 +42,7 @@ class VetoStatus:
 
 def _status(item: VetoItem, versions: list[VetoRecord]) -> VetoStatus:
     effect = veto_effects(versions).get((versions[0].entry_id, item.id)) if versions else None
-    pending = next((v for v in versions if v.state == "proposed"), None)
+    pending = next((v for v in versions if v.state == VetoState.PROPOSED), None)
     return VetoStatus(item, effect if effect is not None and not effect.withdrawn else None, pending)
 
 
@@ -56,9 +56,7 @@ def _text(value: str, what: str, required: bool) -> str:
 
 
 def _versions(round_id: int, entry_id: int, item_id: int) -> list[VetoRecord]:
-    return list(db.session.execute(select(VetoRecord).where(
-        VetoRecord.round_id == round_id, VetoRecord.entry_id == entry_id, VetoRecord.item_id == item_id)
-        .order_by(VetoRecord.version)).scalars())
+    return VETO_VERSIONS.history(round_id, entry_id, item_id)
 
 
 def _refuse_pending(status: VetoStatus) -> None:
@@ -71,9 +69,8 @@ def _append(actor: User, versions: list[VetoRecord], veto: VetoRecord, action: s
             before: VetoRecord | None) -> VetoRecord:
     """Add the next version; the database refuses two writers of the same version (so two proposals at once)."""
     require_writable_round(veto.round_id)
-    veto.version = versions[-1].version + 1 if versions else 1
-    veto.state, veto.proposed_by_id = "proposed", actor.id
-    flush_new_version(veto)
+    veto.state, veto.proposed_by_id = VetoState.PROPOSED, actor.id
+    VETO_VERSIONS.append(veto, refused=CONCURRENT, after=versions[-1].version if versions else 0)
     audit.record(action, "veto_record", veto.id, before=veto_fields(before) if before else None,
                  after=veto_fields(veto))
     db.session.commit()
@@ -120,11 +117,11 @@ def propose_withdrawal(actor: User, veto_id: int, reason: str) -> VetoRecord:
     return _append(actor, versions, withdrawal, "veto_withdrawal_proposed", veto)
 
 
-def _set_state(veto: VetoRecord, values: dict[str, Any]) -> None:
+def _set_state(veto: VetoRecord, state: VetoState, values: dict[str, Any]) -> None:
     """Record a step on a waiting proposal only if it is still waiting (two people at once: one wins)."""
     require_writable_round(veto.round_id)
-    done = db.session.execute(update(VetoRecord).where(VetoRecord.id == veto.id, VetoRecord.state == "proposed")
-                              .values(**values).execution_options(synchronize_session=False))
+    done = db.session.execute(update(VetoRecord).where(VetoRecord.id == veto.id, VetoRecord.state == veto.state)
+                              .values(state=state, **values).execution_options(synchronize_session=False))
     if done.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
         raise DomainError(CHANGED)
@@ -135,10 +132,10 @@ def retract(actor: User, veto_id: int) -> VetoRecord:
     """The organizers take back a proposal (veto or withdrawal) that no supervisor has decided yet."""
     veto = get_veto(veto_id)
     scoped_entry(actor, get_round(veto.round_id), veto.entry_id)
-    if veto.state != "proposed":
-        raise DomainError(f"该{veto.kind_label}{veto.state_label}，不能撤回")
+    retracted = VetoState.check_transition(veto.state, VetoState.RETRACTED,
+                                           refused=f"该{veto.kind_label}{veto.state_label}，不能撤回")
     before = veto_fields(veto)
-    _set_state(veto, {"state": "retracted"})
+    _set_state(veto, retracted, {})
     audit.record("veto_proposal_retracted", "veto_record", veto.id, before=before, after=veto_fields(veto))
     db.session.commit()
     return veto
@@ -151,12 +148,11 @@ def decide_veto(actor: User, veto_id: int, confirm: bool, note: str) -> VetoReco
         raise ForbiddenError("只有监督员可以确认或驳回一票否决")
     if veto.proposed_by_id == actor.id:
         raise ForbiddenError("不能确认或驳回自己提出的一票否决或撤销申请")
-    if veto.state != "proposed":
-        raise DomainError(f"该{veto.kind_label}{veto.state_label}，不能再次处理")
+    decision = VetoState.check_transition(veto.state, VetoState.CONFIRMED if confirm else VetoState.REJECTED,
+                                          refused=f"该{veto.kind_label}{veto.state_label}，不能再次处理")
     text = _text(note, "驳回理由" if not confirm else "意见", required=not confirm)
     before = veto_fields(veto)
-    _set_state(veto, {"state": "confirmed" if confirm else "rejected", "decided_by_id": actor.id,
-                      "decided_at": utcnow(), "decision_note": text})
+    _set_state(veto, decision, {"decided_by_id": actor.id, "decided_at": utcnow(), "decision_note": text})
     kind = "veto_withdrawal" if veto.withdrawn else "veto"
     audit.record(f"{kind}_confirmed" if confirm else f"{kind}_rejected", "veto_record", veto.id,
                  before=before, after=veto_fields(veto))
@@ -205,7 +201,7 @@ def _review_options() -> tuple[Any, ...]:
 def for_review() -> Review:
     """The supervisor's list: proposals waiting, oldest first, with the veto each withdrawal would end; the last 50
     decided. The same number of queries however many there are."""
-    waiting = list(db.session.execute(select(VetoRecord).where(VetoRecord.state == "proposed")
+    waiting = list(db.session.execute(select(VetoRecord).where(VetoRecord.state == VetoState.PROPOSED)
                                       .order_by(VetoRecord.id).options(*_review_options())).scalars())
     withdrawals = [proposal for proposal in waiting if proposal.withdrawn]
     histories: dict[tuple[int, int, int], list[VetoRecord]] = {}
@@ -223,7 +219,7 @@ def for_review() -> Review:
         if status.in_force is not None:
             withdrawing[proposal.id] = status.in_force
     decided = db.session.execute(
-        select(VetoRecord).where(VetoRecord.state.in_(("confirmed", "rejected")))
+        select(VetoRecord).where(VetoRecord.state.in_((VetoState.CONFIRMED, VetoState.REJECTED)))
         .order_by(VetoRecord.decided_at.desc(), VetoRecord.id.desc()).limit(50).options(*_review_options())
     ).scalars().all()
     return Review(waiting, withdrawing, list(decided))

@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response
 from app import decimals
 from app.adjustments import pages, services, vetoes
 from app.adjustments.forms import AdjustmentForm, DecisionForm, VetoForm, VetoWithdrawalForm, WithdrawForm
-from app.adjustments.models import VETO_STATES
 from app.errors import DomainError
 from app.ids import id_arg
 from app.security import access
@@ -53,7 +52,7 @@ def _choices(page: pages.EntryPage, adjustment_form: AdjustmentForm, veto_form: 
 def _entry_page(round_id: int, entry_id: int, status: int = 200, **given: Any) -> tuple[str, int]:
     page = pages.entry_page(current_user, round_id, entry_id)
     return render_template("adjustments/entry.html", page=page, rule=services.rule_explanation,
-                           veto_states=VETO_STATES, **_forms(page, **given)), status
+                           **_forms(page, **given)), status
 
 
 @bp.get("/rounds/<int:round_id>/entries/<int:entry_id>")

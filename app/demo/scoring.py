@@ -17,7 +17,7 @@ from app.entries.models import Entry
 from app.errors import DomainError
 from app.extensions import db
 from app.judges.models import Judge
-from app.judging.models import Mark, ScoreSheet, SheetVersion
+from app.judging.models import Mark, ScoreSheet, SheetState, SheetVersion
 from app.judging.sheets import StoreOptions, submitted_fields
 from app.notices.models import ISSUING_BODY, NoticeSettings
 from app.panels.models import Assignment, Panel
@@ -141,7 +141,7 @@ def _insert_sheets(contest: Contest, rnd: Round) -> tuple[int, int]:
     when = {e: FIRST_DAY[g] + timedelta(minutes=3 * (order[e] % 200), days=order[e] // 200 if g == "village" else 0)
             for e, _, g, _, _ in pairs}
     db.session.execute(insert(ScoreSheet.__table__), [
-        {"round_id": rnd.id, "entry_id": e, "judge_id": j, "state": "submitted", "created_at": when[e],
+        {"round_id": rnd.id, "entry_id": e, "judge_id": j, "state": SheetState.SUBMITTED, "created_at": when[e],
          "correction_reason": ""} for e, j, _, _, _ in pairs])
     sheet_ids = dict(((e, j), s) for s, e, j in db.session.execute(select(
         ScoreSheet.id, ScoreSheet.entry_id, ScoreSheet.judge_id).where(ScoreSheet.round_id == rnd.id)).tuples())

@@ -12,7 +12,7 @@ from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
 from app.judging.desk import report_in_scope
-from app.judging.models import DeskReport, ScoreSheet, SheetReopening, SheetVersion
+from app.judging.models import DeskReport, ScoreSheet, SheetReopening, SheetState, SheetVersion
 from app.panels.models import Assignment, Panel, PanelMember
 from app.panels.questions import assigned, judge_of
 from app.timeutil import utcnow
@@ -36,7 +36,7 @@ def request_correction(user: User, round_id: int, entry_id: int, reason: str) ->
     sheet = db.session.execute(select(ScoreSheet).where(
         ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry.id, ScoreSheet.judge_id == judge.id)
     ).scalar_one_or_none()
-    if sheet is None or sheet.state != "submitted":
+    if sheet is None or sheet.state != SheetState.SUBMITTED:
         raise DomainError("只有已提交的评分表才能申请更正")
     sheet.correction_requested_at, sheet.correction_reason = utcnow(), _reason(reason)
     audit.record("correction_requested", "score_sheet", sheet.id, after={"reason": sheet.correction_reason})
@@ -56,8 +56,7 @@ def reopen(actor: User, sheet_id: int, reason: str) -> ScoreSheet:
     if sheet is None:
         raise NotFoundError("评分表不存在")
     require_writable_round(sheet.round_id)
-    if sheet.state != "submitted":
-        raise DomainError("只有已提交的评分表才能重新开放")
+    reopened = SheetState.check_transition(sheet.state, SheetState.REOPENED, refused="只有已提交的评分表才能重新开放")
     judge = db.session.get(Judge, sheet.judge_id)
     asked = sheet.correction_requested_at is not None
     reopening = SheetReopening(
@@ -66,11 +65,11 @@ def reopen(actor: User, sheet_id: int, reason: str) -> ScoreSheet:
         request_reason=sheet.correction_reason if asked else "", reopened_at=utcnow(), reopened_by_id=actor.id,
         reason=_reason(reason))
     db.session.add(reopening)
-    sheet.state = "reopened"
+    sheet.state = reopened
     # The judge's own reason is kept in the reopening; the sheet now carries what the next version will say.
     sheet.correction_reason = version_reason(reopening)
-    audit.record("sheet_reopened", "score_sheet", sheet.id, before={"state": "submitted"},
-                 after={"state": "reopened", "reason": reopening.reason, "request_reason": reopening.request_reason})
+    audit.record("sheet_reopened", "score_sheet", sheet.id, before={"state": SheetState.SUBMITTED},
+                 after={"state": reopened, "reason": reopening.reason, "request_reason": reopening.request_reason})
     db.session.commit()
     return sheet
 
@@ -90,7 +89,7 @@ def accept_late(actor: User, version_id: int, reason: str) -> SheetVersion:
     which = {"sheet_id": sheet.id, "entry": entry.public_number if entry else "", "judge_id": sheet.judge_id,
              "version": version.number}
     version.counted = True
-    sheet.state = "submitted"
+    sheet.state = SheetState.check_transition(sheet.state, SheetState.SUBMITTED)
     audit.record("late_sheet_accepted", "sheet_version", version.id, before=which | {"counted": False},
                  after=which | {"counted": True, "reason": why})
     db.session.commit()

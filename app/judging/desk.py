@@ -13,7 +13,7 @@ from app.entries.models import Entry
 from app.errors import NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
-from app.judging.models import DeskReport, ScoreSheet, SheetVersion
+from app.judging.models import DeskReport, ScoreSheet, SheetState, SheetVersion
 from app.panels.models import Assignment, ContestSession, ScoringWindow, SessionSlot
 from app.signals import answers, round_publication
 
@@ -32,7 +32,7 @@ class Attention:
 
     @property
     def awaits_reopen(self) -> bool:
-        return self.sheet.state == "submitted" and self.sheet.correction_requested_at is not None
+        return self.sheet.state == SheetState.SUBMITTED and self.sheet.correction_requested_at is not None
 
     @property
     def awaits_acceptance(self) -> bool:
@@ -120,8 +120,8 @@ def _attention(round_id: int, county_id: int | None) -> list[tuple[ScoreSheet, s
     query = (select(ScoreSheet, User.display_name).join(Judge, Judge.id == ScoreSheet.judge_id)
              .join(User, User.id == Judge.user_id).join(Entry, Entry.id == ScoreSheet.entry_id)
              .where(ScoreSheet.round_id == round_id, or_(
-                 ScoreSheet.state.in_(("late", "reopened")), ScoreSheet.correction_requested_at.is_not(None),
-                 flagged))
+                 ScoreSheet.state.in_((SheetState.LATE, SheetState.REOPENED)),
+                 ScoreSheet.correction_requested_at.is_not(None), flagged))
              .options(selectinload(ScoreSheet.versions)).order_by(Entry.public_number, User.display_name))
     return list(db.session.execute(rules.visible(query, Entry.county_id, county_id)).tuples())
 
@@ -186,9 +186,9 @@ def desk(round_id: int, county_id: int | None = None, all_reports: bool = False)
     for sheet, judge_name in sheets:
         last = sheet.versions[-1] if sheet.versions else None
         why = ""
-        if sheet.correction_requested_at is not None and sheet.state == "submitted":
+        if sheet.correction_requested_at is not None and sheet.state == SheetState.SUBMITTED:
             why = f"评委申请更正：{sheet.correction_reason}"
-        elif sheet.state == "reopened":  # the judge's turn; until they submit again it blocks publication
+        elif sheet.state == SheetState.REOPENED:  # the judge's turn; until they submit again it blocks publication
             why = "已重新开放，等待评委修改后再次提交（提交前不能发布成绩）"
         elif last is not None and last.late and not last.counted:
             why = "离线确认，评分关闭后送达；接受后才计入"

@@ -14,7 +14,7 @@ from app.entries.models import Entry
 from app.errors import NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
-from app.judging.models import SHEET_STATES, ScoreSheet, SheetReopening, SheetVersion
+from app.judging.models import ScoreSheet, SheetReopening, SheetState, SheetVersion
 from app.panels.questions import closed_after
 
 
@@ -50,7 +50,13 @@ class SheetHistory:
     @property
     def correction_asked(self) -> bool:
         """The judge asked for a correction that no organizer has acted on yet."""
-        return self.sheet.state == "submitted" and self.sheet.correction_requested_at is not None
+        return self.sheet.state == SheetState.SUBMITTED and self.sheet.correction_requested_at is not None
+
+    @property
+    def badge(self) -> str:
+        """Green once submitted, amber while late or reopened (the organizers or the judge must act), else grey."""
+        return {SheetState.SUBMITTED: "text-bg-success", SheetState.LATE: "text-bg-warning",
+                SheetState.REOPENED: "text-bg-warning"}.get(self.sheet.state, "text-bg-secondary")
 
 
 def sheet_history(sheet_id: int, county_id: int | None = None) -> SheetHistory:
@@ -81,8 +87,8 @@ def sheet_history(sheet_id: int, county_id: int | None = None) -> SheetHistory:
                          if v.late and v.confirmed_offline_at else None)
              for v in sheet.versions]
     next_number = (sheet.versions[-1].number if sheet.versions else 0) + 1
-    pending = answered.get(next_number) if sheet.state == "reopened" else None
-    return SheetHistory(sheet, rnd, entry, judge.user.display_name, SHEET_STATES.get(sheet.state, sheet.state), lines,
+    pending = answered.get(next_number) if sheet.state == SheetState.REOPENED else None
+    return SheetHistory(sheet, rnd, entry, judge.user.display_name, sheet.state.label, lines,
                         pending)
 
 
@@ -94,7 +100,7 @@ class SheetRow:
 
     @property
     def state_label(self) -> str:
-        return SHEET_STATES.get(self.sheet.state, self.sheet.state)
+        return self.sheet.state.label
 
 
 def sheets_of_round(round_id: int, public_number: str | None, county_id: int | None = None) -> list[SheetRow]:

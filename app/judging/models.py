@@ -2,17 +2,39 @@
 
 from datetime import datetime
 from decimal import Decimal
+from enum import nonmember
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
+from app.states import State, StateColumn
 from app.timeutil import utcnow
+from app.versioning import History
 
 POINTS = Numeric(12, 4)
 REASON_TEXT = 500  # a version's reason holds both the judge's request and the organizer's reopen reason
-SHEET_STATES = {"open": "未评", "draft": "草稿", "submitted": "已提交", "reopened": "待更正", "late": "迟交待审"}
+
+
+class SheetState(State):
+    """Where a sheet stands: a confirmed version locks it (submitted; late until an organizer accepts it) until
+    an organizer reopens it for the next version."""
+
+    OPEN = "open"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    REOPENED = "reopened"
+    LATE = "late"
+    noun = nonmember("评分表")
+    labels = nonmember({OPEN: "未评", DRAFT: "草稿", SUBMITTED: "已提交", REOPENED: "待更正", LATE: "迟交待审"})
+    transitions = nonmember({OPEN: (DRAFT, SUBMITTED, LATE), DRAFT: (SUBMITTED, LATE), SUBMITTED: (REOPENED,),
+                             REOPENED: (SUBMITTED, LATE), LATE: (SUBMITTED,)})
+
+    @property
+    def locked(self) -> bool:
+        """A confirmed version holds: no draft, no new version until reopened."""
+        return self in (SheetState.SUBMITTED, SheetState.LATE)
 
 
 class ScoreSheet(db.Model):  # type: ignore[name-defined,misc]
@@ -24,7 +46,7 @@ class ScoreSheet(db.Model):  # type: ignore[name-defined,misc]
     round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id"), index=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
     judge_id: Mapped[int] = mapped_column(ForeignKey("judge.id"), index=True)
-    state: Mapped[str] = mapped_column(String(16), default="open")
+    state: Mapped[SheetState] = mapped_column(StateColumn(SheetState), default=SheetState.OPEN)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # A draft is the judge's work in progress, not a mark: it is replaced freely until confirmed.
     draft: Mapped[Any] = mapped_column(JSON, nullable=True)
@@ -38,6 +60,11 @@ class ScoreSheet(db.Model):  # type: ignore[name-defined,misc]
     versions: Mapped[list["SheetVersion"]] = relationship(
         back_populates="sheet", order_by="SheetVersion.number", cascade="all, delete-orphan"
     )
+
+    @validates("state")
+    def _as_state(self, _key: str, value: str) -> SheetState:
+        """A state set as its stored string is held as the member, as one read from the database is."""
+        return SheetState(value)
 
 
 class SheetVersion(db.Model):  # type: ignore[name-defined,misc]
@@ -64,6 +91,9 @@ class SheetVersion(db.Model):  # type: ignore[name-defined,misc]
 
     sheet: Mapped[ScoreSheet] = relationship(back_populates="versions")
     marks: Mapped[list["Mark"]] = relationship(back_populates="version", cascade="all, delete-orphan")
+
+
+SHEET_VERSIONS = History(SheetVersion, SheetVersion.number, (SheetVersion.sheet_id,))
 
 
 class SheetReopening(db.Model):  # type: ignore[name-defined,misc]

@@ -14,14 +14,14 @@ from app.contests.models import Round
 from app.errors import ForbiddenError, NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
-from app.judging.models import SHEET_STATES, ScoreSheet
+from app.judging.models import ScoreSheet, SheetState
 from app.judging.pages import RoundList, ToScore, my_rounds
 from app.panels.models import Assignment, RoundAbsence, ScoringWindow, SessionSlot
 
 # A round of up to this many contestants is listed whole (a visiting team's villages, a test's few).
 SMALL_ROUND = 30
 # What the hidden rows of a round are counted as, in this order (草稿 and 待更正 rows are never hidden).
-HIDDEN = (("submitted", "已提交"), ("open", "未评"), ("late", "迟交待审"))
+HIDDEN = (SheetState.SUBMITTED, SheetState.OPEN, SheetState.LATE)
 # Bumped when the list shows something new, so that phones polling across a deploy fetch it once.
 FORMAT = "1"
 
@@ -73,7 +73,7 @@ def listing(user: User, unless_seen: str | None = None) -> Listing | None:
 
 
 def _view(rl: RoundList) -> RoundView:
-    late = sum(1 for i in rl.items if i.state == "late" and not i.absent)
+    late = sum(1 for i in rl.items if i.state == SheetState.LATE and not i.absent)
     if not any(i.to_do or i.on_stage for i in rl.items):
         return RoundView(rl.round, rl.done, rl.expected, late, finished=True)
     if len(rl.items) <= SMALL_ROUND:
@@ -83,7 +83,7 @@ def _view(rl: RoundList) -> RoundView:
     others = [i for i in rl.items if i.starts != slot and (i.needs_action or i.on_stage)]
     shown = {i.entry_id for i in items + others}
     rest = [i for i in rl.items if i.entry_id not in shown]
-    hidden = [(label, n) for state, label in HIDDEN
+    hidden = [(state.label, n) for state in HIDDEN
               if (n := sum(1 for i in rest if i.state == state and not i.absent))]
     if absent := sum(1 for i in rest if i.absent):
         hidden.append(("缺席", absent))
@@ -134,7 +134,7 @@ def fingerprint(user: User) -> str:
 def _fingerprint_query() -> Select[Any]:
     """Built once: building the statement costs more than SQLite takes to run it (≈ 3 ms for 1,300 rows)."""
     judges = select(Judge.id).where(Judge.user_id == bindparam("user_id"), Judge.active)
-    per_state = [agg for state in SHEET_STATES for agg in (
+    per_state = [agg for state in SheetState for agg in (
         func.count(case((ScoreSheet.state == state, 1))), func.sum(case((ScoreSheet.state == state, ScoreSheet.id))))]
     mine = aliased(Assignment)  # not the outer query's: a window counts when it is of one of the judge's own
     stage = (select(func.count(ScoringWindow.id))

@@ -12,7 +12,7 @@ from app.contests.models import Criterion, Round
 from app.entries.models import Entry
 from app.extensions import db
 from app.judges.models import Judge
-from app.judging.models import SHEET_STATES, ScoreSheet, SheetReopening, SheetVersion
+from app.judging.models import ScoreSheet, SheetReopening, SheetState, SheetVersion
 from app.panels.models import Assignment, ContestSession, RoundAbsence, ScoringWindow, SessionSlot
 from app.panels.questions import is_open
 from app.places.models import County, Township, Village
@@ -25,12 +25,27 @@ class ToScore:
     unit: str
     position: int | None
     session: str
-    state: str
-    state_label: str
+    state: SheetState
     on_stage: bool
     correction_asked: bool
     absent: bool = False  # recorded absent from the round (缺席): nothing to score
     starts: datetime | None = None  # the session's day and start time; None for a contestant not placed
+
+    @property
+    def state_label(self) -> str:
+        return self.state.label
+
+    @property
+    def badge(self) -> str:
+        """The state's badge: green once submitted, amber while begun, reopened or late, grey when not begun."""
+        if self.state == SheetState.SUBMITTED:
+            return "text-bg-success"
+        return "text-bg-secondary" if self.state == SheetState.OPEN else "text-bg-warning"
+
+    @property
+    def correction_waits(self) -> bool:
+        """Submitted, and the judge asked for a correction the organizers have not yet opened."""
+        return self.correction_asked and self.state == SheetState.SUBMITTED
 
     @property
     def to_do(self) -> bool:
@@ -43,8 +58,8 @@ class ToScore:
         return not self.absent and self.state in ACTION
 
 
-TO_DO = ("open", "draft", "reopened")
-ACTION = ("draft", "reopened")
+TO_DO = (SheetState.OPEN, SheetState.DRAFT, SheetState.REOPENED)
+ACTION = (SheetState.DRAFT, SheetState.REOPENED)
 
 
 @dataclass(frozen=True)
@@ -54,7 +69,7 @@ class RoundList:
 
     @property
     def done(self) -> int:
-        return sum(1 for i in self.items if i.state == "submitted" and not i.absent)
+        return sum(1 for i in self.items if i.state == SheetState.SUBMITTED and not i.absent)
 
     @property
     def expected(self) -> int:
@@ -91,13 +106,13 @@ def my_rounds(user: User, round_id: int | None = None) -> list[RoundList]:
     by_round: dict[int, list[tuple[tuple[object, ...], ToScore]]] = {}
     for (rnd_id, entry_id, number, county, township, village, position, session_id, session_name, held_on,
          starts_at, state, asked, on_stage, is_absent) in db.session.execute(query).tuples():
-        state = state or "open"
+        state = state or SheetState.OPEN
         placed = session_id is not None
         order = (not placed, held_on or date.max, starts_at or time.max, session_id or 0, position is None,
                  position or 0, number)  # by day and start time (names like 第三场 do not sort), then place
         by_round.setdefault(rnd_id, []).append((order, ToScore(
             entry_id=entry_id, public_number=number, unit=f"{county}{township}{village or ''}", position=position,
-            session=session_name or "", state=state, state_label=SHEET_STATES.get(state, state),
+            session=session_name or "", state=state,
             on_stage=bool(on_stage), correction_asked=asked is not None, absent=bool(is_absent),
             starts=datetime.combine(held_on, starts_at) if placed else None)))
     rounds = db.session.execute(select(Round).where(Round.id.in_(list(by_round))).order_by(Round.position)).scalars()
@@ -119,8 +134,7 @@ class SheetField:
 class SheetPage:
     round: Round
     entry: Entry
-    state: str
-    state_label: str
+    state: SheetState
     fields: list[SheetField]
     comment: str
     max_total: str
@@ -129,6 +143,27 @@ class SheetPage:
     versions: list[SheetVersion]
     correction_asked: bool
     reopen_reason: str
+
+    @property
+    def state_label(self) -> str:
+        return self.state.label
+
+    @property
+    def locked(self) -> bool:
+        return self.state.locked
+
+    @property
+    def late(self) -> bool:
+        return self.state == SheetState.LATE
+
+    @property
+    def may_ask_correction(self) -> bool:
+        """Only a submitted sheet may be asked to be reopened (a late one waits for the organizers first)."""
+        return self.state == SheetState.SUBMITTED
+
+    @property
+    def reopened(self) -> bool:
+        return self.state == SheetState.REOPENED
 
 
 def _text(value: Decimal) -> str:
@@ -144,9 +179,9 @@ def sheet_page(rnd: Round, entry: Entry, judge: Judge, typed: dict[int, str] | N
     draft = (sheet.draft or {}) if sheet else {}
     last = {m.criterion_id: _text(m.value) for m in versions[-1].marks} if versions else {}
     values = typed if typed is not None else {int(k): v for k, v in (draft.get("marks") or {}).items()} or last
-    state = sheet.state if sheet else "open"
+    state = sheet.state if sheet else SheetState.OPEN
     return SheetPage(
-        round=rnd, entry=entry, state=state, state_label=SHEET_STATES.get(state, state),
+        round=rnd, entry=entry, state=state,
         fields=[SheetField(c, values.get(c.id, ""), _text(c.max_points), _text(c.min_points), _text(c.step),
                            last.get(c.id, "")) for c in rnd.criteria],
         comment=comment if comment is not None else (draft.get("comment") or (versions[-1].comment if versions
@@ -154,7 +189,7 @@ def sheet_page(rnd: Round, entry: Entry, judge: Judge, typed: dict[int, str] | N
         max_total=_text(rnd.max_total), window_open=is_open(rnd.id, entry.id),
         client_token=secrets.token_urlsafe(18), versions=versions,
         correction_asked=bool(sheet and sheet.correction_requested_at),
-        reopen_reason=_reopen_reason(sheet) if sheet and sheet.state == "reopened" else "",
+        reopen_reason=_reopen_reason(sheet) if sheet and sheet.state == SheetState.REOPENED else "",
     )
 
 

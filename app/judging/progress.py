@@ -12,7 +12,7 @@ from app.entries.models import Entry
 from app.extensions import db
 from app.judges.models import Judge
 from app.judging.desk import ReportLine, reports
-from app.judging.models import ScoreSheet
+from app.judging.models import ScoreSheet, SheetState
 from app.panels.models import Assignment, ContestSession, SessionSlot
 from app.panels.questions import absent_entries
 from app.panels.services import get_round
@@ -83,10 +83,10 @@ def round_progress(round_id: int, county_id: int | None = None, session_id: int 
     for judge_id, public_number, state, sheet_id in rows:
         progress = judges[judge_id]
         progress.expected += 1
-        if state == "submitted":
+        if state == SheetState.SUBMITTED:
             progress.submitted += 1
             submitted += 1
-        elif state == "late":  # stored, but counts only once an organizer accepts it on the desk
+        elif state == SheetState.LATE:  # stored, but counts only once an organizer accepts it on the desk
             progress.late.append((public_number, sheet_id))
         else:
             progress.unscored.append(public_number)

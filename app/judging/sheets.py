@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app import decimals
@@ -27,7 +27,7 @@ from app.entries.models import Entry
 from app.errors import DomainError
 from app.extensions import db
 from app.judges.services import check_pin
-from app.judging.models import Mark, ScoreSheet, SheetVersion
+from app.judging.models import SHEET_VERSIONS, Mark, ScoreSheet, SheetState, SheetVersion
 from app.panels.questions import assigned, ever_opened, is_open, open_at
 from app.timeutil import utcnow
 from scoring import deviation_flag
@@ -107,9 +107,8 @@ def parse_marks(rnd: Round, raw: Mapping[int, str]) -> dict[int, Decimal]:
 
 def latest_counted_totals(round_id: int, entry_id: int, except_sheet: int | None) -> list[Decimal]:
     """The total of each other sheet's latest counted version for the contestant."""
-    latest = (select(SheetVersion.sheet_id, func.max(SheetVersion.number).label("number"))
-              .join(ScoreSheet).where(ScoreSheet.round_id == round_id, ScoreSheet.entry_id == entry_id,
-                                      SheetVersion.counted).group_by(SheetVersion.sheet_id).subquery())
+    latest = SHEET_VERSIONS.latest_numbers().join(ScoreSheet).where(
+        ScoreSheet.round_id == round_id, ScoreSheet.entry_id == entry_id, SheetVersion.counted).subquery()
     query = select(SheetVersion.total).join(latest, (latest.c.sheet_id == SheetVersion.sheet_id)
                                             & (latest.c.number == SheetVersion.number))
     if except_sheet is not None:
@@ -200,10 +199,10 @@ def _ask_once(round_id: int, entry_id: int, judge_id: int, public_number: str, t
     median, and every question asked is in the audit log."""
     sheet = _sheet(round_id, entry_id, judge_id)
     if sheet is None:  # no draft reached the server: the sheet is created to remember the question
-        sheet = ScoreSheet(round_id=round_id, entry_id=entry_id, judge_id=judge_id, state="draft")
+        sheet = ScoreSheet(round_id=round_id, entry_id=entry_id, judge_id=judge_id, state=SheetState.DRAFT)
         db.session.add(sheet)
         db.session.flush()
-    version = _next_number(sheet.id)
+    version = SHEET_VERSIONS.next_number(sheet.id)
     if sheet.deviation_prompted == version:
         return False
     sheet.deviation_prompted = version
@@ -225,12 +224,6 @@ def check_offline_claim(round_id: int, entry_id: int, claimed: datetime) -> None
         raise DomainError(OUTSIDE_MESSAGE if ever_opened(round_id, entry_id) else NEVER_OPENED_MESSAGE)
 
 
-def _next_number(sheet_id: int) -> int:
-    """The number the sheet's next version takes (the unique constraint on it backs concurrent writers)."""
-    return (db.session.execute(select(func.max(SheetVersion.number)).where(
-        SheetVersion.sheet_id == sheet_id)).scalar() or 0) + 1
-
-
 def _sheet(round_id: int, entry_id: int, judge_id: int) -> ScoreSheet | None:
     """The sheet as the database has it now: populate_existing overwrites a copy read earlier in the
     request (start_write_phase keeps objects loaded), so the write phase never acts on a stale state."""
@@ -240,7 +233,7 @@ def _sheet(round_id: int, entry_id: int, judge_id: int) -> ScoreSheet | None:
 
 
 def _refuse_if_locked(sheet: ScoreSheet | None) -> None:
-    if sheet is not None and sheet.state in ("submitted", "late"):
+    if sheet is not None and sheet.state.locked:
         raise DomainError("该评分表已提交并锁定。如需更正，请点击“申请更正”，由组织者重新开放")
 
 
@@ -264,16 +257,16 @@ def store_version(sheet: ScoreSheet | None, round_id: int, entry_id: int, judge_
     """Add the next version of a sheet (creating the sheet if needed) and audit it; the caller commits.
 
     Flushes, so a duplicate token or version number raises IntegrityError here, before any commit."""
-    state = "late" if options.late else "submitted"
+    state = SheetState.LATE if options.late else SheetState.SUBMITTED
     if sheet is None:  # created in its final state: one INSERT, no UPDATE after it
         sheet = ScoreSheet(round_id=round_id, entry_id=entry_id, judge_id=judge_id, state=state)
         db.session.add(sheet)
         db.session.flush()
         number, reason = 1, ""
     else:
-        number = _next_number(sheet.id)
+        number = SHEET_VERSIONS.next_number(sheet.id)
         reason = sheet.correction_reason if number > 1 else ""
-        sheet.state, sheet.draft = state, None
+        sheet.state, sheet.draft = state, None  # callers refuse a locked sheet first, each in its own words
         sheet.correction_requested_at, sheet.correction_reason = None, ""
     total = sum(marks.values(), Decimal(0))
     version = SheetVersion(
@@ -354,12 +347,12 @@ def save_draft(user: User, round_id: int, entry_id: int, marks: Mapping[int, str
         ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry.id, ScoreSheet.judge_id == judge.id)
     ).scalar_one_or_none()
     if sheet is None:
-        sheet = ScoreSheet(round_id=rnd.id, entry_id=entry.id, judge_id=judge.id, state="draft")
+        sheet = ScoreSheet(round_id=rnd.id, entry_id=entry.id, judge_id=judge.id, state=SheetState.DRAFT)
         db.session.add(sheet)
-    elif sheet.state in ("submitted", "late"):
+    elif sheet.state.locked:
         raise DomainError("该评分表已提交，草稿不再保存")
-    elif sheet.state == "open":
-        sheet.state = "draft"
+    elif sheet.state == SheetState.OPEN:
+        sheet.state = SheetState.check_transition(sheet.state, SheetState.DRAFT)
     at = edited_at if edited_at is not None else int(time.time() * 1000)
     if draft_time(sheet) > at:
         db.session.rollback()

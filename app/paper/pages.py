@@ -15,7 +15,7 @@ from app.entries.models import Entry
 from app.errors import NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
-from app.judging.models import ScoreSheet, SheetVersion
+from app.judging.models import SHEET_VERSIONS, ScoreSheet, SheetState, SheetVersion
 from app.panels.models import Assignment, ContestSession, SessionSlot
 from app.panels.questions import absent_entry_ids
 from app.paper.models import PaperSheet
@@ -115,7 +115,7 @@ def contestants(user: User, round_id: int, judge_id: int) -> list[Row]:
     result = []
     for entry, position, session, _, _ in sorted(rows, key=lambda r: (
             r[3] is None, r[3] or 0, r[4] or 0, r[1] is None, r[1] or 0, r[0].public_number)):
-        state, last = sheets.get(entry.id, ("open", 0))
+        state, last = sheets.get(entry.id, (SheetState.OPEN, 0))
         clerks = typed.get((entry.id, last + 1), [])
         current = "counted" if state in LOCKED_STATES else ("first", "second", "mismatch")[min(len(clerks), 2)]
         if entry.id in absent and current != "counted":  # a counted sheet of an absent contestant: the preview says
@@ -127,8 +127,7 @@ def contestants(user: User, round_id: int, judge_id: int) -> list[Row]:
 
 def waiting(user: User) -> list[Waiting]:
     """Sheets with one entry waiting for a second typist, and mismatches waiting for a third person."""
-    last = (select(SheetVersion.sheet_id, func.max(SheetVersion.number).label("number"))
-            .group_by(SheetVersion.sheet_id).subquery())
+    last = SHEET_VERSIONS.latest_numbers().subquery()
     query = rules.visible(
         select(PaperSheet, Entry, Round.name, User.display_name, Judge.user_id)
         .join(Entry, Entry.id == PaperSheet.entry_id).join(Round, Round.id == PaperSheet.round_id)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import rules
@@ -21,7 +21,7 @@ from app.entries.models import Entry
 from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
 from app.judges.models import Judge
-from app.judging.models import ScoreSheet, SheetVersion
+from app.judging.models import SHEET_VERSIONS, ScoreSheet, SheetState, SheetVersion
 from app.judging.sheets import COMMENT_LIMIT, StoreOptions, latest_counted_totals, parse_marks, store_version
 from app.panels.models import Assignment
 from app.panels.questions import is_absent
@@ -32,7 +32,7 @@ from scoring import deviation_flag
 SAME_CLERK = "同一张纸质评分表不能由同一名录入员录入两次"
 ABSENT_FOR_PAPER = "该参赛人本轮已登记缺席，不能录入或核对评分表；如登记有误，请先撤销缺席登记"
 REASON_LIMIT = 200
-LOCKED_STATES = ("submitted", "late")
+LOCKED_STATES = (SheetState.SUBMITTED, SheetState.LATE)
 
 
 @dataclass(frozen=True)
@@ -103,11 +103,8 @@ def score_sheet(sheet: Sheet) -> ScoreSheet | None:
 def stage_of(sheet: Sheet) -> Stage:
     """The version the next entries feed and the entries typed for it so far."""
     scored = score_sheet(sheet)
-    last = 0
-    if scored is not None:
-        last = db.session.execute(select(func.max(SheetVersion.number)).where(
-            SheetVersion.sheet_id == scored.id)).scalar() or 0
-    if scored is not None and scored.state in LOCKED_STATES:
+    last = SHEET_VERSIONS.latest_number(scored.id) if scored is not None else 0
+    if scored is not None and scored.state.locked:
         return Stage("counted", last, [])
     feeds = last + 1
     entries = list(db.session.execute(select(PaperSheet).where(

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from app.adjustments.models import VetoRecord
+from app.adjustments.models import VetoRecord, VetoState
 from app.audit.models import AuditEvent
 from app.contests.current import current_contest
 from app.extensions import db
@@ -22,7 +22,8 @@ class Overview:
 
 def overview() -> Overview:
     events = db.session.execute(select(func.count(AuditEvent.id))).scalar_one()
-    vetoes = db.session.execute(select(func.count(VetoRecord.id)).where(VetoRecord.state == "proposed")).scalar_one()
+    vetoes = db.session.execute(select(func.count(VetoRecord.id))
+                                .where(VetoRecord.state == VetoState.PROPOSED)).scalar_one()
     contest = current_contest()
     if contest is None:
         return Overview(events, vetoes, 0)
