@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from app.adjustments.views import review_bp as veto_review_bp
     from app.contests.views import bp as contests_bp
     from app.feedback.views import bp as feedback_bp
+    from app.jobs import init_app as init_jobs
     from app.judges.views import bp as judges_bp
     from app.judges.views import signin_bp as judge_signin_bp
     from app.judging.desk_views import bp as desk_bp
@@ -122,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
         notices_bp, public_notices_bp, supervise_notices_bp, reports_bp, reports_supervise_bp, absences_bp,
     ):
         app.register_blueprint(blueprint)
+    init_jobs(app)  # the queue, its status pages under each audience, `flask jobs worker`
 
 
 def register_errorhandlers(app: Flask) -> None:
