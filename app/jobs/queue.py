@@ -106,20 +106,20 @@ def resolve(path: str) -> Callable[..., Any]:
     return found  # type: ignore[no-any-return]
 
 
-def _write(job_id: int, allowed_from: JobState | None, **values: Any) -> bool:
-    """Write the job's row on a connection of its own, committed at once, whatever the task's session holds.
-    With `allowed_from`, only from that state (a move refused by JobState is not written)."""
-    statement = update(Job).where(Job.id == job_id)
-    if allowed_from is not None:
-        statement = statement.where(Job.state == allowed_from)
+def _write(job_id: int, state_now: JobState, **values: Any) -> bool:
+    """Write the job's row on a connection of its own, committed at once, whatever the task's session holds;
+    only while the job is in `state_now` (False when it is not: nothing written)."""
+    statement = update(Job).where(Job.id == job_id, Job.state == state_now).values(**values)
     with db.engine.begin() as connection:
-        return bool(connection.execute(statement.values(**values)).rowcount)
+        return bool(connection.execute(statement).rowcount)
 
 
-def _move(job_id: int, source: JobState, target: JobState, **values: Any) -> None:
+def _move(job_id: int, source: JobState, target: JobState, **values: Any) -> bool:
     source.check_move(target)
-    if not _write(job_id, source, state=target, **values):
-        current_app.logger.error("job %s was not %s when it was to become %s", job_id, source, target)
+    if _write(job_id, source, state=target, **values):
+        return True
+    current_app.logger.error("job %s was not %s when it was to become %s", job_id, source, target)
+    return False
 
 
 def progress_of(job_id: int) -> Progress:
@@ -140,7 +140,8 @@ def run(app: Flask, job_id: int) -> None:
             return
         kind, path, args = job.kind, job.task, json.loads(job.args)
         db.session.rollback()  # end the read before the task's own transaction starts
-        _move(job_id, JobState.QUEUED, JobState.RUNNING, started_at=utcnow())
+        if not _move(job_id, JobState.QUEUED, JobState.RUNNING, started_at=utcnow()):
+            return  # delivered twice, or already worked: a job runs once
         try:
             outcome = resolve(path)(progress_of(job_id), **args)
             if not isinstance(outcome, JobResult):

@@ -38,6 +38,14 @@ def refuses(progress: jobs.Progress) -> jobs.JobResult:
     raise DomainError("材料缺失：西关村未上传收入台账。")
 
 
+def counts(progress: jobs.Progress) -> jobs.JobResult:
+    RUNS.append(1)
+    return jobs.JobResult("已运行")
+
+
+RUNS: list[int] = []
+
+
 def breaks(progress: jobs.Progress) -> jobs.JobResult:
     raise RuntimeError("secret internals at line 42")
 
@@ -133,6 +141,18 @@ def test_a_job_is_sent_to_the_worker_only_when_its_row_is_committed(huey: Flask,
     jobs.enqueue("demo", refuses, world.users["supervisor"])
     db.session.commit()
     assert queue.pending_count() == 1
+
+
+def test_a_job_delivered_twice_runs_once(huey: Flask, world: World) -> None:
+    RUNS.clear()
+    job_id = jobs.enqueue("demo", counts, world.users["supervisor"])
+    db.session.commit()
+    queue = jobs.queue_of(huey).huey
+    task = queue.dequeue()
+    queue.execute(task)
+    queue.execute(task)
+    db.session.expire_all()
+    assert RUNS == [1] and db.session.get(jobs.Job, job_id).state is jobs.JobState.DONE  # type: ignore[union-attr]
 
 
 def test_a_task_must_be_a_module_level_function(huey: Flask, world: World) -> None:
