@@ -18,5 +18,7 @@ def worker(workers: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     queue = queue_of(current_app)
     click.echo(f"后台任务进程已启动（{current_app.config['JOBS_STORAGE_URI'].split('://')[0]}）")
-    queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=False,
-                                graceful_signal="TERM").run()
+    # Idle, it looks for work every second at most (Huey's default backs off to 10 s): a job asked for on a page
+    # starts while the user watches.
+    queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=False, max_delay=1.0,
+                               graceful_signal="TERM").run()
