@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from flask import Flask, current_app, has_app_context
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey.signals import SIGNAL_INTERRUPTED
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ from app.timeutil import utcnow
 
 PENDING = "jobs_to_send"  # session.info key: ids of jobs enqueued in the open transaction
 FAILED_UNEXPECTEDLY = "任务运行出错，已记入系统日志。请重新运行；如仍失败，请联系管理员。"
+INTERRUPTED = "后台任务进程被停止，任务未完成。请重新运行。"
 
 
 class Progress(Protocol):
@@ -53,7 +55,14 @@ class Queue:
             def run_job(job_id: int) -> None:
                 run(app, job_id)
 
+            def interrupted(_signal: str, task: Any, *_args: Any, **_kwargs: Any) -> None:
+                with app.app_context():
+                    _write(task.args[0], JobState.RUNNING, state=JobState.FAILED, error=INTERRUPTED,
+                           finished_at=utcnow())
+
             self._run = self._huey.task(name="run_job")(run_job)
+            # A worker stopped at once (Ctrl-C, a second signal) leaves no job "running" for ever.
+            self._huey.signal(SIGNAL_INTERRUPTED)(interrupted)
         return self._huey
 
     def send(self, job_id: int) -> None:

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from app import jobs
 from app.errors import DomainError
 from app.extensions import db
-from app.jobs.queue import FAILED_UNEXPECTEDLY
+from app.jobs.queue import FAILED_UNEXPECTEDLY, INTERRUPTED
 from tests.conftest import login
 from tests.factories import World, make_user
 from tests.jobs_work import text_of, work_one
@@ -44,6 +44,11 @@ def counts(progress: jobs.Progress) -> jobs.JobResult:
 
 
 RUNS: list[int] = []
+
+
+def stopped(progress: jobs.Progress) -> jobs.JobResult:
+    progress(1, 2, "第一步")
+    raise KeyboardInterrupt  # what the worker's thread sees when the worker is stopped at once
 
 
 def breaks(progress: jobs.Progress) -> jobs.JobResult:
@@ -110,6 +115,18 @@ def test_an_unexpected_error_shows_a_general_sentence_and_never_the_traceback(
     assert FAILED_UNEXPECTEDLY in html
     assert "secret internals" not in html and "RuntimeError" not in html
     assert "secret internals at line 42" in caplog.text  # the traceback went to the log
+
+
+def test_a_job_cut_short_by_stopping_the_worker_ends_failed(
+        app: Flask, huey: Flask, world: World, client: FlaskClient) -> None:
+    login(client, "sup")
+    job_id = jobs.enqueue("demo", stopped, world.users["supervisor"])
+    db.session.commit()
+    work_one(app)
+
+    job = db.session.get(jobs.Job, job_id)
+    assert (job.state, job.done, job.error) == (jobs.JobState.FAILED, 1, INTERRUPTED)  # type: ignore[union-attr]
+    assert INTERRUPTED in client.get(f"/supervise/jobs/{job_id}").get_data(as_text=True)
 
 
 def test_the_states_refuse_an_illegal_move(huey: Flask, world: World) -> None:
