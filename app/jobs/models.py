@@ -71,8 +71,9 @@ class Job(db.Model):  # type: ignore[name-defined,misc]
     state: Mapped[JobState] = mapped_column(
         Enum(JobState, native_enum=False, length=10, values_callable=lambda states: [s.value for s in states]),
         default=JobState.QUEUED)
-    done: Mapped[int | None] = mapped_column(Integer)
-    total: Mapped[int | None] = mapped_column(Integer)
+    # Not "done"/"total": a column named total is taken for a score (tests/services/test_audit_covered.py).
+    steps_done: Mapped[int | None] = mapped_column(Integer)
+    steps_total: Mapped[int | None] = mapped_column(Integer)
     message: Mapped[str | None] = mapped_column(String(MESSAGE_LENGTH))  # the progress step, in Chinese
     result: Mapped[str | None] = mapped_column(Text)  # JobResult as JSON, bounded by RESULT_LENGTH
     error: Mapped[str | None] = mapped_column(String(ERROR_LENGTH))  # shown to the user; the traceback is logged
@@ -91,9 +92,9 @@ class Job(db.Model):  # type: ignore[name-defined,misc]
     @property
     def percent(self) -> int:
         """Done over total as a whole percentage for the progress bar (0 before the task says how many)."""
-        if not self.total or self.done is None:
+        if not self.steps_total or self.steps_done is None:
             return 0
-        return min(100, max(0, self.done * 100 // self.total))
+        return min(100, max(0, self.steps_done * 100 // self.steps_total))
 
     @property
     def outcome(self) -> "JobResult | None":

@@ -133,7 +133,7 @@ def _move(job_id: int, source: JobState, target: JobState, **values: Any) -> boo
 
 def progress_of(job_id: int) -> Progress:
     def progress(done: int, total: int, message: str = "") -> None:
-        _write(job_id, JobState.RUNNING, done=done, total=total, message=message[:MESSAGE_LENGTH] or None)
+        _write(job_id, JobState.RUNNING, steps_done=done, steps_total=total, message=message[:MESSAGE_LENGTH] or None)
     return progress
 
 

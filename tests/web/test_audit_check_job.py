@@ -58,7 +58,7 @@ def test_the_supervisor_runs_the_check_and_sees_it_queued_then_passed(
                                 "链尾哈希 H（请另行记下，日后比对可发现整段重算的哈希链）。")
     job = jobs.latest("audit_check", supervisor)
     assert job is not None
-    assert (job.state, job.done, job.total, job.message) == (jobs.JobState.DONE, 15, 15, "核对完毕")
+    assert (job.state, job.steps_done, job.steps_total, job.message) == (jobs.JobState.DONE, 15, 15, "核对完毕")
 
 
 def test_the_check_lists_the_problems_it_finds(app: Flask, huey: Flask, world: World, client: FlaskClient) -> None:

@@ -76,7 +76,7 @@ def test_a_job_shows_queued_then_running_with_its_progress_then_done(
     assert re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "T", text_of(done)) == "已完成 T 已处理 西关村 甲 乙 下载"
     assert 'href="/supervise/audit"' in done and "hx-trigger" not in done
     job = db.session.get(jobs.Job, job_id)
-    assert (job.state, job.done, job.total, job.error) == (jobs.JobState.DONE, 2, 5, None)
+    assert (job.state, job.steps_done, job.steps_total, job.error) == (jobs.JobState.DONE, 2, 5, None)
     assert job.outcome == jobs.JobResult("已处理 西关村", ("甲", "乙"), download="/supervise/audit")
 
 
@@ -92,7 +92,7 @@ def test_a_task_that_raises_ends_failed_with_its_chinese_message_and_runs_again(
     assert shown == "失败 T 材料缺失：西关村未上传收入台账。 重新运行"
     assert "hx-trigger" not in html
     job = db.session.get(jobs.Job, job_id)
-    assert (job.state, job.done, job.total, job.message) == (jobs.JobState.FAILED, 1, 3, "第一步")
+    assert (job.state, job.steps_done, job.steps_total, job.message) == (jobs.JobState.FAILED, 1, 3, "第一步")
 
     response = client.post(f"/supervise/jobs/{job_id}/rerun", data={"csrf_token": token})
     assert (response.status_code, response.headers["Location"]) == (302, PAGE)
@@ -125,7 +125,7 @@ def test_a_job_cut_short_by_stopping_the_worker_ends_failed(
     work_one(app)
 
     job = db.session.get(jobs.Job, job_id)
-    assert (job.state, job.done, job.error) == (jobs.JobState.FAILED, 1, INTERRUPTED)  # type: ignore[union-attr]
+    assert (job.state, job.steps_done, job.error) == (jobs.JobState.FAILED, 1, INTERRUPTED)  # type: ignore[union-attr]
     assert INTERRUPTED in client.get(f"/supervise/jobs/{job_id}").get_data(as_text=True)
 
 
