@@ -2,6 +2,7 @@
 states that refuse an illegal move, and nobody reading another's job."""
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,9 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import jobs
+from app.config import defaults
 from app.errors import DomainError
 from app.extensions import db
-from app.jobs.queue import FAILED_UNEXPECTEDLY, INTERRUPTED
+from app.jobs.queue import FAILED_UNEXPECTEDLY, INTERRUPTED, make_huey
 from tests.conftest import login
 from tests.factories import World, make_user
 from tests.jobs_work import text_of, work_one
@@ -198,3 +200,13 @@ def test_nobody_else_reads_a_job_unless_it_is_shared_with_the_page_they_may_open
     assert organizer.get(f"/supervise/jobs/{shared}").status_code == 403  # not a supervisor's page
     assert organizer.get(f"/organize/jobs/{shared}").status_code == 404  # the supervisors' page is not theirs
     assert jobs.latest("demo", world.users["city_organizer"]) is None
+
+
+def test_the_storage_follows_the_setting(tmp_path: Path) -> None:
+    embedded = make_huey(f"sqlite:///{tmp_path / 'jobs.sqlite3'}")
+    assert (type(embedded).__name__, embedded.storage.filename) == ("SqliteHuey", str(tmp_path / "jobs.sqlite3"))
+    assert type(make_huey("redis://127.0.0.1:6379/2")).__name__ == "RedisHuey"  # connects only when used
+    assert type(make_huey("memory://")).__name__ == "MemoryHuey"
+    with pytest.raises(ValueError, match="JOBS_STORAGE_URI must be"):
+        make_huey("amqp://elsewhere")
+    assert defaults("/srv/dabiwu/instance")["JOBS_STORAGE_URI"] == "sqlite:////srv/dabiwu/instance/jobs.sqlite3"
