@@ -17,8 +17,12 @@ setup: apt $(BIN)/.stamp $(VENDOR) instance/config.py db
 
 setup-test: setup apt-test
 
+# The job worker (flask jobs worker) runs beside the web server and is stopped with it; on SIGTERM it lets
+# the job at hand finish first.
 run: setup
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+	$(FLASK) jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup-test
 	$(BIN)/pytest -q

@@ -65,6 +65,7 @@ def check_database(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table, for SQLAlchemy and Alembic)
     from app.db_setup import configure_engine
+    from app.jobs import init_app as init_jobs
     from app.ratelimit import log_storage_warnings
 
     db.init_app(app)
@@ -72,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     log_storage_warnings()
+    init_jobs(app)  # the job queue's storage (app/jobs)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "请先登录。"
@@ -99,6 +101,7 @@ def capability_list() -> tuple[Capability, ...]:
     from app.demo.capability import CAPABILITY as demo
     from app.entries.capability import CAPABILITY as entries
     from app.feedback.capability import CAPABILITY as feedback
+    from app.jobs.capability import CAPABILITY as jobs
     from app.judges.capability import CAPABILITY as judges
     from app.judging.capability import CAPABILITY as judging
     from app.materials.capability import CAPABILITY as materials
@@ -114,7 +117,7 @@ def capability_list() -> tuple[Capability, ...]:
     from app.supervise.capability import CAPABILITY as supervise
 
     return (accounts, organize, contests, people, judges, panels, judging, adjustments, absences, results, paper,
-            materials, entries, notices, feedback, reports, supervise, me, public, audit, demo)
+            materials, entries, notices, feedback, reports, supervise, me, public, audit, jobs, demo)
 
 
 def register_capabilities(app: Flask, capabilities: Sequence[Capability]) -> None:

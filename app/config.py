@@ -33,6 +33,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SQLITE_BUSY_TIMEOUT_MS": 15000,
         "TIMEZONE": "Asia/Shanghai",
         "BEHIND_PROXY": False,
+        # Background jobs (app/jobs): a SQLite file beside the database; redis://… in production.
+        "JOBS_STORAGE_URI": f"sqlite:///{Path(instance_path) / 'jobs.sqlite3'}",
     }
 
 
@@ -45,6 +47,8 @@ def from_environment() -> dict[str, Any]:
         env["SECRET_KEY"] = key
     if storage := os.environ.get("RATELIMIT_STORAGE_URI"):
         env["RATELIMIT_STORAGE_URI"] = storage
+    if jobs := os.environ.get("JOBS_STORAGE_URI"):
+        env["JOBS_STORAGE_URI"] = jobs
     if os.environ.get("SESSION_COOKIE_SECURE") == "1":
         env["SESSION_COOKIE_SECURE"] = True
         env["REMEMBER_COOKIE_SECURE"] = True

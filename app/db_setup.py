@@ -4,7 +4,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 
@@ -43,7 +43,7 @@ def _takes_write_lock() -> bool:
     """SQLite: a state-changing request (or CLI work) takes the write lock up front, so two writers never
     read the same audit head and no deferred transaction fails on upgrade. A hot view marked read_first
     validates in a plain read transaction and takes the lock only when it calls start_write_phase()."""
-    if has_request_context() and g.get("reads_only"):
+    if has_app_context() and g.get("reads_only"):  # a request or a background job that only reads
         return False
     if not has_request_context() or g.get("write_phase"):
         return True
@@ -60,7 +60,8 @@ def read_first(view: F) -> F:
 
 
 def reads_only_from_now() -> None:
-    """The rest of the request only reads (an error page): on SQLite it must not wait for the write lock again."""
+    """The rest of the request (an error page) or job (the audit check) only reads: on SQLite it must not take
+    or wait for the write lock."""
     g.reads_only = True
 
 

@@ -39,6 +39,7 @@ def settings_for(url: str, **extra: object) -> dict[str, object]:
         "SQLALCHEMY_DATABASE_URI": url,
         "PASSWORD_HASH_METHOD": FAST_HASH,
         "RATELIMIT_STORAGE_URI": "memory://",
+        "JOBS_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
     }
     settings.update(extra)

@@ -9,9 +9,11 @@ from sqlalchemy import select
 from app.audit import services as audit
 from app.audit.chain import ChainReport, verify_chain
 from app.audit.covered import REGISTRY, Covered, Fields, Recorder, Row
+from app.audit.labels import OBJECTS
 from app.audit.models import AuditEvent
 from app.audit.rules import MODELS, rule_fields
 from app.extensions import db
+from app.jobs import Progress
 
 ABSENT = "（无）"
 EVENT_ROWS = 5000  # events fetched at a time
@@ -94,8 +96,12 @@ def _compare(covered: Covered, row: Row, recorded: Fields | None) -> Mismatch | 
     return None
 
 
-def verify() -> IntegrityReport:
-    """One pass over the events (chain and recorded values), then one streamed pass per covered table."""
+def verify(progress: Progress | None = None) -> IntegrityReport:
+    """One pass over the events (chain and recorded values), then one streamed pass per covered table;
+    `progress` (a job's) hears of each step: the chain, then each covered table."""
+    steps = 1 + len(REGISTRY)
+    if progress is not None:
+        progress(0, steps, "核对审计日志哈希链")
     columns = (AuditEvent.id, AuditEvent.at, AuditEvent.actor_id, AuditEvent.actor_label, AuditEvent.action,
                AuditEvent.object_type, AuditEvent.object_id, AuditEvent.before, AuditEvent.after,
                AuditEvent.prev_hash, AuditEvent.hash)
@@ -108,7 +114,9 @@ def verify() -> IntegrityReport:
     for _ in walk:  # past a broken link the rest still says what was recorded
         pass
     rows, first, count = 0, None, 0
-    for covered in REGISTRY:
+    for done, covered in enumerate(REGISTRY, 1):
+        if progress is not None:
+            progress(done, steps, f"核对{OBJECTS.get(covered.table, covered.table)}")
         kept = recorded[covered.table]
         for row in covered.rows():
             rows += 1
@@ -119,6 +127,8 @@ def verify() -> IntegrityReport:
         for key in kept:  # recorded, but the row is gone
             count += 1
             first = first or Mismatch(covered.table, _key_text(key), "（行）", "已不存在", "审计事件记录了此行")
+    if progress is not None:
+        progress(steps, steps, "核对完毕")
     return IntegrityReport(chain, rows, first, count)
 
 

@@ -2,12 +2,14 @@
 
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from app import jobs
 from app.accounts import admin
-from app.audit import integrity, labels
+from app.audit import integrity, integrity_job, labels
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.ids import id_arg
@@ -37,7 +39,20 @@ def audit_log() -> str:
     # The same check as `flask audit verify`, in the request for now (seconds on a whole year's data).
     report = integrity.verify() if request.args.get("check") == "1" else None
     return render_template("supervise/audit.html", events=events, page=page, page_size=PAGE, report=report,
-                           total=total, has_more=page * PAGE < total, actions=labels.ACTIONS, objects=labels.OBJECTS)
+                           total=total, has_more=page * PAGE < total, actions=labels.ACTIONS, objects=labels.OBJECTS,
+                           check=jobs.latest(integrity_job.KIND, current_user))
+
+
+@bp.post("/audit/check")
+@access("supervisor")
+def audit_check() -> Response:
+    """The audit check as a job, seen by every supervisor; a second press while one is under way adds none."""
+    current = jobs.latest(integrity_job.KIND, current_user)
+    if current is None or not current.state.active:
+        jobs.enqueue(integrity_job.KIND, integrity_job.audit_check, current_user,
+                     page=url_for("supervise.audit_log"), shared=True)
+        db.session.commit()
+    return redirect(url_for("supervise.audit_log"))
 
 
 @bp.get("/sheets")

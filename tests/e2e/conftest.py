@@ -44,7 +44,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     path = tmp_path_factory.mktemp("e2e") / "demo.sqlite3"
     app = create_app({"SECRET_KEY": "e2e-secret", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "PASSWORD_HASH_METHOD": FAST_HASH})
+                      "PASSWORD_HASH_METHOD": FAST_HASH, "JOBS_STORAGE_URI": "memory://"})
     with app.app_context():
         db.create_all()
         demo.load(FAST_HASH)
