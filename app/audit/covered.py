@@ -30,7 +30,8 @@ from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.materials.models import Material
 from app.materials.services import material_fields
 from app.paper.models import PaperEntry, Reconciliation
-from app.results.models import AwardBand, ResultVersion
+from app.publication.models import Publication
+from app.results.models import AwardBand
 from scoring import package_hash
 
 Fields = dict[str, Any]
@@ -167,8 +168,8 @@ def _published(object_id: str, after: Any) -> tuple[Hashable, Fields]:
 
 def _result_rows() -> Iterator[Row]:
     """One package at a time (a year's is ~10 MB): its hash recomputed as the sign-off computed it."""
-    query = select(ResultVersion.id, ResultVersion.scope, ResultVersion.number, ResultVersion.package_hash,
-                   ResultVersion.package).order_by(ResultVersion.id).execution_options(yield_per=1)
+    query = select(Publication.id, Publication.scope, Publication.number, Publication.package_hash,
+                   Publication.package).order_by(Publication.id).execution_options(yield_per=1)
     for v in db.session.execute(query):
         try:
             digest = package_hash(v.package)

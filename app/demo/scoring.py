@@ -22,8 +22,8 @@ from app.judging.sheets import StoreOptions, submitted_fields
 from app.notices.models import ISSUING_BODY, NoticeSettings
 from app.panels.models import Assignment, Panel
 from app.panels.services import PanelSpec, create_manual
+from app.publication.models import Publication
 from app.results import services as results
-from app.results.models import ResultVersion
 
 SCOPE = "round:plan"
 SEED = "demo-2022-plan"
@@ -179,8 +179,8 @@ def publish_demo_plan_round() -> DemoPublication:
     """Panels, sheets, sup1's sign-off and admin's publication of the plan round; a second call changes nothing."""
     started = time.perf_counter()
     contest, rnd = _contest()
-    existing = db.session.execute(select(func.max(ResultVersion.number)).where(
-        ResultVersion.contest_id == contest.id, ResultVersion.scope == SCOPE)).scalar()
+    existing = db.session.execute(select(func.max(Publication.number)).where(
+        Publication.contest_id == contest.id, Publication.scope == SCOPE)).scalar()
     if existing:
         return DemoPublication(False, 0, 0, 0, existing, time.perf_counter() - started)
     admin, supervisor = _user("admin"), _user("sup1")

@@ -18,8 +18,9 @@ from app.extensions import db
 from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.notices.models import PHASE_LABELS, Notice
 from app.notices.services import phase_of
-from app.results.models import JudgeAlias, ResultVersion
-from app.results.packages import published_package
+from app.publication.models import Publication
+from app.publication.packages import published_package
+from app.results.models import JudgeAlias
 from app.timeutil import chinese_date, today
 from scoring import format_decimal
 from scoring.figures import criterion_means, group_figures, total
@@ -148,7 +149,7 @@ class Feedback:
     contest_name: str
     rounds: list[RoundFeedback]
     year: Standing | None
-    year_version: ResultVersion | None
+    year_version: Publication | None
     year_notice: NoticeStatus | None
 
     @property
@@ -171,13 +172,13 @@ def _held_entry(user: User, entry_id: int) -> Entry:
     return entry
 
 
-def latest_version(contest_id: int, scope: str) -> ResultVersion | None:
-    return db.session.execute(select(ResultVersion).where(
-        ResultVersion.contest_id == contest_id, ResultVersion.scope == scope)
-        .order_by(ResultVersion.number.desc()).limit(1)).scalar_one_or_none()
+def latest_version(contest_id: int, scope: str) -> Publication | None:
+    return db.session.execute(select(Publication).where(
+        Publication.contest_id == contest_id, Publication.scope == scope)
+        .order_by(Publication.number.desc()).limit(1)).scalar_one_or_none()
 
 
-def notice_status(version: ResultVersion) -> NoticeStatus | None:
+def notice_status(version: Publication) -> NoticeStatus | None:
     """The 公示 state of a published version, as of today in Asia/Shanghai."""
     notice = db.session.execute(select(Notice).where(Notice.version_id == version.id)).scalar_one_or_none()
     return None if notice is None else NoticeStatus(phase_of(notice, today()), notice.ends_on)
@@ -216,7 +217,7 @@ def _letter_order(entry_id: int, scope: str, aliases: list[str]) -> list[str]:
     return sorted(aliases, key=lambda alias: keyed_digest(f"feedback:{entry_id}:{scope}:{alias}"))
 
 
-def _comments(version: ResultVersion, rnd: Round, entry_id: int,
+def _comments(version: Publication, rnd: Round, entry_id: int,
               marks: dict[str, dict[str, Decimal]]) -> dict[str, str]:
     """Each judge's comment on the sheet version the publication counted.
 
@@ -246,7 +247,7 @@ def _comments(version: ResultVersion, rnd: Round, entry_id: int,
     return comments
 
 
-def _judges(version: ResultVersion, package: Mapping[str, Any], rnd: Round, entry: Entry) -> list[JudgeLine]:
+def _judges(version: Publication, package: Mapping[str, Any], rnd: Round, entry: Entry) -> list[JudgeLine]:
     round_input = package["input"]["rounds"][0]
     order = [c["id"] for c in round_input["criteria"]]
     marks: dict[str, dict[str, Decimal]] = defaultdict(dict)
@@ -265,7 +266,7 @@ def _judges(version: ResultVersion, package: Mapping[str, Any], rnd: Round, entr
     ]
 
 
-def _round_feedback(version: ResultVersion, rnd: Round, entry: Entry) -> RoundFeedback | None:
+def _round_feedback(version: Publication, rnd: Round, entry: Entry) -> RoundFeedback | None:
     package = published_package(version.id)  # shared, parsed once per process: only read here
     standing = _standing(package, entry.public_number, lambda c: c["rounds"].get(rnd.code))
     if standing is None:

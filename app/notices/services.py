@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app import signals
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import Contest
@@ -17,9 +18,11 @@ from app.extensions import db
 from app.notices.lifecycle import holder_names
 from app.notices.models import PHASE_BADGES, PHASE_LABELS, Notice, Objection
 from app.notices.phones import PHONE_ERROR, normalise_phone
+from app.publication import services as publication
+from app.publication.models import Publication
+from app.publication.packages import published_package
+from app.publication.states import NoticePhase, NoticeState, ObjectionState
 from app.results.assemble import scope_label
-from app.results.models import ResultVersion
-from app.results.packages import published_package
 from app.results.services import Row, rows_of
 from app.timeutil import chinese_date, local, today, utcnow
 
@@ -34,7 +37,7 @@ MAX_CONTENT = 1000
 @dataclass(frozen=True)
 class NoticeView:
     notice: Notice
-    version: ResultVersion
+    version: Publication
     package: Mapping[str, Any]  # the version's package from the process's cache: read only
     contest: Contest
     scope_name: str
@@ -49,9 +52,10 @@ class NoticeView:
 
 
 def phase_of(notice: Notice, on: date) -> str:
-    if notice.state == "open" and on > notice.ends_on:
-        return "ended"
-    return notice.state
+    """The notice's phase on a day: its stored state, or `ended` once an open notice's period is over."""
+    if notice.state == NoticeState.OPEN and on > notice.ends_on:
+        return NoticePhase.ENDED
+    return NoticePhase(notice.state)
 
 
 def get_notice(notice_id: int) -> Notice:
@@ -70,7 +74,7 @@ def _names(notice: Notice | None, contest_id: int) -> dict[str, str]:
 
 def names_for_version(version_id: int) -> dict[str, str]:
     """Public number -> the secretary's name as published with this version (its 公示's names)."""
-    version = db.session.get(ResultVersion, version_id)
+    version = db.session.get(Publication, version_id)
     if version is None:
         raise NotFoundError("该版本不存在")
     notice = db.session.execute(select(Notice).where(Notice.version_id == version_id)).scalar_one_or_none()
@@ -79,7 +83,7 @@ def names_for_version(version_id: int) -> dict[str, str]:
 
 def view(notice_id: int, on: date | None = None) -> NoticeView:
     notice = get_notice(notice_id)
-    version = db.session.get(ResultVersion, notice.version_id)
+    version = db.session.get(Publication, notice.version_id)
     assert version is not None
     contest = db.session.get(Contest, version.contest_id)
     assert contest is not None
@@ -118,10 +122,10 @@ class NoticeLine:
 
 def notice_lines(contest_id: int | None = None, on: date | None = None) -> list[NoticeLine]:
     """Every notice (of one contest, or all), newest first, in two queries whatever their number."""
-    query = (select(Notice, ResultVersion.contest_id, ResultVersion.scope, ResultVersion.number)
-             .join(ResultVersion, ResultVersion.id == Notice.version_id).order_by(Notice.id.desc()))
+    query = (select(Notice, Publication.contest_id, Publication.scope, Publication.number)
+             .join(Publication, Publication.id == Notice.version_id).order_by(Notice.id.desc()))
     if contest_id is not None:
-        query = query.where(ResultVersion.contest_id == contest_id)
+        query = query.where(Publication.contest_id == contest_id)
     rows = db.session.execute(query).tuples().all()
     waiting = dict(db.session.execute(
         select(Objection.notice_id, func.count(Objection.id)).where(
@@ -138,6 +142,12 @@ def latest_notices(contest_id: int, on: date | None = None) -> dict[str, NoticeL
     for line in notice_lines(contest_id, on):
         latest.setdefault(line.scope, line)
     return latest
+
+
+@signals.publication_lines.connect
+def latest_lines(contest_id: int) -> dict[str, NoticeLine]:
+    """The results index asks (signals.publication_lines): each scope's newest 公示 line, as of today."""
+    return latest_notices(contest_id)
 
 
 @dataclass(frozen=True)
@@ -212,7 +222,7 @@ def objections_for(notice: Notice, county_id: int | None) -> list[Objection]:
     """A county organizer sees the objections about their county's contestants only."""
     if county_id is None:
         return list(notice.objections)
-    version = db.session.get(ResultVersion, notice.version_id)
+    version = db.session.get(Publication, notice.version_id)
     assert version is not None
     mine = county_numbers(version.contest_id, county_id)
     return [o for o in notice.objections if o.public_number in mine]
@@ -235,7 +245,7 @@ def review(actor: User, objection_id: int, outcome: str, answer: str) -> Objecti
     text = answer.strip()
     if len(text) < 5 or len(text) > MAX_CONTENT:
         raise DomainError(f"请填写书面答复（5 至 {MAX_CONTENT} 字）")
-    objection.state, objection.answer = outcome, text
+    objection.state, objection.answer = ObjectionState(objection.state).move_to(ObjectionState(outcome)), text
     objection.handled_by_id, objection.handled_at = actor.id, utcnow()
     audit.record("objection_reviewed", "objection", objection.id, before={"state": "open"},
                  after={"state": outcome, "answer": text})
@@ -243,11 +253,11 @@ def review(actor: User, objection_id: int, outcome: str, answer: str) -> Objecti
     return objection
 
 
-def over_quota(version: ResultVersion) -> list[dict[str, Any]]:
+def over_quota(version: Publication) -> list[dict[str, Any]]:
     return [a for a in published_package(version.id)["result"].get("awards", []) if a.get("over_quota")]
 
 
-def finalize(actor: User, notice_id: int, confirm_over_quota: bool, on: date | None = None) -> ResultVersion:
+def finalize(actor: User, notice_id: int, confirm_over_quota: bool, on: date | None = None) -> Publication:
     """After the period, with no open objection and any over-quota band confirmed, the version is final."""
     if actor.county_id is not None:
         raise ForbiddenError("只有市级组织者可以终结公示")
@@ -263,8 +273,8 @@ def finalize(actor: User, notice_id: int, confirm_over_quota: bool, on: date | N
         raise DomainError("已有异议复核为更正：请更正后重新签核、发布新版本，本版本不能终结")
     if over_quota(info.version) and not confirm_over_quota:
         raise DomainError("有奖项超出名额（并列），请勾选“已确认超出名额的奖项”后再终结")
-    info.version.finalized_at, info.version.finalized_by_id = utcnow(), actor.id
-    info.notice.state = "finalized"
+    publication.finalize(actor, info.version)
+    info.notice.state = NoticeState(info.notice.state).move_to(NoticeState.FINALIZED)
     audit.record("result_finalized", "result_version", info.version.id, before={"notice_state": "open"},
                  after={"notice_state": "finalized", "over_quota_confirmed": bool(over_quota(info.version))})
     db.session.commit()
