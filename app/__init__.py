@@ -100,13 +100,13 @@ def register_blueprints(app: Flask) -> None:
     from app.materials.views import bp as materials_bp
     from app.me.views import bp as me_bp
     from app.notices.views import bp as notices_bp
-    from app.notices.views import public_bp as public_notices_bp
     from app.notices.views import supervise_bp as supervise_notices_bp
     from app.organize.views import bp as organize_bp
     from app.panels.views import bp as panels_bp
     from app.paper.views import bp as paper_bp
     from app.paper.views import supervise_bp as paper_supervise_bp
     from app.people.views import bp as people_bp
+    from app.public.notices import public_bp as public_notices_bp
     from app.public.views import bp as public_bp
     from app.public.views import health_bp, screen_bp, verify_bp
     from app.reports.views import bp as reports_bp

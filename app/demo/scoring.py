@@ -23,9 +23,10 @@ from app.notices.models import ISSUING_BODY, NoticeSettings
 from app.panels.models import Assignment, Panel
 from app.panels.services import PanelSpec, create_manual
 from app.publication.models import Publication
+from app.result_scope import result_scope_key
 from app.results import services as results
 
-SCOPE = "round:plan"
+SCOPE = result_scope_key("plan")
 SEED = "demo-2022-plan"
 DEMO_CONTACT = ("联系电话：0353-2022100（工作日 8:30—12:00，14:30—17:30；演示号码）\n"
                 "来信地址：阳泉市委组织部组织一科（邮编 045000），信封请注明“大比武公示异议”")

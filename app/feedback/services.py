@@ -18,12 +18,16 @@ from app.extensions import db
 from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.notices.models import PHASE_LABELS, Notice
 from app.notices.services import phase_of
+from app.publication import services as publication
 from app.publication.models import Publication
 from app.publication.packages import published_package
+from app.result_scope import YEAR_KEY, result_scope_key
 from app.results.models import JudgeAlias
 from app.timeutil import chinese_date, today
 from scoring import format_decimal
 from scoring.figures import criterion_means, group_figures, total
+from scoring.model import Panel
+from scoring.panel import kept_totals
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -135,9 +139,12 @@ class RoundFeedback:
 
 
 def trim_of(panel: Mapping[str, Any], sheets: int) -> int:
-    """How many sheets a round's panel drops at each end for a contestant with `sheets` sheets."""
-    trim, trim_from = int(panel.get("trim", 0)), int(panel.get("trim_from", 0))
-    return trim if panel.get("method") == "trimmed_mean" and sheets >= trim_from else 0
+    """How many sheets a round's panel (as the package's input has it) drops at each end for a contestant with
+    `sheets` sheets: the scoring core's own rule (kept_totals), so the words cannot drift from the maths."""
+    rule = Panel(method=panel.get("method", "mean"), min_judges=int(panel.get("min_judges", 1)),
+                 normalize=panel.get("normalize", "none"),
+                 trim=int(panel.get("trim", 0)), trim_from=int(panel.get("trim_from", 1)))
+    return (sheets - len(kept_totals([Decimal(0)] * sheets, rule))) // 2
 
 
 @dataclass(frozen=True)
@@ -173,9 +180,7 @@ def _held_entry(user: User, entry_id: int) -> Entry:
 
 
 def latest_version(contest_id: int, scope: str) -> Publication | None:
-    return db.session.execute(select(Publication).where(
-        Publication.contest_id == contest_id, Publication.scope == scope)
-        .order_by(Publication.number.desc()).limit(1)).scalar_one_or_none()
+    return publication.latest(contest_id, scope)
 
 
 def notice_status(version: Publication) -> NoticeStatus | None:
@@ -290,11 +295,11 @@ def feedback_for(user: User, entry_id: int) -> Feedback:
     assert contest is not None
     rounds = []
     for rnd in contest.rounds:
-        version = latest_version(contest.id, f"round:{rnd.code}")
+        version = latest_version(contest.id, result_scope_key(rnd.code))
         line = _round_feedback(version, rnd, entry) if version is not None else None
         if line is not None:
             rounds.append(line)
-    year_version = latest_version(contest.id, "year")
+    year_version = latest_version(contest.id, YEAR_KEY)
     year_package = published_package(year_version.id) if year_version else None
     year = _standing(year_package, entry.public_number, lambda c: c["total"]) if year_package is not None else None
     top = entry.group
@@ -329,7 +334,7 @@ def overview(user: User) -> list[EntrySummary]:
         assert contest is not None
         published = []
         for rnd in contest.rounds:
-            version = latest_version(contest.id, f"round:{rnd.code}")
+            version = latest_version(contest.id, result_scope_key(rnd.code))
             if version is not None:
                 published.append(PublishedRound(rnd.name, notice_status(version)))
         summaries.append(EntrySummary(entry.id, entry.public_number, entry.unit_name, entry.group.name, published))

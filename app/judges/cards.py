@@ -2,27 +2,14 @@
 
 from typing import Any
 
-import segno
-from flask import current_app, url_for
-from markupsafe import Markup
-
 from app.judges.services import Credential
+from app.qr import public_url, qr_svg
 from app.timeutil import format_local, utcnow
 
 
 def signin_url(token: str) -> str:
-    """The absolute sign-in link; PUBLIC_BASE_URL (scheme://host:port) overrides the request's host."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return str(base).rstrip("/") + url_for("judge_signin.start", token=token)
-    return url_for("judge_signin.start", token=token, _external=True)
-
-
-def qr_svg(data: str) -> Markup:
-    """An inline <svg> QR code. Our own generated markup (URL-safe text only), never user input,
-    so it is marked safe here rather than with |safe in a template."""
-    svg = segno.make(data, error="m").svg_inline(scale=1, border=2, omitsize=True, dark="#000")
-    return Markup(svg)  # noqa: S704  (segno's output for a URL we built)
+    """The absolute sign-in link printed on a card."""
+    return public_url("judge_signin.start", token=token)
 
 
 def card_sheet(credentials: list[Credential]) -> dict[str, Any]:

@@ -13,13 +13,13 @@ from app.downloads import download
 from app.errors import DomainError
 from app.ids import id_arg
 from app.judges.models import JUDGE_FIELDS
-from app.notices.public_support import public_url
 from app.pdf import render_pdf
 from app.people import imports, records, slips
 from app.people.create import require_contest, scoped_batch, scoped_entry, scoped_judge
 from app.people.forms import ContestantForm, JudgeForm, SecretaryFields, SlipsForm, UploadForm
 from app.people.imports import RowsRefused
 from app.people.xlsx import MAX_BYTES, FileRejected
+from app.qr import public_url
 from app.security import access
 from app.validation import mask_id_number
 

@@ -17,6 +17,7 @@ from app.judges.models import Judge
 from app.places.models import County, Township
 from app.publication.models import Publication
 from app.publication.packages import published_package
+from app.result_scope import YEAR_KEY
 from app.results.assemble import all_scopes
 from app.results.models import JudgeAlias
 from app.results.services import Row, get_contest, rows_of
@@ -120,7 +121,7 @@ def load(actor: User, contest_id: int, scope: str, number: int | None = None) ->
 def default_version(contest: Contest) -> Publication | None:
     """For the appraisal: the latest published year version, else the latest published round version."""
     versions = published_versions(contest.id)
-    return next((v for v in versions if v.scope == "year"), versions[0] if versions else None)
+    return next((v for v in versions if v.scope == YEAR_KEY), versions[0] if versions else None)
 
 
 def check_county(actor: User, county_id: int) -> County:

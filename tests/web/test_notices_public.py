@@ -17,8 +17,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.extensions import db
-from app.notices import public_support
 from app.notices.models import Notice, Objection
+from app.public import support as public_support
 from app.publication.models import Publication
 from app.results.models import AwardBand
 from tests.conftest import csrf_from, login
@@ -290,7 +290,7 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
         return f"%PDF-fake-{len(seen)}".encode()
 
     public_support.pdf_cache.clear()
-    monkeypatch.setattr("app.notices.views.render_pdf", fake)
+    monkeypatch.setattr("app.public.notices.render_pdf", fake)
     return seen
 
 

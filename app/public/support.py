@@ -1,13 +1,12 @@
-"""What the public 公示 pages need besides the use cases: the scoring core as a zip, the cached notice PDF, links."""
+"""Besides the use cases, the public 公示 pages need: the scoring core as a zip, the cached PDF, the newest notice."""
 
 import hashlib
 import io
 import zipfile
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
@@ -57,15 +56,6 @@ def _zip_of(root: str) -> tuple[bytes, str, tuple[str, ...]]:
 def scoring_zip() -> tuple[bytes, str, tuple[str, ...]]:
     """The scoring core as served at /public/scoring.zip: (bytes, SHA-256, names), built once per process."""
     return _zip_of(str(project_root()))
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute link for print; PUBLIC_BASE_URL (scheme://host:port) overrides the request's host, as on
-    the judges' cards, because the gateway's public address is not the one the intranet server sees."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return str(base).rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def latest_notice(notice: Notice) -> tuple[Notice, int] | None:
