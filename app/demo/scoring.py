@@ -22,7 +22,7 @@ from app.judging.sheets import StoreOptions, submitted_fields
 from app.notices.models import ISSUING_BODY, NoticeSettings
 from app.panels.models import Assignment, Panel
 from app.panels.services import PanelSpec, create_manual
-from app.publication.models import Publication
+from app.publication.services import PUBLICATIONS
 from app.result_scope import result_scope_key
 from app.results import services as results
 
@@ -180,8 +180,7 @@ def publish_demo_plan_round() -> DemoPublication:
     """Panels, sheets, sup1's sign-off and admin's publication of the plan round; a second call changes nothing."""
     started = time.perf_counter()
     contest, rnd = _contest()
-    existing = db.session.execute(select(func.max(Publication.number)).where(
-        Publication.contest_id == contest.id, Publication.scope == SCOPE)).scalar()
+    existing = PUBLICATIONS.latest_number(contest.id, SCOPE)
     if existing:
         return DemoPublication(False, 0, 0, 0, existing, time.perf_counter() - started)
     admin, supervisor = _user("admin"), _user("sup1")

@@ -15,11 +15,11 @@ from app.extensions import db
 from app.judging.models import ScoreSheet, SheetVersion
 from app.notices.models import Notice, Objection
 from app.notices.settings import settings_for
+from app.notices.states import NoticeState
 from app.notices.workdays import notice_period
 from app.publication import services as publication
 from app.publication.models import Publication
 from app.publication.packages import published_package
-from app.publication.states import NoticeState
 from app.result_scope import round_code_of
 from app.results.assemble import scope_label
 from app.results.models import JudgeAlias
@@ -144,7 +144,7 @@ def start_notice(version: Publication, previous: Publication | None = None) -> N
         if old is not None and old.state != NoticeState.SUPERSEDED:
             audit.record("notice_superseded", "notice", old.id, before={"state": old.state},
                          after={"state": "superseded", "by_version": version.number})
-            old.state = NoticeState(old.state).move_to(NoticeState.SUPERSEDED)
+            old.state = NoticeState.check_transition(old.state, NoticeState.SUPERSEDED)
     published_on = local(version.published_at)
     assert published_on is not None
     starts, ends, fallback = notice_period(published_on.date(), days)

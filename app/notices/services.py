@@ -18,10 +18,10 @@ from app.extensions import db
 from app.notices.lifecycle import holder_names
 from app.notices.models import PHASE_BADGES, PHASE_LABELS, Notice, Objection
 from app.notices.phones import PHONE_ERROR, normalise_phone
+from app.notices.states import NoticePhase, NoticeState, ObjectionState
 from app.publication import services as publication
 from app.publication.models import Publication
 from app.publication.packages import published_package
-from app.publication.states import NoticePhase, NoticeState, ObjectionState
 from app.results.assemble import scope_label
 from app.results.services import Row, rows_of
 from app.timeutil import chinese_date, local, today, utcnow
@@ -30,7 +30,7 @@ RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CHANNELS = {"web": "网上提交", "phone": "电话", "letter": "信函", "visit": "来访"}
 # A letter or a visit may come without a number to call back; the web form and a call always have one.
 PHONE_REQUIRED = {"web": "请填写联系电话", "phone": "电话反映的异议请填写来电号码"}
-STATES = {"open": "待复核", "maintained": "维持原结果", "corrected": "更正"}
+STATES = {state.value: state.label for state in ObjectionState}  # value -> label, as templates read them
 MAX_CONTENT = 1000
 
 
@@ -245,7 +245,7 @@ def review(actor: User, objection_id: int, outcome: str, answer: str) -> Objecti
     text = answer.strip()
     if len(text) < 5 or len(text) > MAX_CONTENT:
         raise DomainError(f"请填写书面答复（5 至 {MAX_CONTENT} 字）")
-    objection.state, objection.answer = ObjectionState(objection.state).move_to(ObjectionState(outcome)), text
+    objection.state, objection.answer = ObjectionState.check_transition(objection.state, outcome), text
     objection.handled_by_id, objection.handled_at = actor.id, utcnow()
     audit.record("objection_reviewed", "objection", objection.id, before={"state": "open"},
                  after={"state": outcome, "answer": text})
@@ -274,7 +274,7 @@ def finalize(actor: User, notice_id: int, confirm_over_quota: bool, on: date | N
     if over_quota(info.version) and not confirm_over_quota:
         raise DomainError("有奖项超出名额（并列），请勾选“已确认超出名额的奖项”后再终结")
     publication.finalize(actor, info.version)
-    info.notice.state = NoticeState(info.notice.state).move_to(NoticeState.FINALIZED)
+    info.notice.state = NoticeState.check_transition(info.notice.state, NoticeState.FINALIZED)
     audit.record("result_finalized", "result_version", info.version.id, before={"notice_state": "open"},
                  after={"notice_state": "finalized", "over_quota_confirmed": bool(over_quota(info.version))})
     db.session.commit()

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app import signals
 from app.accounts.models import User
@@ -18,21 +18,23 @@ from app.extensions import db
 from app.publication.models import ALLOCATE, KINDS, RECOMPUTE, Publication, SignOff
 from app.publication.states import PublicationState
 from app.timeutil import utcnow
+from app.versioning import History
 
 FINAL_CORRECTION = "final_result_corrected"  # the audit action holding why a finalized version was replaced
 PUBLISHED_ACTIONS = {RECOMPUTE: "result_published", ALLOCATE: "allocation_published"}
 
 
+# Version N of a (contest, scope): numbered, latest and history through the one versioning helper.
+PUBLICATIONS = History(Publication, Publication.number, (Publication.contest_id, Publication.scope))
+
+
 def history(contest_id: int, scope: str) -> list[Publication]:
     """Every published version of the scope, version 1 first."""
-    return list(db.session.execute(select(Publication).where(
-        Publication.contest_id == contest_id, Publication.scope == scope).order_by(Publication.number)).scalars())
+    return PUBLICATIONS.history(contest_id, scope)
 
 
 def latest(contest_id: int, scope: str) -> Publication | None:
-    return db.session.execute(select(Publication).where(
-        Publication.contest_id == contest_id, Publication.scope == scope)
-        .order_by(Publication.number.desc()).limit(1)).scalar_one_or_none()
+    return PUBLICATIONS.latest(contest_id, scope)
 
 
 def get(contest_id: int, scope: str, number: int) -> Publication:
@@ -49,11 +51,6 @@ def previous(publication: Publication) -> Publication | None:
     return db.session.execute(select(Publication).where(
         Publication.contest_id == publication.contest_id, Publication.scope == publication.scope,
         Publication.number == publication.number - 1)).scalar_one_or_none()
-
-
-def next_number(contest_id: int, scope: str) -> int:
-    return (db.session.execute(select(func.max(Publication.number)).where(
-        Publication.contest_id == contest_id, Publication.scope == scope)).scalar() or 0) + 1
 
 
 def publish(kind: str, contest_id: int, scope: str, content: Mapping[str, Any], package_hash: str, actor: User,
@@ -76,8 +73,7 @@ def publish(kind: str, contest_id: int, scope: str, content: Mapping[str, Any], 
     publication = Publication(contest_id=contest_id, kind=kind, scope=scope, number=number, package=package,
                               package_hash=package_hash, published_at=now, published_by_id=actor.id,
                               signoff_id=signoff.id, causes=None)
-    db.session.add(publication)
-    db.session.flush()
+    PUBLICATIONS.append(publication, after=number - 1)  # the number the package names, or IntegrityError
     audit.record(PUBLISHED_ACTIONS[kind], "result_version", publication.id,
                  after={"scope": scope, "version": number, "package_hash": package_hash,
                         "signoff_id": signoff.id} | ({"after_final": final.number} if final else {}))
@@ -101,6 +97,6 @@ def attach_notice(publication: Publication, causes: dict[str, Any] | None, start
 
 def finalize(actor: User, publication: Publication) -> Publication:
     """定榜: the version becomes the final result (its 公示 ended without a correction; checked by the caller)."""
-    publication.state.move_to(PublicationState.FINALIZED)
+    PublicationState.check_transition(publication.state, PublicationState.FINALIZED)
     publication.finalized_at, publication.finalized_by_id = utcnow(), actor.id
     return publication
