@@ -15,7 +15,7 @@ from app.extensions import db
 from app.judging.models import ScoreSheet, SheetVersion
 from app.notices.models import Notice, Objection
 from app.notices.settings import settings_for
-from app.notices.states import NoticeState
+from app.notices.states import NoticeState, ObjectionState
 from app.notices.workdays import notice_period
 from app.publication import services as publication
 from app.publication.models import Publication
@@ -105,7 +105,7 @@ def causes_for(version: Publication, since: datetime, previous: Publication | No
     receipts = db.session.execute(select(Objection.receipt).join(Notice).join(
         Publication, Publication.id == Notice.version_id).where(
         Publication.contest_id == version.contest_id, Publication.scope == version.scope,
-        Publication.number < version.number, Objection.state == "corrected", Objection.handled_at >= since)
+        Publication.number < version.number, Objection.state == ObjectionState.CORRECTED, Objection.handled_at >= since)
         .order_by(Objection.id)).scalars().all()
     changes = (input_changes(published_package(previous.id)["input"], version.package["input"])
                if previous is not None else {})
@@ -114,7 +114,7 @@ def causes_for(version: Publication, since: datetime, previous: Publication | No
 
 def _move_open_objections(old: Notice, notice: Notice) -> None:
     """Objections still open on the superseded notice are handled on the new one, and block finalizing it."""
-    moving = [o for o in old.objections if o.state == "open"]
+    moving = [o for o in old.objections if o.state == ObjectionState.OPEN]
     if moving:
         for objection in moving:
             objection.notice = notice

@@ -48,7 +48,7 @@ class NoticeView:
 
     @property
     def accepting(self) -> bool:
-        return self.phase == "open"
+        return self.phase == NoticePhase.OPEN
 
 
 def phase_of(notice: Notice, on: date) -> str:
@@ -96,7 +96,7 @@ def view(notice_id: int, on: date | None = None) -> NoticeView:
 
 def current_notices() -> list[Notice]:
     """The notices the public landing lists: every one not replaced by a later version, newest first."""
-    return list(db.session.execute(select(Notice).where(Notice.state != "superseded")
+    return list(db.session.execute(select(Notice).where(Notice.state != NoticeState.SUPERSEDED)
                                    .order_by(Notice.id.desc())).scalars())
 
 
@@ -129,7 +129,7 @@ def notice_lines(contest_id: int | None = None, on: date | None = None) -> list[
     rows = db.session.execute(query).tuples().all()
     waiting = dict(db.session.execute(
         select(Objection.notice_id, func.count(Objection.id)).where(
-            Objection.state == "open", Objection.notice_id.in_([n.id for n, *_ in rows]))
+            Objection.state == ObjectionState.OPEN, Objection.notice_id.in_([n.id for n, *_ in rows]))
         .group_by(Objection.notice_id)).tuples().all()) if rows else {}
     day = on or today()
     return [NoticeLine(notice, contest, scope, number, phase_of(notice, day), waiting.get(notice.id, 0))
@@ -174,7 +174,7 @@ def file_objection(notice_id: int, data: ObjectionInput, staff: User | None = No
     info = view(notice_id, on)
     if staff is None and not info.accepting:
         raise DomainError("公示期已结束或本公示已被更新，不再受理网上异议")
-    if staff is not None and info.notice.state != "open":
+    if staff is not None and info.notice.state != NoticeState.OPEN:
         raise DomainError("本公示已终结或已被新版本取代，不能再登记异议")
     if data.channel not in CHANNELS or (staff is None) != (data.channel == "web"):
         raise DomainError("异议来源无效")
@@ -195,7 +195,7 @@ def file_objection(notice_id: int, data: ObjectionInput, staff: User | None = No
         raise DomainError("；".join(problems))
     objection = Objection(notice_id=info.notice.id, receipt=_new_receipt(), channel=data.channel,
                           name=data.name.strip(), phone=phone, public_number=data.public_number,
-                          content=content, state="open", entered_by_id=staff.id if staff else None)
+                          content=content, state=ObjectionState.OPEN, entered_by_id=staff.id if staff else None)
     db.session.add(objection)
     db.session.flush()
     audit.record("objection_filed", "objection", objection.id,
@@ -238,9 +238,9 @@ def get_objection(objection_id: int, county_id: int | None) -> Objection:
 def review(actor: User, objection_id: int, outcome: str, answer: str) -> Objection:
     """复核: 维持 (maintained) or 更正 (corrected), with a written answer the objector reads by receipt."""
     objection = get_objection(objection_id, actor.county_id)
-    if objection.state != "open":
+    if objection.state != ObjectionState.OPEN:
         raise DomainError("该异议已复核，不能重复处理")
-    if outcome not in ("maintained", "corrected"):
+    if outcome not in (ObjectionState.MAINTAINED, ObjectionState.CORRECTED):
         raise DomainError("请选择复核结论：维持或更正")
     text = answer.strip()
     if len(text) < 5 or len(text) > MAX_CONTENT:
@@ -262,14 +262,14 @@ def finalize(actor: User, notice_id: int, confirm_over_quota: bool, on: date | N
     if actor.county_id is not None:
         raise ForbiddenError("只有市级组织者可以终结公示")
     info = view(notice_id, on)
-    if info.notice.state != "open":
+    if info.notice.state != NoticeState.OPEN:
         raise DomainError("本公示已终结或已被新版本取代")
     if info.phase != "ended":
         raise DomainError(f"公示期至 {info.notice.ends_on} 24:00 结束，结束后方可终结")
     states = [o.state for o in info.notice.objections]
-    if "open" in states:
-        raise DomainError(f"尚有 {states.count('open')} 件异议未复核")
-    if "corrected" in states:
+    if ObjectionState.OPEN in states:
+        raise DomainError(f"尚有 {states.count(ObjectionState.OPEN)} 件异议未复核")
+    if ObjectionState.CORRECTED in states:
         raise DomainError("已有异议复核为更正：请更正后重新签核、发布新版本，本版本不能终结")
     if over_quota(info.version) and not confirm_over_quota:
         raise DomainError("有奖项超出名额（并列），请勾选“已确认超出名额的奖项”后再终结")

@@ -15,6 +15,7 @@ from app.errors import DomainError, NotFoundError, render_error
 from app.extensions import limiter
 from app.notices import diffs, pages, services
 from app.notices.forms import ObjectionForm
+from app.notices.states import NoticeState
 from app.pdf import render_pdf
 from app.public import support
 from app.qr import public_url, qr_svg
@@ -157,7 +158,7 @@ def notice_pdf(notice_id: int) -> Response:
 
     def render() -> bytes:
         return render_pdf("notice.html", **services.pdf_context(notice_id), state=notice.state, url=url,
-                          object_url=object_url, qr=qr_svg(object_url) if notice.state == "open" else None,
+                          object_url=object_url, qr=qr_svg(object_url) if notice.state == NoticeState.OPEN else None,
                           latest_number=latest[1] if latest else None,
                           latest_url=public_url("public_notices.notice", notice_id=latest[0].id)
                           if latest else None)
