@@ -15,13 +15,12 @@ from app.accounts.models import User
 from app.audit import services as audit
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
-from app.publication.models import ALLOCATE, KINDS, RECOMPUTE, Publication, SignOff
+from app.publication.models import RECOMPUTE, Publication, SignOff
 from app.publication.states import PublicationState
 from app.timeutil import utcnow
 from app.versioning import History
 
 FINAL_CORRECTION = "final_result_corrected"  # the audit action holding why a finalized version was replaced
-PUBLISHED_ACTIONS = {RECOMPUTE: "result_published", ALLOCATE: "allocation_published"}
 
 
 # Version N of a (contest, scope): numbered, latest and history through the one versioning helper.
@@ -59,7 +58,8 @@ def publish(kind: str, contest_id: int, scope: str, content: Mapping[str, Any], 
     publication time and number, exactly as signed; then fire `published` and commit once.
 
     Replacing a finalized version N-1 needs the caller's checked `final_reason`, kept in the audit only."""
-    if kind not in KINDS or content.get("kind") != kind:
+    # Results only for now: a fund allocation (ALLOCATE) brings its own audit action and label with its capability.
+    if kind != RECOMPUTE or content.get("kind") != kind:
         raise DomainError("发布内容的类型无效")
     if signoff.package_hash != package_hash or signoff.contest_id != contest_id or signoff.scope != scope:
         raise DomainError("发布前须由监督员签核本结果（审计包哈希须一致）")
@@ -74,7 +74,7 @@ def publish(kind: str, contest_id: int, scope: str, content: Mapping[str, Any], 
                               package_hash=package_hash, published_at=now, published_by_id=actor.id,
                               signoff_id=signoff.id, causes=None)
     PUBLICATIONS.append(publication, after=number - 1)  # the number the package names, or IntegrityError
-    audit.record(PUBLISHED_ACTIONS[kind], "result_version", publication.id,
+    audit.record("result_published", "result_version", publication.id,
                  after={"scope": scope, "version": number, "package_hash": package_hash,
                         "signoff_id": signoff.id} | ({"after_final": final.number} if final else {}))
     if final is not None and final.finalized_at is not None:
