@@ -39,7 +39,7 @@ def notice(notice_id: int) -> str:
     info = services.view(notice_id)
     query = request.args.get("q", "").strip()[:50]  # the filter without JavaScript
     shown = replace(info, rows=_matches(info, query)) if query else info
-    return render_template("notices/public.html", info=shown, everyone=len(info.rows), query=query,
+    return render_template("public/notice.html", info=shown, everyone=len(info.rows), query=query,
                            period=services.period_text(info.notice), latest=support.latest_notice(info.notice))
 
 
@@ -57,7 +57,7 @@ def object_form(notice_id: int) -> str | BaseResponse | tuple[str, int]:
     form = pages.objection_form(ObjectionForm, info)
     if request.method == "POST":
         if form.website.data:
-            return render_template("notices/refused.html"), 400
+            return render_template("public/refused.html"), 400
         if not form.validate():
             return _object_page(info, form, 400)
         try:
@@ -71,7 +71,7 @@ def object_form(notice_id: int) -> str | BaseResponse | tuple[str, int]:
 
 
 def _object_page(info: services.NoticeView, form: ObjectionForm, status: int = 200) -> tuple[str, int]:
-    return render_template("notices/object.html", info=info, form=form,
+    return render_template("public/object.html", info=info, form=form,
                            latest=support.latest_notice(info.notice)), status
 
 
@@ -99,7 +99,7 @@ def too_many(error: TooManyRequests) -> tuple[str, int]:
     # reset_at is rounded up to the next whole second: without that second an hour's window says 60 minutes
     minutes = max(1, math.ceil((limit.reset_at - 1 - time.time()) / 60)) if limit is not None else None
     typed = request.form.get("content", "")[:services.MAX_CONTENT] if request.method == "POST" else ""
-    return render_template("notices/too_many.html", notice=notice, minutes=minutes, typed=typed), 429
+    return render_template("public/too_many.html", notice=notice, minutes=minutes, typed=typed), 429
 
 
 @public_bp.get("/objections")
@@ -113,11 +113,11 @@ def lookup() -> str | BaseResponse | tuple[str, int]:
         except NotFoundError as error:  # the form again, with what was typed, to correct it
             return _lookup_page(receipt, error.message)
         return redirect(url_for("public_notices.receipt", receipt=receipt))
-    return render_template("notices/lookup.html", typed="", error="")
+    return render_template("public/lookup.html", typed="", error="")
 
 
 def _lookup_page(typed: str, error: str) -> tuple[str, int]:
-    return render_template("notices/lookup.html", typed=typed, error=error), 404
+    return render_template("public/lookup.html", typed=typed, error=error), 404
 
 
 @public_bp.get("/objections/<receipt>")
@@ -132,7 +132,7 @@ def receipt(receipt: str) -> str | tuple[str, int]:
     row = None
     if latest is not None:  # the notice it was filed on is no longer the current one: where the result is now
         row = next((r for r in services.view(latest[0].id).rows if r.public_number == objection.public_number), None)
-    return render_template("notices/receipt.html", objection=objection, states=services.STATES, latest=latest,
+    return render_template("public/receipt.html", objection=objection, states=services.STATES, latest=latest,
                            row=row)
 
 
@@ -179,7 +179,7 @@ def diff(notice_id: int) -> str:
 @limiter.limit("60 per minute")
 def audit_guide() -> str:
     data, digest, names = support.scoring_zip()
-    return render_template("notices/audit_guide.html", zip_sha256=digest, zip_files=len(names), zip_size=len(data))
+    return render_template("public/audit_guide.html", zip_sha256=digest, zip_files=len(names), zip_size=len(data))
 
 
 @public_bp.get("/scoring.zip")
