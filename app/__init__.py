@@ -112,12 +112,13 @@ def capability_list() -> tuple[Capability, ...]:
     from app.paper.capability import CAPABILITY as paper
     from app.people.capability import CAPABILITY as people
     from app.public.capability import CAPABILITY as public
+    from app.publication.capability import CAPABILITY as publication
     from app.reports.capability import CAPABILITY as reports
     from app.results.capability import CAPABILITY as results
     from app.supervise.capability import CAPABILITY as supervise
 
-    return (accounts, organize, contests, people, judges, panels, judging, adjustments, absences, results, paper,
-            materials, entries, notices, feedback, reports, supervise, me, public, audit, jobs, demo)
+    return (accounts, organize, contests, people, judges, panels, judging, adjustments, absences, publication, results,
+            paper, materials, entries, notices, feedback, reports, supervise, me, public, audit, jobs, demo)
 
 
 def register_capabilities(app: Flask, capabilities: Sequence[Capability]) -> None:

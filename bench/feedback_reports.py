@@ -17,7 +17,7 @@ from sqlalchemy import select  # noqa: E402
 from app.accounts.models import User  # noqa: E402
 from app.entries.models import Entry, EntryHolder  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.results.models import ResultVersion  # noqa: E402
+from app.publication.models import Publication  # noqa: E402
 from bench.clientkit import app_and_runs, timed  # noqa: E402
 
 SECRETARY = "s140302100200"
@@ -39,7 +39,7 @@ def main() -> None:
         entry_id = db.session.execute(
             select(Entry.id).join(EntryHolder).join(User, User.id == EntryHolder.user_id)
             .where(User.username == SECRETARY, EntryHolder.ended_on.is_(None))).scalars().first()
-        version = db.session.execute(select(ResultVersion).order_by(ResultVersion.id.desc())).scalars().first()
+        version = db.session.execute(select(Publication).order_by(Publication.id.desc())).scalars().first()
         if version is None:
             sys.exit("no published version: publish one first (the demo's `publish_demo_plan_round`)")
         matrix = f"/organize/reports/{version.contest_id}/{version.scope}/v{version.number}/score-matrix.xlsx"

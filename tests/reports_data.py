@@ -14,8 +14,9 @@ from app.judging.models import ScoreSheet, SheetVersion
 from app.judging.sheets import StoreOptions, store_version
 from app.panels.services import PanelSpec, create_manual
 from app.places.models import Township, Village
+from app.publication.models import Publication
 from app.results import services as results
-from app.results.models import AwardBand, ResultVersion
+from app.results.models import AwardBand
 from tests.factories import World, make_user
 
 MALICIOUS = '<img src="file:///etc/passwd">'
@@ -33,7 +34,7 @@ NAMES = {"judge": "评委甲", "judge2": "评委乙", "judge3": "评委丙", "ju
 @dataclass
 class Published:
     world: World
-    version: ResultVersion
+    version: Publication
     judges: dict[str, Judge]
     entries: dict[str, Entry]
 

@@ -22,10 +22,11 @@ from app.judging.sheets import StoreOptions, submitted_fields
 from app.notices.models import ISSUING_BODY, NoticeSettings
 from app.panels.models import Assignment, Panel
 from app.panels.services import PanelSpec, create_manual
+from app.publication.services import PUBLICATIONS
+from app.result_scope import result_scope_key
 from app.results import services as results
-from app.results.models import ResultVersion
 
-SCOPE = "round:plan"
+SCOPE = result_scope_key("plan")
 SEED = "demo-2022-plan"
 DEMO_CONTACT = ("联系电话：0353-2022100（工作日 8:30—12:00，14:30—17:30；演示号码）\n"
                 "来信地址：阳泉市委组织部组织一科（邮编 045000），信封请注明“大比武公示异议”")
@@ -178,8 +179,7 @@ def publish_demo_plan_round() -> DemoPublication:
     """Panels, sheets, sup1's sign-off and admin's publication of the plan round; a second call changes nothing."""
     started = time.perf_counter()
     contest, rnd = _contest()
-    existing = db.session.execute(select(func.max(ResultVersion.number)).where(
-        ResultVersion.contest_id == contest.id, ResultVersion.scope == SCOPE)).scalar()
+    existing = PUBLICATIONS.latest_number(contest.id, SCOPE)
     if existing:
         return DemoPublication(False, 0, 0, 0, existing, time.perf_counter() - started)
     admin, supervisor = _user("admin"), _user("sup1")

@@ -19,11 +19,16 @@ from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.notices.models import PHASE_LABELS, Notice
 from app.notices.services import phase_of
 from app.panel_words import feedback_rule, feedback_rule_short
-from app.results.models import JudgeAlias, ResultVersion
-from app.results.packages import published_package
+from app.publication import services as publication
+from app.publication.models import Publication
+from app.publication.packages import published_package
+from app.result_scope import YEAR_KEY, result_scope_key
+from app.results.models import JudgeAlias
 from app.timeutil import chinese_date, today
 from scoring import format_decimal
 from scoring.figures import criterion_means, group_figures, total
+from scoring.model import PanelRule
+from scoring.panel import kept_totals
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -128,9 +133,12 @@ class RoundFeedback:
 
 
 def trim_of(panel: Mapping[str, Any], sheets: int) -> int:
-    """How many sheets a round's panel drops at each end for a contestant with `sheets` sheets."""
-    trim, trim_from = int(panel.get("trim", 0)), int(panel.get("trim_from", 0))
-    return trim if panel.get("method") == "trimmed_mean" and sheets >= trim_from else 0
+    """How many sheets a round's panel (as the package's input has it) drops at each end for a contestant with
+    `sheets` sheets: the scoring core's own rule (kept_totals), so the words cannot drift from the maths."""
+    rule = PanelRule(method=panel.get("method", "mean"), min_judges=int(panel.get("min_judges", 1)),
+                 normalize=panel.get("normalize", "none"),
+                 trim=int(panel.get("trim", 0)), trim_from=int(panel.get("trim_from", 1)))
+    return (sheets - len(kept_totals([Decimal(0)] * sheets, rule))) // 2
 
 
 @dataclass(frozen=True)
@@ -142,7 +150,7 @@ class Feedback:
     contest_name: str
     rounds: list[RoundFeedback]
     year: Standing | None
-    year_version: ResultVersion | None
+    year_version: Publication | None
     year_notice: NoticeStatus | None
 
     @property
@@ -165,13 +173,11 @@ def _held_entry(user: User, entry_id: int) -> Entry:
     return entry
 
 
-def latest_version(contest_id: int, scope: str) -> ResultVersion | None:
-    return db.session.execute(select(ResultVersion).where(
-        ResultVersion.contest_id == contest_id, ResultVersion.scope == scope)
-        .order_by(ResultVersion.number.desc()).limit(1)).scalar_one_or_none()
+def latest_version(contest_id: int, scope: str) -> Publication | None:
+    return publication.latest(contest_id, scope)
 
 
-def notice_status(version: ResultVersion) -> NoticeStatus | None:
+def notice_status(version: Publication) -> NoticeStatus | None:
     """The 公示 state of a published version, as of today in Asia/Shanghai."""
     notice = db.session.execute(select(Notice).where(Notice.version_id == version.id)).scalar_one_or_none()
     return None if notice is None else NoticeStatus(phase_of(notice, today()), notice.ends_on)
@@ -210,7 +216,7 @@ def _letter_order(entry_id: int, scope: str, aliases: list[str]) -> list[str]:
     return sorted(aliases, key=lambda alias: keyed_digest(f"feedback:{entry_id}:{scope}:{alias}"))
 
 
-def _comments(version: ResultVersion, rnd: Round, entry_id: int,
+def _comments(version: Publication, rnd: Round, entry_id: int,
               marks: dict[str, dict[str, Decimal]]) -> dict[str, str]:
     """Each judge's comment on the sheet version the publication counted.
 
@@ -240,7 +246,7 @@ def _comments(version: ResultVersion, rnd: Round, entry_id: int,
     return comments
 
 
-def _judges(version: ResultVersion, package: Mapping[str, Any], rnd: Round, entry: Entry) -> list[JudgeLine]:
+def _judges(version: Publication, package: Mapping[str, Any], rnd: Round, entry: Entry) -> list[JudgeLine]:
     round_input = package["input"]["rounds"][0]
     order = [c["id"] for c in round_input["criteria"]]
     marks: dict[str, dict[str, Decimal]] = defaultdict(dict)
@@ -259,7 +265,7 @@ def _judges(version: ResultVersion, package: Mapping[str, Any], rnd: Round, entr
     ]
 
 
-def _round_feedback(version: ResultVersion, rnd: Round, entry: Entry) -> RoundFeedback | None:
+def _round_feedback(version: Publication, rnd: Round, entry: Entry) -> RoundFeedback | None:
     package = published_package(version.id)  # shared, parsed once per process: only read here
     standing = _standing(package, entry.public_number, lambda c: c["rounds"].get(rnd.code))
     if standing is None:
@@ -283,11 +289,11 @@ def feedback_for(user: User, entry_id: int) -> Feedback:
     assert contest is not None
     rounds = []
     for rnd in contest.rounds:
-        version = latest_version(contest.id, f"round:{rnd.code}")
+        version = latest_version(contest.id, result_scope_key(rnd.code))
         line = _round_feedback(version, rnd, entry) if version is not None else None
         if line is not None:
             rounds.append(line)
-    year_version = latest_version(contest.id, "year")
+    year_version = latest_version(contest.id, YEAR_KEY)
     year_package = published_package(year_version.id) if year_version else None
     year = _standing(year_package, entry.public_number, lambda c: c["total"]) if year_package is not None else None
     top = entry.group
@@ -322,7 +328,7 @@ def overview(user: User) -> list[EntrySummary]:
         assert contest is not None
         published = []
         for rnd in contest.rounds:
-            version = latest_version(contest.id, f"round:{rnd.code}")
+            version = latest_version(contest.id, result_scope_key(rnd.code))
             if version is not None:
                 published.append(PublishedRound(rnd.name, notice_status(version)))
         summaries.append(EntrySummary(entry.id, entry.public_number, entry.unit_name, entry.group.name, published))

@@ -1,11 +1,12 @@
-"""公示 as the factory plugs it in: the organizers', supervisors' and public pages, and the names of its events."""
+"""公示 as the factory plugs it in: the organizers' and supervisors' pages (the public ones are app/public's), and
+the names of its events."""
 
 from app.capabilities import Capability
-from app.notices.views import bp, public_bp, supervise_bp
+from app.notices.views import bp, supervise_bp
 
 CAPABILITY = Capability(
     "notices",
-    blueprints=(bp, public_bp, supervise_bp),
+    blueprints=(bp, supervise_bp),
     audit_actions={
         "final_result_corrected": "更正已定榜成绩", "result_finalized": "终结公示（定榜）",
         "notice_started": "开始公示", "notice_superseded": "公示被新版本取代",

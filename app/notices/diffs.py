@@ -12,11 +12,13 @@ from app.audit.models import AuditEvent
 from app.contests.models import Contest
 from app.errors import NotFoundError
 from app.extensions import db
-from app.notices.lifecycle import FINAL_CORRECTION, previous_version
 from app.notices.models import Objection
 from app.notices.services import NoticeView, county_numbers, names_for_version, view
-from app.results.models import ResultVersion
-from app.results.packages import published_package
+from app.publication import services as publication
+from app.publication.models import Publication
+from app.publication.packages import published_package
+from app.publication.services import FINAL_CORRECTION
+from app.result_scope import YEAR_KEY
 
 
 @dataclass(frozen=True)
@@ -49,12 +51,12 @@ def _signed(values: str | None) -> str:
     return "、".join(v if v.startswith("-") or Decimal(v) == 0 else f"+{v}" for v in values.split("、"))
 
 
-def _cause_texts(version: ResultVersion, contest: Contest, detailed: set[str] | None) -> dict[str, list[str]]:
+def _cause_texts(version: Publication, contest: Contest, detailed: set[str] | None) -> dict[str, list[str]]:
     """Each contestant's causes in words. The public reads judges by pseudonym and item names only; the
     correction reasons (free text that may name people) and objection receipts (an objector's only key to
     their answer) are for organizers and supervisors: for the contestants in `detailed` (None: all)."""
     causes = version.causes or {}
-    rounds = {r.code: r.name for r in contest.rounds} if version.scope == "year" else {}
+    rounds = {r.code: r.name for r in contest.rounds} if version.scope == YEAR_KEY else {}
     why: dict[str, list[str]] = {}
 
     def add(number: str, public: str, private: str | None = None) -> None:
@@ -86,11 +88,11 @@ def _cause_texts(version: ResultVersion, contest: Contest, detailed: set[str] | 
 
 
 def diff(notice_id: int, staff: bool = False, county_id: int | None = None
-         ) -> tuple[NoticeView, ResultVersion, list[Move]]:
+         ) -> tuple[NoticeView, Publication, list[Move]]:
     """Version N against N-1: each contestant's total, rank and award before and after, with the causes as
     the public may read them; with `staff`, reasons and receipts too (a county organizer: their county's)."""
     info = view(notice_id)
-    old = previous_version(info.version)
+    old = publication.previous(info.version)
     if old is None:
         raise NotFoundError("这是第 1 版，没有上一版可比较")
     before = {c["id"]: c for c in published_package(old.id)["result"]["contestants"]}
@@ -139,7 +141,7 @@ class FinalCorrection:
 @dataclass(frozen=True)
 class DiffPage:
     info: NoticeView
-    old: ResultVersion
+    old: Publication
     groups: list[DiffGroup]
     everyone: bool  # every contestant shown (?all=1), or only those who changed
     changed: int
@@ -158,7 +160,7 @@ def listed(move: Move) -> bool:
     return move.moved or bool(move.causes)
 
 
-def final_correction(version: ResultVersion, county_id: int | None) -> FinalCorrection | None:
+def final_correction(version: Publication, county_id: int | None) -> FinalCorrection | None:
     """The reason given when this version replaced a finalized one; a county organizer does not read it,
     as they read no correction reason about another county's contestants."""
     if rules.is_county_scoped(county_id) or not (version.causes or {}).get("after_final"):

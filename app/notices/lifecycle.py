@@ -1,10 +1,11 @@
-"""What publish() adds in its own transaction: the causes of version N, its new 公示 and the names it froze."""
+"""What a publication's transaction adds (signals.published): the causes of version N, its 公示, the names it froze."""
 
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
 
+from app import signals
 from app.accounts.models import User
 from app.audit import services as audit
 from app.audit.models import AuditEvent
@@ -14,22 +15,17 @@ from app.extensions import db
 from app.judging.models import ScoreSheet, SheetVersion
 from app.notices.models import Notice, Objection
 from app.notices.settings import settings_for
+from app.notices.states import NoticeState, ObjectionState
 from app.notices.workdays import notice_period
+from app.publication import services as publication
+from app.publication.models import Publication
+from app.publication.packages import published_package
+from app.result_scope import round_code_of
 from app.results.assemble import scope_label
-from app.results.models import JudgeAlias, ResultVersion
-from app.results.packages import published_package
+from app.results.models import JudgeAlias
 from app.timeutil import local
 
 Key = tuple[str, str, str]  # (round code, public number, item name) as the scoring input has them
-FINAL_CORRECTION = "final_result_corrected"  # the audit action holding why a finalized version was replaced
-
-
-def previous_version(version: ResultVersion) -> ResultVersion | None:
-    return db.session.execute(select(ResultVersion).where(
-        ResultVersion.contest_id == version.contest_id, ResultVersion.scope == version.scope,
-        ResultVersion.number == version.number - 1)).scalar_one_or_none()
-
-
 def holder_names(contest_id: int) -> dict[str, str]:
     """Public number -> the current secretary's name (public on the notice, as DECISIONS.md says)."""
     rows = db.session.execute(
@@ -52,8 +48,9 @@ def _sheet_causes(contest: Contest, scope: str, *conditions: ColumnElement[bool]
                         & (JudgeAlias.judge_id == ScoreSheet.judge_id))
              # Only this contest's rounds: the year scope takes all of them, a round scope its own.
              .where(Round.contest_id == contest.id, *conditions).order_by(SheetVersion.id))
-    if scope != "year":
-        query = query.where(Round.code == scope[6:])
+    code = round_code_of(scope)
+    if code is not None:
+        query = query.where(Round.code == code)
     return {version_id: {"public_number": number, "judge": alias or "", "round": code, "version": version,
                          "reason": reason}
             for version_id, version, reason, number, alias, code in db.session.execute(query).tuples()}
@@ -92,7 +89,7 @@ def input_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[di
     return {"adjustments": adjustments, "vetoes": vetoes, "awards": awards}
 
 
-def causes_for(version: ResultVersion, since: datetime, previous: ResultVersion | None = None) -> dict[str, Any]:
+def causes_for(version: Publication, since: datetime, previous: Publication | None = None) -> dict[str, Any]:
     """What led from the previous version to this one: sheet corrections, accepted late sheets, 更正
     objections, and (given the previous version) changed adjustments, vetoes and award bands."""
     contest = db.session.get(Contest, version.contest_id)
@@ -106,9 +103,9 @@ def causes_for(version: ResultVersion, since: datetime, previous: ResultVersion 
     late = [{**sheets[int(e.object_id)], "reason": (e.after or {}).get("reason", "")}
             for e in accepted if int(e.object_id) in sheets]
     receipts = db.session.execute(select(Objection.receipt).join(Notice).join(
-        ResultVersion, ResultVersion.id == Notice.version_id).where(
-        ResultVersion.contest_id == version.contest_id, ResultVersion.scope == version.scope,
-        ResultVersion.number < version.number, Objection.state == "corrected", Objection.handled_at >= since)
+        Publication, Publication.id == Notice.version_id).where(
+        Publication.contest_id == version.contest_id, Publication.scope == version.scope,
+        Publication.number < version.number, Objection.state == ObjectionState.CORRECTED, Objection.handled_at >= since)
         .order_by(Objection.id)).scalars().all()
     changes = (input_changes(published_package(previous.id)["input"], version.package["input"])
                if previous is not None else {})
@@ -117,7 +114,7 @@ def causes_for(version: ResultVersion, since: datetime, previous: ResultVersion 
 
 def _move_open_objections(old: Notice, notice: Notice) -> None:
     """Objections still open on the superseded notice are handled on the new one, and block finalizing it."""
-    moving = [o for o in old.objections if o.state == "open"]
+    moving = [o for o in old.objections if o.state == ObjectionState.OPEN]
     if moving:
         for objection in moving:
             objection.notice = notice
@@ -125,37 +122,39 @@ def _move_open_objections(old: Notice, notice: Notice) -> None:
                      after={"notice_id": notice.id, "receipts": [o.receipt for o in moving]})
 
 
-def start_notice(version: ResultVersion) -> Notice:
+@signals.published.connect
+def start_notice(version: Publication, previous: Publication | None = None) -> Notice:
     """Open the 公示 of a just-published version (flushed, not committed) and supersede the last one.
 
     Period, contact and issuing body come from the contest's 公示 settings at this moment and are copied
     into the notice, so a later change of the settings never alters a notice already public; so are the
-    secretaries' names, so a later 换届 never changes who a published notice names."""
+    secretaries' names, so a later 换届 never changes who a published notice names. The causes and the
+    period are the publication's own: the publication service records them."""
     contest = db.session.get(Contest, version.contest_id)
     assert contest is not None
     settings = settings_for(contest.id)
     days = settings.period_days
-    previous = previous_version(version)
     old = None
+    causes = None
     if previous is not None:
-        causes = causes_for(version, previous.published_at, previous)
         # A flag only: the reason is free text, kept in the audit event for staff pages (DECISIONS.md).
-        version.causes = causes | ({"after_final": previous.number} if previous.finalized_at else {})
+        causes = (causes_for(version, previous.published_at, previous)
+                  | ({"after_final": previous.number} if previous.finalized_at else {}))
         old = db.session.execute(select(Notice).where(Notice.version_id == previous.id)).scalar_one_or_none()
-        if old is not None and old.state != "superseded":
+        if old is not None and old.state != NoticeState.SUPERSEDED:
             audit.record("notice_superseded", "notice", old.id, before={"state": old.state},
                          after={"state": "superseded", "by_version": version.number})
-            old.state = "superseded"
+            old.state = NoticeState.check_transition(old.state, NoticeState.SUPERSEDED)
     published_on = local(version.published_at)
     assert published_on is not None
     starts, ends, fallback = notice_period(published_on.date(), days)
+    publication.attach_notice(version, causes, starts, ends)
     suffix = f"（第{version.number}版）" if version.number > 1 else ""
     numbers = {c["id"] for c in version.package["result"]["contestants"]}
     names = {number: name for number, name in holder_names(contest.id).items() if number in numbers}
     notice = Notice(version_id=version.id, title=f"{contest.name}{scope_label(contest, version.scope)}成绩公示{suffix}",
                     period_days=days, starts_on=starts, ends_on=ends, fallback_calendar=fallback,
-                    issuing_body=settings.issuing_body, contact=settings.contact, state="open", names=names)
-    version.notice_starts_on, version.notice_ends_on = starts, ends
+                    issuing_body=settings.issuing_body, contact=settings.contact, state=NoticeState.OPEN, names=names)
     db.session.add(notice)
     db.session.flush()
     audit.record("notice_started", "notice", notice.id,

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app import rules
+from app import rules, signals
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import Contest
@@ -18,9 +18,11 @@ from app.extensions import db
 from app.notices.lifecycle import holder_names
 from app.notices.models import PHASE_BADGES, PHASE_LABELS, Notice, Objection
 from app.notices.phones import PHONE_ERROR, normalise_phone
+from app.notices.states import NoticePhase, NoticeState, ObjectionState
+from app.publication import services as publication
+from app.publication.models import Publication
+from app.publication.packages import published_package
 from app.results.assemble import scope_label
-from app.results.models import ResultVersion
-from app.results.packages import published_package
 from app.results.services import Row, rows_of
 from app.timeutil import chinese_date, local, today, utcnow
 
@@ -28,14 +30,14 @@ RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CHANNELS = {"web": "网上提交", "phone": "电话", "letter": "信函", "visit": "来访"}
 # A letter or a visit may come without a number to call back; the web form and a call always have one.
 PHONE_REQUIRED = {"web": "请填写联系电话", "phone": "电话反映的异议请填写来电号码"}
-STATES = {"open": "待复核", "maintained": "维持原结果", "corrected": "更正"}
+STATES = {state.value: state.label for state in ObjectionState}  # value -> label, as templates read them
 MAX_CONTENT = 1000
 
 
 @dataclass(frozen=True)
 class NoticeView:
     notice: Notice
-    version: ResultVersion
+    version: Publication
     package: Mapping[str, Any]  # the version's package from the process's cache: read only
     contest: Contest
     scope_name: str
@@ -46,13 +48,14 @@ class NoticeView:
 
     @property
     def accepting(self) -> bool:
-        return self.phase == "open"
+        return self.phase == NoticePhase.OPEN
 
 
 def phase_of(notice: Notice, on: date) -> str:
-    if notice.state == "open" and on > notice.ends_on:
-        return "ended"
-    return notice.state
+    """The notice's phase on a day: its stored state, or `ended` once an open notice's period is over."""
+    if notice.state == NoticeState.OPEN and on > notice.ends_on:
+        return NoticePhase.ENDED
+    return NoticePhase(notice.state)
 
 
 def get_notice(notice_id: int) -> Notice:
@@ -71,7 +74,7 @@ def _names(notice: Notice | None, contest_id: int) -> dict[str, str]:
 
 def names_for_version(version_id: int) -> dict[str, str]:
     """Public number -> the secretary's name as published with this version (its 公示's names)."""
-    version = db.session.get(ResultVersion, version_id)
+    version = db.session.get(Publication, version_id)
     if version is None:
         raise NotFoundError("该版本不存在")
     notice = db.session.execute(select(Notice).where(Notice.version_id == version_id)).scalar_one_or_none()
@@ -80,7 +83,7 @@ def names_for_version(version_id: int) -> dict[str, str]:
 
 def view(notice_id: int, on: date | None = None) -> NoticeView:
     notice = get_notice(notice_id)
-    version = db.session.get(ResultVersion, notice.version_id)
+    version = db.session.get(Publication, notice.version_id)
     assert version is not None
     contest = db.session.get(Contest, version.contest_id)
     assert contest is not None
@@ -93,7 +96,7 @@ def view(notice_id: int, on: date | None = None) -> NoticeView:
 
 def current_notices() -> list[Notice]:
     """The notices the public landing lists: every one not replaced by a later version, newest first."""
-    return list(db.session.execute(select(Notice).where(Notice.state != "superseded")
+    return list(db.session.execute(select(Notice).where(Notice.state != NoticeState.SUPERSEDED)
                                    .order_by(Notice.id.desc())).scalars())
 
 
@@ -119,14 +122,14 @@ class NoticeLine:
 
 def notice_lines(contest_id: int | None = None, on: date | None = None) -> list[NoticeLine]:
     """Every notice (of one contest, or all), newest first, in two queries whatever their number."""
-    query = (select(Notice, ResultVersion.contest_id, ResultVersion.scope, ResultVersion.number)
-             .join(ResultVersion, ResultVersion.id == Notice.version_id).order_by(Notice.id.desc()))
+    query = (select(Notice, Publication.contest_id, Publication.scope, Publication.number)
+             .join(Publication, Publication.id == Notice.version_id).order_by(Notice.id.desc()))
     if contest_id is not None:
-        query = query.where(ResultVersion.contest_id == contest_id)
+        query = query.where(Publication.contest_id == contest_id)
     rows = db.session.execute(query).tuples().all()
     waiting = dict(db.session.execute(
         select(Objection.notice_id, func.count(Objection.id)).where(
-            Objection.state == "open", Objection.notice_id.in_([n.id for n, *_ in rows]))
+            Objection.state == ObjectionState.OPEN, Objection.notice_id.in_([n.id for n, *_ in rows]))
         .group_by(Objection.notice_id)).tuples().all()) if rows else {}
     day = on or today()
     return [NoticeLine(notice, contest, scope, number, phase_of(notice, day), waiting.get(notice.id, 0))
@@ -139,6 +142,12 @@ def latest_notices(contest_id: int, on: date | None = None) -> dict[str, NoticeL
     for line in notice_lines(contest_id, on):
         latest.setdefault(line.scope, line)
     return latest
+
+
+@signals.publication_lines.connect
+def latest_lines(contest_id: int) -> dict[str, NoticeLine]:
+    """The results index asks (signals.publication_lines): each scope's newest 公示 line, as of today."""
+    return latest_notices(contest_id)
 
 
 @dataclass(frozen=True)
@@ -165,7 +174,7 @@ def file_objection(notice_id: int, data: ObjectionInput, staff: User | None = No
     info = view(notice_id, on)
     if staff is None and not info.accepting:
         raise DomainError("公示期已结束或本公示已被更新，不再受理网上异议")
-    if staff is not None and info.notice.state != "open":
+    if staff is not None and info.notice.state != NoticeState.OPEN:
         raise DomainError("本公示已终结或已被新版本取代，不能再登记异议")
     if data.channel not in CHANNELS or (staff is None) != (data.channel == "web"):
         raise DomainError("异议来源无效")
@@ -186,7 +195,7 @@ def file_objection(notice_id: int, data: ObjectionInput, staff: User | None = No
         raise DomainError("；".join(problems))
     objection = Objection(notice_id=info.notice.id, receipt=_new_receipt(), channel=data.channel,
                           name=data.name.strip(), phone=phone, public_number=data.public_number,
-                          content=content, state="open", entered_by_id=staff.id if staff else None)
+                          content=content, state=ObjectionState.OPEN, entered_by_id=staff.id if staff else None)
     db.session.add(objection)
     db.session.flush()
     audit.record("objection_filed", "objection", objection.id,
@@ -214,7 +223,7 @@ def objections_for(notice: Notice, county_id: int | None) -> list[Objection]:
     county = rules.county_of(county_id)
     if county is None:
         return list(notice.objections)
-    version = db.session.get(ResultVersion, notice.version_id)
+    version = db.session.get(Publication, notice.version_id)
     assert version is not None
     mine = county_numbers(version.contest_id, county)
     return [o for o in notice.objections if o.public_number in mine]
@@ -230,14 +239,14 @@ def get_objection(objection_id: int, county_id: int | None) -> Objection:
 def review(actor: User, objection_id: int, outcome: str, answer: str) -> Objection:
     """复核: 维持 (maintained) or 更正 (corrected), with a written answer the objector reads by receipt."""
     objection = get_objection(objection_id, rules.county_of(actor))
-    if objection.state != "open":
+    if objection.state != ObjectionState.OPEN:
         raise DomainError("该异议已复核，不能重复处理")
-    if outcome not in ("maintained", "corrected"):
+    if outcome not in (ObjectionState.MAINTAINED, ObjectionState.CORRECTED):
         raise DomainError("请选择复核结论：维持或更正")
     text = answer.strip()
     if len(text) < 5 or len(text) > MAX_CONTENT:
         raise DomainError(f"请填写书面答复（5 至 {MAX_CONTENT} 字）")
-    objection.state, objection.answer = outcome, text
+    objection.state, objection.answer = ObjectionState.check_transition(objection.state, outcome), text
     objection.handled_by_id, objection.handled_at = actor.id, utcnow()
     audit.record("objection_reviewed", "objection", objection.id, before={"state": "open"},
                  after={"state": outcome, "answer": text})
@@ -245,28 +254,28 @@ def review(actor: User, objection_id: int, outcome: str, answer: str) -> Objecti
     return objection
 
 
-def over_quota(version: ResultVersion) -> list[dict[str, Any]]:
+def over_quota(version: Publication) -> list[dict[str, Any]]:
     return [a for a in published_package(version.id)["result"].get("awards", []) if a.get("over_quota")]
 
 
-def finalize(actor: User, notice_id: int, confirm_over_quota: bool, on: date | None = None) -> ResultVersion:
+def finalize(actor: User, notice_id: int, confirm_over_quota: bool, on: date | None = None) -> Publication:
     """After the period, with no open objection and any over-quota band confirmed, the version is final."""
     if not rules.can_finalize(actor):
         raise ForbiddenError("只有市级组织者可以终结公示")
     info = view(notice_id, on)
-    if info.notice.state != "open":
+    if info.notice.state != NoticeState.OPEN:
         raise DomainError("本公示已终结或已被新版本取代")
     if info.phase != "ended":
         raise DomainError(f"公示期至 {info.notice.ends_on} 24:00 结束，结束后方可终结")
     states = [o.state for o in info.notice.objections]
-    if "open" in states:
-        raise DomainError(f"尚有 {states.count('open')} 件异议未复核")
-    if "corrected" in states:
+    if ObjectionState.OPEN in states:
+        raise DomainError(f"尚有 {states.count(ObjectionState.OPEN)} 件异议未复核")
+    if ObjectionState.CORRECTED in states:
         raise DomainError("已有异议复核为更正：请更正后重新签核、发布新版本，本版本不能终结")
     if over_quota(info.version) and not confirm_over_quota:
         raise DomainError("有奖项超出名额（并列），请勾选“已确认超出名额的奖项”后再终结")
-    info.version.finalized_at, info.version.finalized_by_id = utcnow(), actor.id
-    info.notice.state = "finalized"
+    publication.finalize(actor, info.version)
+    info.notice.state = NoticeState.check_transition(info.notice.state, NoticeState.FINALIZED)
     audit.record("result_finalized", "result_version", info.version.id, before={"notice_state": "open"},
                  after={"notice_state": "finalized", "over_quota_confirmed": bool(over_quota(info.version))})
     db.session.commit()

@@ -12,6 +12,7 @@ from app.contests.models import Contest
 from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
 from app.notices.models import DEFAULT_PERIOD_DAYS, ISSUING_BODY, Notice, NoticeSettings
+from app.notices.states import NoticeState
 from app.timeutil import utcnow
 
 MIN_DAYS, MAX_DAYS = 1, 30
@@ -97,7 +98,7 @@ def edit_contact(actor: User, notice_id: int, contact: str) -> bool:
     notice = db.session.get(Notice, notice_id)
     if notice is None:
         raise NotFoundError("公示不存在")
-    if notice.state != "open":
+    if notice.state != NoticeState.OPEN:
         raise DomainError("本公示已终结或已被新版本取代，联系方式不能再修改")
     text = clean_contact(contact)
     if text == notice.contact:

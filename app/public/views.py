@@ -1,4 +1,4 @@
-"""Public home, certificate check and big screen entry points, and the health check."""
+"""Public pages: home, certificate check and big screen entry points, and the health check (the 公示: notices.py)."""
 
 from flask import Blueprint, render_template
 from sqlalchemy import text

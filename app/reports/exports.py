@@ -13,6 +13,7 @@ from app.reports.columns import Column, fixed_row, header_row
 from app.reports.figures import appraisal_sheets, appraisal_view
 from app.reports.matrix import criterion_legend, score_matrix
 from app.reports.services import Published, load, note_of, ranking_sheets
+from app.result_scope import round_code_of
 from app.results.assemble import scope_label
 from app.timeutil import format_local, utcnow
 
@@ -89,7 +90,7 @@ def summary_pdf(actor: User, contest_id: int, scope: str, number: int, group: st
     """评分汇总表 of a round and group: every contestant's sheets, high, low, score and award; signatures."""
     published = load(actor, contest_id, scope, number)
     version = published.version
-    code = version.scope.split(":", 1)[1] if version.scope.startswith("round:") else None
+    code = round_code_of(version.scope)
     if code is None or group not in published.groups():
         raise NotFoundError("评分汇总表按轮次和组别生成")
     places = int(published.input.get("places", 2))

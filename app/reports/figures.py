@@ -11,8 +11,8 @@ from app.contests.models import Contest
 from app.errors import NotFoundError
 from app.excel import Number
 from app.places.models import County
+from app.publication.models import Publication
 from app.reports.services import Place, Published, check_county, default_version, judge_names, latest_by_scope, load
-from app.results.models import ResultVersion
 from app.results.services import Row, get_contest
 from scoring import format_decimal, judge_statistics
 from scoring.figures import bias_outliers, group_figures
@@ -111,7 +111,7 @@ def _maybe_number(text: str, places: int) -> object:
 class AppraisalView:
     published: Published
     figures: list[Appraisal]
-    choices: list[tuple[str, str, ResultVersion | None]]
+    choices: list[tuple[str, str, Publication | None]]
     county: County | None
 
 

@@ -16,8 +16,8 @@ from app.audit.models import AuditEvent
 from app.excel import places_of
 from app.extensions import db
 from app.judging.models import Mark, ScoreSheet, SheetVersion
+from app.publication.models import Publication
 from app.reports.services import Published, judge_aliases
-from app.results.models import ResultVersion
 
 Key = tuple[int, int, int]  # round id, entry id, judge id
 Marks = dict[str, Decimal]  # criterion code (C1…) → value
@@ -97,7 +97,7 @@ def _counted(candidates: list[Candidate], marks: Marks) -> Candidate | None:
     return next((c for c in candidates if c.marks == marks), None)
 
 
-def _candidates(version: ResultVersion, codes: dict[int, dict[int, str]],
+def _candidates(version: Publication, codes: dict[int, dict[int, str]],
                 entry_ids: set[int]) -> dict[Key, list[Candidate]]:
     """Per sheet, latest first: the versions counted at publication — confirmed by then, and a late
     version only once accepted (audit event late_sheet_accepted) before the version was published."""
@@ -126,7 +126,7 @@ def _candidates(version: ResultVersion, codes: dict[int, dict[int, str]],
     return result
 
 
-def _accepted_after(version: ResultVersion, late_ids: list[int]) -> set[int]:
+def _accepted_after(version: Publication, late_ids: list[int]) -> set[int]:
     """The late versions accepted only after publication. The audit chain orders events exactly, so
     acceptance and publication compare by event id; by time (to the second) when the publication
     has no event. A late version counted without an acceptance event is left to the marks to decide."""

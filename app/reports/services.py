@@ -16,9 +16,11 @@ from app.excel import Number
 from app.extensions import db
 from app.judges.models import Judge
 from app.places.models import County, Township
+from app.publication.models import Publication
+from app.publication.packages import published_package
+from app.result_scope import YEAR_KEY
 from app.results.assemble import all_scopes
-from app.results.models import JudgeAlias, ResultVersion
-from app.results.packages import published_package
+from app.results.models import JudgeAlias
 from app.results.services import Row, get_contest, rows_of
 
 
@@ -42,7 +44,7 @@ class Published:
     reports only read it and what lies below it (`input`, the rows' `rounds`)."""
 
     contest: Contest
-    version: ResultVersion
+    version: Publication
     package: Mapping[str, Any]
     rows: list[Row]
     places: dict[str, Place]
@@ -70,15 +72,15 @@ class Published:
         return [code for code in self.group_names if code in present]
 
 
-def published_versions(contest_id: int) -> list[ResultVersion]:
+def published_versions(contest_id: int) -> list[Publication]:
     """Every published version of the contest, newest first."""
-    return list(db.session.execute(select(ResultVersion).where(ResultVersion.contest_id == contest_id)
-                                   .order_by(ResultVersion.published_at.desc(), ResultVersion.id.desc())).scalars())
+    return list(db.session.execute(select(Publication).where(Publication.contest_id == contest_id)
+                                   .order_by(Publication.published_at.desc(), Publication.id.desc())).scalars())
 
 
-def latest_by_scope(contest: Contest) -> list[tuple[str, str, ResultVersion | None]]:
+def latest_by_scope(contest: Contest) -> list[tuple[str, str, Publication | None]]:
     """(scope, label, latest published version or None) for every round and the year."""
-    latest: dict[str, ResultVersion] = {}
+    latest: dict[str, Publication] = {}
     for version in published_versions(contest.id):
         latest.setdefault(version.scope, version)
     return [(scope, label, latest.get(scope)) for scope, label in all_scopes(contest)]
@@ -102,9 +104,9 @@ def _places(contest_id: int) -> dict[str, Place]:
 def load(actor: User, contest_id: int, scope: str, number: int | None = None) -> Published:
     """Version `number` of a scope (the latest when None); a county organizer gets only their county's rows."""
     contest = get_contest(contest_id)
-    query = select(ResultVersion).where(ResultVersion.contest_id == contest.id, ResultVersion.scope == scope)
-    query = query.where(ResultVersion.number == number) if number is not None else \
-        query.order_by(ResultVersion.number.desc()).limit(1)
+    query = select(Publication).where(Publication.contest_id == contest.id, Publication.scope == scope)
+    query = query.where(Publication.number == number) if number is not None else \
+        query.order_by(Publication.number.desc()).limit(1)
     version = db.session.execute(query).scalar_one_or_none()
     if version is None:
         raise NotFoundError("该成绩尚未发布")
@@ -118,10 +120,10 @@ def load(actor: User, contest_id: int, scope: str, number: int | None = None) ->
     return Published(contest, version, package, rows, places, names)
 
 
-def default_version(contest: Contest) -> ResultVersion | None:
+def default_version(contest: Contest) -> Publication | None:
     """For the appraisal: the latest published year version, else the latest published round version."""
     versions = published_versions(contest.id)
-    return next((v for v in versions if v.scope == "year"), versions[0] if versions else None)
+    return next((v for v in versions if v.scope == YEAR_KEY), versions[0] if versions else None)
 
 
 def check_county(actor: User, county_id: int) -> County:

@@ -27,44 +27,29 @@ from app.panels.models import Assignment
 from app.panels.questions import absent_entry_ids
 from app.paper.models import PaperSheet as PaperEntry
 from app.places.models import County, Township, Village
+from app.result_scope import YEAR_KEY, ResultScope, result_scope_key, round_code_of
 from app.results.awards import scoring_awards
 from app.results.models import JudgeAlias
 
-SCOPE_YEAR = "year"
 YEAR_LABEL = "全年总成绩"
 
 
 def all_scopes(contest: Contest) -> list[tuple[str, str]]:
     """Every scope of the contest, each round in order then the year, with its name: ("round:plan", "年初比规划")."""
-    return [(f"round:{r.code}", r.name) for r in contest.rounds] + [(SCOPE_YEAR, YEAR_LABEL)]
+    return [(result_scope_key(r.code), r.name) for r in contest.rounds] + [(YEAR_KEY, YEAR_LABEL)]
 
 
 def scope_label(contest: Contest, scope: str) -> str:
     """A scope as people name it: the round's name, or 全年总成绩 for the year."""
-    if scope == SCOPE_YEAR:
+    if scope == YEAR_KEY:
         return YEAR_LABEL
-    return next((r.name for r in contest.rounds if f"round:{r.code}" == scope), scope)
+    return next((r.name for r in contest.rounds if result_scope_key(r.code) == scope), scope)
 
 
-@dataclass(frozen=True)
-class Scope:
-    """What is computed: one round ("round:plan") or the whole year ("year")."""
-
-    key: str
-
-    @property
-    def round_code(self) -> str | None:
-        return self.key.split(":", 1)[1] if self.key.startswith("round:") else None
-
-    def rounds(self, contest: Contest) -> list[Round]:
-        code = self.round_code
-        return [r for r in contest.rounds if code is None or r.code == code]
-
-
-def parse_scope(contest: Contest, key: str) -> Scope:
-    codes = {r.code for r in contest.rounds}
-    if key == SCOPE_YEAR or (key.startswith("round:") and key[6:] in codes):
-        return Scope(key)
+def parse_scope(contest: Contest, key: str) -> ResultScope:
+    """The result scope of a key naming one of the contest's rounds, or the year."""
+    if key == YEAR_KEY or round_code_of(key) in {r.code for r in contest.rounds}:
+        return ResultScope(key)
     raise NotFoundError("没有这一项成绩")
 
 
@@ -81,7 +66,7 @@ def text(value: Decimal) -> str:
     return "0" if plain in ("-0", "") else plain
 
 
-def _aliases(contest_id: int, scope: Scope, judge_ids: set[int]) -> tuple[dict[int, str], list[JudgeAlias]]:
+def _aliases(contest_id: int, scope: ResultScope, judge_ids: set[int]) -> tuple[dict[int, str], list[JudgeAlias]]:
     """Pseudonyms for the scope, and those of judges new to it (the next numbers, not stored here).
 
     The new ones follow an order keyed by the app's secret: unpredictable without it (judge ids give
@@ -213,7 +198,7 @@ def _paper_problems(rnd: Round, numbers: dict[int, str]) -> list[str]:
     return problems
 
 
-def build(contest: Contest, scope: Scope) -> Assembled:
+def build(contest: Contest, scope: ResultScope) -> Assembled:
     """The recompute input of a contest's scope, with the problems that block publication."""
     contestants = _contestants(contest)
     numbers = {eid: number for eid, number, _, _ in contestants}

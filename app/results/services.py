@@ -1,10 +1,10 @@
-"""Result use cases: preview a scope, a supervisor signs its hash, an organizer publishes version N."""
+"""Result use cases: preview a result scope, a supervisor signs its hash, an organizer publishes version N."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.adjustments.rules import scoring_text
@@ -12,11 +12,12 @@ from app.audit import services as audit
 from app.contests.models import Contest
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
-from app.notices.lifecycle import FINAL_CORRECTION, start_notice
-from app.results.assemble import Scope, build, keep_aliases, parse_scope
+from app.publication import services as publication
+from app.publication.models import RECOMPUTE, Publication, SignOff
+from app.result_scope import ResultScope
+from app.results.assemble import build, keep_aliases, parse_scope
 from app.results.compare import Comparison, compare
-from app.results.models import ResultVersion, SignOff
-from app.timeutil import chinese_date, local, utcnow
+from app.timeutil import chinese_date, local
 from scoring import InputError, package_hash, recompute
 
 MAX_FINAL_REASON = 300  # 定榜后更正理由
@@ -49,14 +50,14 @@ class Extras:
 @dataclass(frozen=True)
 class Preview:
     contest: Contest
-    scope: Scope
+    scope: ResultScope
     input: dict[str, Any]
     result: dict[str, Any] | None
     package_hash: str | None
     problems: list[str]
     rows: list[Row]
     signoff: SignOff | None
-    versions: list[ResultVersion]
+    versions: list[Publication]
     group_names: dict[str, str]
     extras: dict[str, Extras]
     comparison: Comparison | None  # against the latest published version, when the result differs
@@ -66,7 +67,7 @@ class Preview:
         return self.signoff is not None and self.signoff.package_hash == self.package_hash
 
     @property
-    def published_as(self) -> ResultVersion | None:
+    def published_as(self) -> Publication | None:
         """The latest published version when it is exactly the current result."""
         latest = self.versions[-1] if self.versions else None
         return latest if latest is not None and latest.package_hash == self.package_hash else None
@@ -135,12 +136,10 @@ def preview(contest_id: int, scope_key: str, compare_last: bool = True, keep_pse
     except InputError as error:
         problems.extend(f"计算未通过：{message}" for message in error.messages[:20])
     if result is not None:
-        digest = package_hash({"kind": "recompute", "input": assembled.input, "result": result})
+        digest = package_hash({"kind": RECOMPUTE, "input": assembled.input, "result": result})
     signoff = db.session.execute(select(SignOff).where(SignOff.contest_id == contest.id, SignOff.scope == scope.key)
                                  .order_by(SignOff.id.desc()).limit(1)).scalar_one_or_none()
-    versions = list(db.session.execute(select(ResultVersion).where(
-        ResultVersion.contest_id == contest.id, ResultVersion.scope == scope.key)
-        .order_by(ResultVersion.number)).scalars())
+    versions = publication.history(contest.id, scope.key)
     comparison = None
     # Comparing parses the last published package (~10 MB for a year): only the pages show it, not sign-off or publish.
     if compare_last and result is not None and versions and versions[-1].package_hash != digest:
@@ -171,13 +170,13 @@ def sign_off(supervisor: User, contest_id: int, scope_key: str, expected_hash: s
     return signoff
 
 
-def finalized_on(version: ResultVersion) -> str:
+def finalized_on(version: Publication) -> str:
     """The Chinese date a version was finalized (定榜), as the publish form and its refusal say it."""
     when = local(version.finalized_at)
     return chinese_date(when.date()) if when else ""
 
 
-def _after_final_reason(latest: ResultVersion, confirmed: bool, reason: str) -> str:
+def _after_final_reason(latest: Publication, confirmed: bool, reason: str) -> str:
     """Replacing a finalized result is deliberate: the organizer ticks the confirmation and says why."""
     text = reason.replace("\r\n", "\n").strip()
     missing = []
@@ -194,8 +193,9 @@ def _after_final_reason(latest: ResultVersion, confirmed: bool, reason: str) -> 
 
 
 def publish(actor: User, contest_id: int, scope_key: str, expected_hash: str, confirm_after_final: bool = False,
-            final_reason: str = "") -> ResultVersion:
-    """Store version N of the scope exactly as signed (never changed afterwards), with its causes and 公示.
+            final_reason: str = "") -> Publication:
+    """Store version N of the scope exactly as signed (never changed afterwards), in one transaction whose
+    `published` event opens its 公示 (app.notices) and stores the causes since N-1; the input is built once.
 
     When version N-1 is finalized, N replaces the final result: only with the organizer's confirmation and
     reason, kept in the audit; the public causes carry the flag `after_final` alone."""
@@ -211,33 +211,10 @@ def publish(actor: User, contest_id: int, scope_key: str, expected_hash: str, co
     latest = current.versions[-1] if current.versions else None
     final = latest if latest is not None and latest.finalized_at is not None else None
     reason = _after_final_reason(final, confirm_after_final, final_reason) if final is not None else None
-    number = (db.session.execute(select(func.max(ResultVersion.number)).where(
-        ResultVersion.contest_id == contest_id, ResultVersion.scope == current.scope.key)).scalar() or 0) + 1
-    now = utcnow()
-    package = {"kind": "recompute", "input": current.input, "result": current.result,
-               "published_at": now.isoformat() + "Z", "version": number}
-    version = ResultVersion(contest_id=contest_id, scope=current.scope.key, number=number, package=package,
-                            package_hash=current.package_hash or "", published_at=now, published_by_id=actor.id,
-                            signoff_id=current.signoff.id, causes=None)
-    db.session.add(version)
-    db.session.flush()
-    audit.record("result_published", "result_version", version.id,
-                 after={"scope": current.scope.key, "version": number, "package_hash": version.package_hash,
-                        "signoff_id": current.signoff.id} | ({"after_final": final.number} if final else {}))
-    if final is not None and final.finalized_at is not None:
-        audit.record(FINAL_CORRECTION, "result_version", version.id,
-                     before={"version": final.number, "finalized_at": final.finalized_at.isoformat() + "Z",
-                             "finalized_by_id": final.finalized_by_id},
-                     after={"version": number, "reason": reason})
-    start_notice(version)  # stores the causes since version N-1 and opens the 公示, in this transaction
-    db.session.commit()
-    return version
+    content = {"kind": RECOMPUTE, "input": current.input, "result": current.result}
+    return publication.publish(RECOMPUTE, contest_id, current.scope.key, content, current.package_hash or "",
+                               actor, current.signoff, final_reason=reason)
 
 
-def get_version(contest_id: int, scope_key: str, number: int) -> ResultVersion:
-    version = db.session.execute(select(ResultVersion).where(
-        ResultVersion.contest_id == contest_id, ResultVersion.scope == scope_key,
-        ResultVersion.number == number)).scalar_one_or_none()
-    if version is None:
-        raise NotFoundError("该版本不存在")
-    return version
+def get_version(contest_id: int, scope_key: str, number: int) -> Publication:
+    return publication.get(contest_id, scope_key, number)

@@ -10,13 +10,13 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from app import signals
 from app.contests.current import current_contest
 from app.downloads import download
 from app.errors import DomainError
-from app.notices import services as notices
+from app.publication.packages import published_package
 from app.results import awards, services
 from app.results.assemble import all_scopes
-from app.results.packages import published_package
 from app.security import access
 
 awards_rows = 5  # bands per group on the form
@@ -28,7 +28,9 @@ def _index(audience: str) -> str:
     """The scopes of the current contest, each with its newest 公示 (version, phase, objections waiting)."""
     contest = current_contest()
     scopes = [] if contest is None else all_scopes(contest)
-    states = {} if contest is None else notices.latest_notices(contest.id)
+    # The notices answer with each scope's newest 公示 (results sit below notices and do not import them).
+    states = {} if contest is None else {
+        key: line for _, lines in signals.publication_lines.send(contest.id) for key, line in lines.items()}
     return render_template("results/index.html", contest=contest, scopes=scopes, states=states, audience=audience)
 
 

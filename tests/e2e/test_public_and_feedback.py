@@ -14,7 +14,7 @@ from app.demo import services as demo
 from app.demo.scoring import publish_demo_plan_round
 from app.extensions import db
 from app.notices.models import Notice
-from app.results.models import ResultVersion
+from app.publication.models import Publication
 from tests.conftest import FAST_HASH
 from tests.e2e.conftest import DESKTOP, PHONE, shot
 
@@ -29,7 +29,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, i
         demo.load(FAST_HASH)
         publish_demo_plan_round()
         notice_id = db.session.execute(select(Notice.id)).scalar_one()
-        digest = db.session.execute(select(ResultVersion.package_hash)).scalar_one()
+        digest = db.session.execute(select(Publication.package_hash)).scalar_one()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}", notice_id, digest

@@ -28,8 +28,9 @@ from app.extensions import db, limiter
 from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.judging.sheets import StoreOptions, store_version
 from app.people.records import edit_contestant, set_entry_active
+from app.publication.models import Publication
 from app.results.awards import BandInput, set_bands
-from app.results.models import AwardBand, ResultVersion
+from app.results.models import AwardBand
 from tests.conftest import FAST_HASH, empty_tables, login
 
 DEMO_PASSWORD = "Demo@2022"
@@ -75,7 +76,7 @@ def year(app: Flask) -> Iterator[Year]:
         veto = propose_veto(admin, rounds["service"].id, entries[0].id, rounds["service"].veto_items[0].id, "违规举债")
         decide_veto(supervisor, veto.id, True, "")
         absence = record_absence(admin, rounds["service"].id, entries[1].public_number, "因公出差")
-        result_id = db.session.execute(select(ResultVersion.id)).scalar_one()
+        result_id = db.session.execute(select(Publication.id)).scalar_one()
         village = next(g for g in contest.groups if g.code == "village")
         bands = set_bands(admin, contest, village.id, [BandInput("一等奖", "count", "60"),
                                                         BandInput("二等奖", "share", "0.2")])
@@ -187,7 +188,7 @@ def test_a_withdrawn_absence_behind_the_app_is_named(app: Flask, year: Year) -> 
 
 
 def test_a_changed_publication_row_is_named(app: Flask, year: Year) -> None:
-    recorded = db.session.execute(select(ResultVersion.package_hash)).scalar_one()
+    recorded = db.session.execute(select(Publication.package_hash)).scalar_one()
     code, output = tampered(app, "UPDATE result_version SET package_hash = :forged WHERE id = :id",
                             "UPDATE result_version SET package_hash = :was WHERE id = :id",
                             {"id": year.result_id, "forged": "f" * 64, "was": recorded})
@@ -196,7 +197,7 @@ def test_a_changed_publication_row_is_named(app: Flask, year: Year) -> None:
 
 
 def test_a_changed_published_package_is_named(app: Flask, year: Year) -> None:
-    version = db.session.get(ResultVersion, year.result_id)
+    version = db.session.get(Publication, year.result_id)
     assert version is not None
     package = json.loads(json.dumps(version.package))
     first = package["result"]["contestants"][0]

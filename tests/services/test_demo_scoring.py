@@ -19,7 +19,7 @@ from app.extensions import db, limiter
 from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.notices.models import Notice
 from app.panels.models import Assignment, Panel, PanelMember
-from app.results.models import ResultVersion, SignOff
+from app.publication.models import Publication, SignOff
 from scoring import verify_package
 from tests.conftest import FAST_HASH, empty_tables
 
@@ -61,7 +61,7 @@ def test_about_a_third_of_the_sheets_carry_a_comment(published: DemoPublication)
 
 
 def test_version_one_is_published_with_sup1s_sign_off_and_verifies(published: DemoPublication) -> None:
-    version = db.session.execute(select(ResultVersion)).scalar_one()
+    version = db.session.execute(select(Publication)).scalar_one()
     signoff = db.session.get(SignOff, version.signoff_id)
     assert (version.scope, version.number, published.version) == ("round:plan", 1, 1)
     assert signoff is not None and signoff.package_hash == version.package_hash
@@ -95,10 +95,10 @@ def test_each_generated_version_has_its_event_and_the_demo_verifies(published: D
 
 
 def test_a_second_call_changes_nothing(published: DemoPublication) -> None:
-    before = {m.__name__: count(m) for m in (ScoreSheet, SheetVersion, Mark, Panel, ResultVersion, SignOff, AuditEvent)}
+    before = {m.__name__: count(m) for m in (ScoreSheet, SheetVersion, Mark, Panel, Publication, SignOff, AuditEvent)}
     again = publish_demo_plan_round()
     assert (again.changed, again.sheets, again.version) == (False, 0, 1)
-    assert {m.__name__: count(m) for m in (ScoreSheet, SheetVersion, Mark, Panel, ResultVersion, SignOff,
+    assert {m.__name__: count(m) for m in (ScoreSheet, SheetVersion, Mark, Panel, Publication, SignOff,
                                            AuditEvent)} == before
 
 

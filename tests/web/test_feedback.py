@@ -24,8 +24,9 @@ from app.judging.sheets import StoreOptions, store_version
 from app.notices.models import Notice
 from app.notices.services import today
 from app.panels.services import PanelSpec, create_manual
+from app.publication.models import Publication
 from app.results import services as results
-from app.results.models import JudgeAlias, ResultVersion
+from app.results.models import JudgeAlias
 from app.timeutil import chinese_date
 from tests.conftest import login
 from tests.factories import World, make_user
@@ -299,9 +300,9 @@ def test_the_svg_chart_escapes_names_and_scales_bars_to_the_maximum() -> None:
 # --- where the published result stands: 公示 or final -------------------------------------------------
 
 def plan_notice() -> Notice:
-    return db.session.execute(select(Notice).join(ResultVersion, ResultVersion.id == Notice.version_id)
-                              .where(ResultVersion.scope == "round:plan")
-                              .order_by(ResultVersion.number.desc())).scalars().first()
+    return db.session.execute(select(Notice).join(Publication, Publication.id == Notice.version_id)
+                              .where(Publication.scope == "round:plan")
+                              .order_by(Publication.number.desc())).scalars().first()
 
 
 def words(html: str) -> str:

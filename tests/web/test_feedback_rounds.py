@@ -13,8 +13,8 @@ from app.judges.models import Judge
 from app.judging.sheets import StoreOptions, store_version
 from app.notices.models import Notice
 from app.panels.services import PanelSpec, create_manual
+from app.publication.models import Publication
 from app.results import services as results
-from app.results.models import ResultVersion
 from app.timeutil import chinese_date
 from tests.conftest import login
 from tests.factories import World, make_user
@@ -63,7 +63,7 @@ def season(world: World) -> World:
     return world
 
 
-def publish(world: World, scope: str) -> ResultVersion:
+def publish(world: World, scope: str) -> Publication:
     current = results.preview(world.contest.id, scope)
     assert current.package_hash and not current.problems, current.problems
     results.sign_off(world.users["supervisor"], world.contest.id, scope, current.package_hash, "核对无误")
@@ -90,8 +90,8 @@ def pdf(client: FlaskClient, world: World) -> tuple[int, str]:
 
 
 def ends_on(scope: str) -> str:
-    notice = db.session.execute(select(Notice).join(ResultVersion, ResultVersion.id == Notice.version_id)
-                                .where(ResultVersion.scope == scope)).scalar_one()
+    notice = db.session.execute(select(Notice).join(Publication, Publication.id == Notice.version_id)
+                                .where(Publication.scope == scope)).scalar_one()
     return chinese_date(notice.ends_on)
 
 

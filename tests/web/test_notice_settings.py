@@ -66,7 +66,7 @@ def test_saved_settings_are_used_by_the_next_publication_only(
     client: FlaskClient, scored: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 2022-09-29 16:30 UTC is Friday 2022-09-30 in Shanghai: 7 working days skip National Day
-    monkeypatch.setattr("app.results.services.utcnow", lambda: datetime(2022, 9, 29, 16, 30))
+    monkeypatch.setattr("app.publication.services.utcnow", lambda: datetime(2022, 9, 29, 16, 30))
     first = publish(client.application.test_client(), scored)
     token = login(client, "city")
     status, _ = save(client, scored, token, "7", CONTACT + "\r\n", " 阳泉市大比武领导小组办公室 ")

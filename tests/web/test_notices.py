@@ -17,7 +17,8 @@ from app.judging.models import ScoreSheet
 from app.judging.sheets import StoreOptions, store_version
 from app.notices.models import Notice, Objection
 from app.notices.services import pdf_context, today
-from app.results.models import AwardBand, ResultVersion
+from app.publication.models import Publication
+from app.results.models import AwardBand
 from app.timeutil import local
 from scoring import verify_package
 from tests.conftest import csrf_from, login
@@ -74,9 +75,9 @@ def test_publishing_opens_a_notice_counted_from_the_shanghai_date(
     client: FlaskClient, scored: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 2022-09-29 16:30 UTC is 2022-09-30 00:30 in Shanghai: Friday before National Day
-    monkeypatch.setattr("app.results.services.utcnow", lambda: datetime(2022, 9, 29, 16, 30))
+    monkeypatch.setattr("app.publication.services.utcnow", lambda: datetime(2022, 9, 29, 16, 30))
     notice = publish(client, scored)
-    version = db.session.get(ResultVersion, notice.version_id)
+    version = db.session.get(Publication, notice.version_id)
     assert (notice.starts_on, notice.ends_on, notice.period_days) == (date(2022, 9, 30), date(2022, 10, 11), 5)
     assert (notice.state, notice.fallback_calendar, notice.issuing_body) == ("open", False, "中共阳泉市委组织部")
     assert notice.title == "2022年度大比武年初比规划成绩公示"
@@ -88,7 +89,7 @@ def test_publishing_opens_a_notice_counted_from_the_shanghai_date(
 def test_the_public_page_shows_ranks_names_and_the_hash_and_no_phone_numbers(
     client: FlaskClient, notice: Notice
 ) -> None:
-    version = db.session.get(ResultVersion, notice.version_id)
+    version = db.session.get(Publication, notice.version_id)
     response = client.get(f"/public/notices/{notice.id}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -226,7 +227,7 @@ def test_a_correction_publishes_version_2_with_its_causes_a_new_notice_and_a_dif
     correct_v002(scored, ("19",))
     second = publish(client.application.test_client(), scored)
     db.session.refresh(notice)
-    version = db.session.get(ResultVersion, second.version_id)
+    version = db.session.get(Publication, second.version_id)
     assert (version.number, notice.state, second.state) == (2, "superseded", "open")
     assert second.title == "2022年度大比武年初比规划成绩公示（第2版）"
     assert version.causes["objections"] == [objection.receipt]
@@ -260,11 +261,11 @@ def test_an_accepted_late_sheet_is_a_cause_of_the_next_version(
     db.session.commit()
     accept_late(scored.users["city_organizer"], late.id, "离线确认时间早于窗口关闭")
     second = publish(client, scored)
-    causes = db.session.get(ResultVersion, second.version_id).causes
+    causes = db.session.get(Publication, second.version_id).causes
     assert (causes["objections"], causes["corrections"]) == ([], [])
     assert [(c["public_number"], c["round"], c["version"], c["reason"]) for c in causes["late_accepted"]] == [
         ("V002", "plan", 1, "离线确认时间早于窗口关闭")]
-    result = db.session.get(ResultVersion, second.version_id).package["result"]
+    result = db.session.get(Publication, second.version_id).package["result"]
     totals = {c["id"]: c["total"] for c in result["contestants"]}
     assert totals == {"V001": "18.17", "V002": "16.63"}  # V002: (15 + 16 + 15.5 + 20) / 4
     judge = causes["late_accepted"][0]["judge"]
@@ -301,7 +302,7 @@ def test_finalizing_waits_for_the_end_of_the_period_and_the_open_objections(
     review(organizer, db.session.execute(select(Objection)).scalar_one(), token, "maintained", "维持原结果，理由如下。")
     assert finalize(organizer, notice, token)[0] == 302
     db.session.refresh(notice)
-    version = db.session.get(ResultVersion, notice.version_id)
+    version = db.session.get(Publication, notice.version_id)
     assert notice.state == "finalized" and version.finalized_at is not None
     assert version.finalized_by_id == db.session.execute(select(AuditEvent.actor_id).where(
         AuditEvent.action == "result_finalized")).scalar_one()
@@ -325,7 +326,7 @@ def test_an_award_band_over_quota_needs_the_organizers_confirmation(client: Flas
     db.session.commit()
     correct_v002(scored, ("18", "17.5", "19"))  # V002 now ties V001 at 18.17
     notice = publish(client, scored)
-    version = db.session.get(ResultVersion, notice.version_id)
+    version = db.session.get(Publication, notice.version_id)
     assert version.package["result"]["awards"][0]["over_quota"] is True
     end_period(notice)
     organizer = client.application.test_client()
@@ -337,7 +338,7 @@ def test_an_award_band_over_quota_needs_the_organizers_confirmation(client: Flas
 
 
 def test_the_public_package_is_the_stored_one_and_verifies(client: FlaskClient, notice: Notice) -> None:
-    version = db.session.get(ResultVersion, notice.version_id)
+    version = db.session.get(Publication, notice.version_id)
     response = client.get(f"/public/notices/{notice.id}/package.json")
     package = json.loads(response.get_data(as_text=True))
     assert response.mimetype == "application/json" and package == version.package
@@ -356,7 +357,7 @@ def test_the_notice_pdf_has_the_title_table_hash_and_chinese_date(client: FlaskC
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
     context = pdf_context(notice.id)
-    version = db.session.get(ResultVersion, notice.version_id)
+    version = db.session.get(Publication, notice.version_id)
     assert (context["hash"], context["issuing_body"]) == (version.package_hash, "中共阳泉市委组织部")
     published = local(version.published_at)
     assert published is not None

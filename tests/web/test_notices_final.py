@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.extensions import db
-from app.notices.lifecycle import FINAL_CORRECTION
 from app.notices.models import Notice
 from app.notices.services import pdf_context
-from app.results.models import ResultVersion
+from app.publication.models import Publication
+from app.publication.services import FINAL_CORRECTION
 from app.timeutil import chinese_date, format_local, local
 from tests.conftest import login
 from tests.factories import World
@@ -46,7 +46,7 @@ def finalized(client: FlaskClient, scored: World, notice: Notice) -> tuple[Flask
     return organizer, token
 
 
-def refusal(version: ResultVersion, wanted: str) -> str:
+def refusal(version: Publication, wanted: str) -> str:
     when = local(version.finalized_at)
     assert when is not None
     return (f"第 1 版已于{chinese_date(when.date())}定榜，成绩为最终结果；发布新版本将取代最终成绩并重新公示。"
@@ -57,7 +57,7 @@ def test_the_publish_form_says_before_the_button_that_version_1_is_final(
     scored: World, notice: Notice, finalized: tuple[FlaskClient, str]
 ) -> None:
     organizer, _ = finalized
-    version = db.session.get(ResultVersion, notice.version_id)
+    version = db.session.get(Publication, notice.version_id)
     html = preview_html(organizer, scored)
     said = (f"<strong>第 1 版已于 {format_local(version.finalized_at)} 定榜</strong>（公示已终结，成绩为最终结果）。"
             "\n          发布第 2 版将取代这一最终成绩：第 1 版的公示改为“已被取代”，第 2 版重新开始公示，"
@@ -81,10 +81,10 @@ def test_without_the_confirmation_and_a_reason_nothing_is_published(
     organizer, token = finalized
     events = count(AuditEvent)
     status, html = publish_form(organizer, scored, token, **fields)
-    version = db.session.get(ResultVersion, notice.version_id)
+    version = db.session.get(Publication, notice.version_id)
     assert status == 400 and refusal(version, wanted) in html
     db.session.refresh(notice)
-    assert (count(ResultVersion), count(Notice), notice.state) == (1, 1, "finalized")
+    assert (count(Publication), count(Notice), notice.state) == (1, 1, "finalized")
     assert count(AuditEvent) == events  # nothing recorded either
     # the page comes back with what was typed
     if fields.get("final_reason") == REASON:
@@ -96,10 +96,10 @@ def test_with_the_confirmation_and_a_reason_version_2_replaces_the_final_one(
     client: FlaskClient, scored: World, notice: Notice, finalized: tuple[FlaskClient, str]
 ) -> None:
     organizer, token = finalized
-    first = db.session.get(ResultVersion, notice.version_id)
+    first = db.session.get(Publication, notice.version_id)
     reason = REASON + "\r\n" + "补" * (299 - len(REASON))  # 300 characters: the browser's CRLF counts as one
     assert publish_form(organizer, scored, token, confirm_after_final="y", final_reason=reason)[0] == 302
-    second = db.session.execute(select(ResultVersion).where(ResultVersion.number == 2)).scalar_one()
+    second = db.session.execute(select(Publication).where(Publication.number == 2)).scalar_one()
     assert second.causes["after_final"] == 1
     assert [c["public_number"] for c in second.causes["corrections"]] == ["V002"]
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == FINAL_CORRECTION)).scalar_one()
@@ -138,7 +138,7 @@ def test_with_the_confirmation_and_a_reason_version_2_replaces_the_final_one(
     correct_v002(scored, ("18.5", "17"))
     sign(client.application.test_client(), scored)
     assert publish_form(organizer, scored, token)[0] == 302
-    third = db.session.execute(select(ResultVersion).where(ResultVersion.number == 3)).scalar_one()
+    third = db.session.execute(select(Publication).where(Publication.number == 3)).scalar_one()
     assert "after_final" not in third.causes and count(AuditEvent, AuditEvent.action == FINAL_CORRECTION) == 1
 
 
@@ -152,7 +152,7 @@ def test_a_version_not_finalized_is_replaced_as_before_without_the_extra_fields(
     html = preview_html(organizer, scored)
     assert "定榜" not in html and "final_reason" not in html and "发布第 2 版</button>" in html
     assert publish_form(organizer, scored, token)[0] == 302
-    second = db.session.execute(select(ResultVersion).where(ResultVersion.number == 2)).scalar_one()
+    second = db.session.execute(select(Publication).where(Publication.number == 2)).scalar_one()
     assert "after_final" not in second.causes and count(AuditEvent, AuditEvent.action == FINAL_CORRECTION) == 0
     published = db.session.execute(select(AuditEvent).where(AuditEvent.action == "result_published",
                                                             AuditEvent.object_id == str(second.id))).scalar_one()

@@ -17,9 +17,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.extensions import db
-from app.notices import public_support
 from app.notices.models import Notice, Objection
-from app.results.models import AwardBand, ResultVersion
+from app.public import support as public_support
+from app.publication.models import Publication
+from app.results.models import AwardBand
 from tests.conftest import csrf_from, login
 from tests.factories import World
 from tests.web.test_notices import (
@@ -138,7 +139,7 @@ def test_an_extracted_copy_of_the_zip_verifies_the_published_package(
     where = run_core(tmp_path, "-c", "import scoring; print(scoring.__file__)")
     assert where.stdout.strip() == str(tmp_path / "scoring" / "__init__.py")
     done = run_core(tmp_path, "-m", "scoring", "verify", "package.json")
-    version = db.session.get(ResultVersion, notice.version_id)
+    version = db.session.get(Publication, notice.version_id)
     assert (done.returncode, done.stdout.splitlines()) == (0, ["一致 (identical)", version.package_hash])
     package = json.loads((tmp_path / "package.json").read_text(encoding="utf-8"))
     mark = package["input"]["rounds"][0]["marks"][0]
@@ -289,7 +290,7 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
         return f"%PDF-fake-{len(seen)}".encode()
 
     public_support.pdf_cache.clear()
-    monkeypatch.setattr("app.notices.views.render_pdf", fake)
+    monkeypatch.setattr("app.public.notices.render_pdf", fake)
     return seen
 
 
@@ -355,7 +356,7 @@ def test_a_year_beyond_the_calendar_is_counted_monday_to_friday_and_the_page_say
     client: FlaskClient, scored: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 2099-10-01 10:00 in Shanghai, a Thursday: chinese-calendar has no 2099, so National Day counts as working days
-    monkeypatch.setattr("app.results.services.utcnow", lambda: datetime(2099, 10, 1, 2, 0))
+    monkeypatch.setattr("app.publication.services.utcnow", lambda: datetime(2099, 10, 1, 2, 0))
     item = publish(client.application.test_client(), scored)
     assert (item.starts_on, item.ends_on, item.fallback_calendar) == (date(2099, 10, 1), date(2099, 10, 7), True)
     html = " ".join(client.get(f"/public/notices/{item.id}").get_data(as_text=True).split())

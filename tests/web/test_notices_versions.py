@@ -19,8 +19,8 @@ from app.notices.diffs import diff
 from app.notices.lifecycle import causes_for, input_changes
 from app.notices.models import Notice, Objection
 from app.notices.services import names_for_version, pdf_context
+from app.publication.models import Publication
 from app.results.awards import BandInput, set_bands
-from app.results.models import ResultVersion
 from app.timeutil import utcnow
 from tests.conftest import login
 from tests.factories import World, make_user
@@ -55,7 +55,7 @@ def test_the_public_diff_has_counts_and_pseudonyms_and_staff_diffs_have_reasons_
     client: FlaskClient, scored: World, notice: Notice
 ) -> None:
     second, objection = corrected_after_an_objection(client, scored, notice)
-    judge = db.session.get(ResultVersion, second.version_id).causes["corrections"][0]["judge"]
+    judge = db.session.get(Publication, second.version_id).causes["corrections"][0]["judge"]
     public = diff_html(client.application.test_client(), "/public/notices", second)
     assert "依异议更正：1 件" in public and "依异议复核更正" in public
     assert f"评委 {judge} 评分表第 2 版（更正）</div>" in public
@@ -124,7 +124,7 @@ def test_a_moved_objection_corrected_on_version_2_is_a_cause_of_version_3(
     assert status == 400 and "请更正后重新签核、发布新版本" in body
     correct_v002(scored, ("18.5", "17"))
     third = publish(client.application.test_client(), scored)
-    version = db.session.get(ResultVersion, third.version_id)
+    version = db.session.get(Publication, third.version_id)
     assert (version.number, version.causes["objections"]) == (3, [objection.receipt])
     db.session.refresh(second)
     assert second.state == "superseded"
@@ -168,7 +168,7 @@ def test_causes_take_only_this_contests_corrections_and_late_sheets(scored: Worl
     accept_late(organizer, late.id, "另一比武的迟交")
     correct_v002(scored, ("19",))
     for scope in ("year", "round:plan"):
-        version = ResultVersion(contest_id=scored.contest.id, scope=scope, number=2)
+        version = Publication(contest_id=scored.contest.id, scope=scope, number=2)
         causes = causes_for(version, since)
         assert [(c["public_number"], c["round"], c["reason"]) for c in causes["corrections"]] == [
             ("V002", "plan", "复核发现录入错误")], scope
@@ -197,7 +197,7 @@ def test_adjustments_vetoes_and_award_bands_since_the_last_version_are_causes_by
     village = next(g for g in scored.contest.groups if g.code == "village")
     set_bands(organizer, scored.contest, village.id, [BandInput("一等奖", "count", "1")])
     second = publish(client, scored)
-    causes = db.session.get(ResultVersion, second.version_id).causes
+    causes = db.session.get(Publication, second.version_id).causes
     assert causes["adjustments"] == [{"round": "plan", "public_number": "V002", "item": "创新加分",
                                       "before": None, "after": "1.00"}]
     assert causes["vetoes"] == [{"round": "plan", "public_number": "V001", "item": "违反廉洁纪律",

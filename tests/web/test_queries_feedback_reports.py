@@ -7,8 +7,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.extensions import db
-from app.results.models import ResultVersion
-from app.results.packages import package_cache, published_package
+from app.publication.models import Publication
+from app.publication.packages import package_cache, published_package
 from tests.conftest import login
 from tests.factories import World
 from tests.reports_data import build
@@ -29,7 +29,7 @@ def _package_reads(client: FlaskClient, url: str) -> int:
 
 
 def _versions() -> dict[str, int]:
-    return dict(db.session.execute(select(ResultVersion.scope, ResultVersion.id)).tuples().all())
+    return dict(db.session.execute(select(Publication.scope, Publication.id)).tuples().all())
 
 
 def test_the_feedback_page_reads_each_package_once_per_process(client: FlaskClient, year: World) -> None:
@@ -54,7 +54,7 @@ def test_reports_read_the_package_once_per_process(client: FlaskClient, world: W
 
 def _fresh(version_id: int) -> Any:
     """The package as stored, parsed anew (a query of the column alone returns a new object each time)."""
-    return db.session.execute(select(ResultVersion.package).where(ResultVersion.id == version_id)).scalar_one()
+    return db.session.execute(select(Publication.package).where(Publication.id == version_id)).scalar_one()
 
 
 def test_no_feedback_or_report_page_changes_the_shared_package(client: FlaskClient, year: World) -> None:

@@ -19,8 +19,9 @@ from app.judging.sheets import StoreOptions, store_version
 from app.notices import services
 from app.notices.lifecycle import causes_for
 from app.notices.models import Notice, Objection
-from app.results.models import JudgeAlias, ResultVersion
-from app.results.packages import package_cache, published_package
+from app.publication.models import Publication
+from app.publication.packages import package_cache, published_package
+from app.results.models import JudgeAlias
 from app.timeutil import utcnow
 from tests.conftest import login
 from tests.factories import World, make_user
@@ -35,7 +36,7 @@ PACKAGE_READ = re.compile(r"^SELECT .*result_version\.[`\"]?package\b")  # the c
 
 def _fresh(version_id: int) -> Any:
     """The package as stored, parsed anew (a query of the column alone returns a new object each time)."""
-    return db.session.execute(select(ResultVersion.package).where(ResultVersion.id == version_id)).scalar_one()
+    return db.session.execute(select(Publication.package).where(Publication.id == version_id)).scalar_one()
 
 
 def _package_reads(client: FlaskClient, url: str) -> int:
@@ -82,7 +83,7 @@ def test_a_reused_id_with_another_package_is_read_again(notice: Notice) -> None:
     first = published_package(version_id)
     assert published_package(version_id) is first
     other = dict(_fresh(version_id), version=7)
-    db.session.execute(update(ResultVersion).where(ResultVersion.id == version_id)
+    db.session.execute(update(Publication).where(Publication.id == version_id)
                        .values(package=other, package_hash="f" * 64))
     db.session.commit()
     assert published_package(version_id)["version"] == 7 and first["version"] == 1
@@ -122,7 +123,7 @@ def _accept_late(plan: Plan, judge_id: int, entry_key: str) -> None:
 
 
 def _causes(plan: Plan, since: datetime) -> tuple[int, dict[str, Any]]:
-    version = ResultVersion(contest_id=plan.contest_id, scope="round:plan", number=2)
+    version = Publication(contest_id=plan.contest_id, scope="round:plan", number=2)
     with statements() as seen:
         causes = causes_for(version, since)
     return len(seen), causes

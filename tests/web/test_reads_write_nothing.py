@@ -24,8 +24,9 @@ from app.panels.models import ContestSession, Panel, SessionSlot
 from app.panels.services import PanelSpec, create_manual
 from app.paper.services import PaperInput, enter
 from app.places.models import Township, Village
+from app.publication.models import Publication
 from app.results import services as results
-from app.results.models import JudgeAlias, ResultVersion
+from app.results.models import JudgeAlias
 from tests.conftest import login
 from tests.factories import World
 from tests.paper_data import JPEG
@@ -165,7 +166,7 @@ def test_the_results_preview_stores_no_pseudonym_and_sign_off_keeps_the_ones_it_
     published = organizer.post(f"/organize/results/{scored.contest.id}/round:plan/publish",
                                data={"package_hash": shown, "csrf_token": token})
     assert published.status_code == 302
-    version = db.session.execute(select(ResultVersion)).scalar_one()
+    version = db.session.execute(select(Publication)).scalar_one()
     assert version.package_hash == shown and version.package["input"] == computed.input
 
 

@@ -20,8 +20,8 @@ from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.judging.sheets import StoreOptions, store_version
 from app.panel_words import panel_rule
 from app.pdf import render_pdf
+from app.publication.models import Publication
 from app.results import services as results
-from app.results.models import ResultVersion
 from app.timeutil import utcnow
 from tests.conftest import login
 from tests.factories import World
@@ -55,7 +55,7 @@ def pdf_pages(data: bytes) -> list[str]:
     return ["".join(page.decode().split()) for page in text.split(b"\f") if page.strip()]
 
 
-def republish(pub: Published) -> ResultVersion:
+def republish(pub: Published) -> Publication:
     contest_id = pub.world.contest.id
     current = results.preview(contest_id, "round:plan")
     assert current.package_hash and not current.problems, current.problems

@@ -15,8 +15,9 @@ from app.judges.models import Judge
 from app.judging.models import ScoreSheet
 from app.judging.sheets import StoreOptions, store_version
 from app.panels.services import PanelSpec, create_manual
+from app.publication.models import Publication
 from app.results.assemble import build, parse_scope
-from app.results.models import AwardBand, JudgeAlias, ResultVersion
+from app.results.models import AwardBand, JudgeAlias
 from app.results.services import preview
 from scoring import verify_package
 from tests.conftest import csrf_from, login
@@ -97,7 +98,7 @@ def test_publication_needs_the_supervisors_sign_off_of_the_same_hash(client: Fla
     published = organizer.post(f"/organize/results/{scored.contest.id}/round:plan/publish",
                                data={"package_hash": digest, "csrf_token": token})
     assert published.status_code == 302
-    version = db.session.execute(select(ResultVersion)).scalar_one()
+    version = db.session.execute(select(Publication)).scalar_one()
     assert (version.number, version.package_hash) == (1, digest)
     assert verify_package(version.package).identical is True
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "result_published")).scalar_one()
@@ -273,5 +274,5 @@ def test_an_ended_contest_is_still_signed_off_and_published(client: FlaskClient,
     published = organizer.post(f"/organize/results/{scored.contest.id}/round:plan/publish",
                                data={"package_hash": digest, "csrf_token": token})
     assert published.status_code == 302
-    version = db.session.execute(select(ResultVersion)).scalar_one()
+    version = db.session.execute(select(Publication)).scalar_one()
     assert (version.number, version.package_hash) == (1, digest)

@@ -18,9 +18,10 @@ from app.judging.models import ScoreSheet
 from app.judging.sheets import StoreOptions, store_version
 from app.panels.models import Panel
 from app.panels.services import PanelSpec, create_manual, rebuild_assignments
+from app.publication.models import Publication, SignOff
 from app.results.assemble import build, parse_scope
 from app.results.compare import Change, compare
-from app.results.models import JudgeAlias, ResultVersion, SignOff
+from app.results.models import JudgeAlias
 from app.results.services import Extras, extras_of, preview
 from tests.conftest import login
 from tests.factories import World, make_user
@@ -30,7 +31,7 @@ PLAN = "round:plan"
 
 
 def versions() -> int:
-    return db.session.execute(select(func.count(ResultVersion.id))).scalar_one()
+    return db.session.execute(select(func.count(Publication.id))).scalar_one()
 
 
 def signed_in(client: FlaskClient, username: str) -> FlaskClient:

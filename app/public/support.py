@@ -1,4 +1,4 @@
-"""What the public 公示 pages need besides the use cases: the scoring core as a zip, the cached notice PDF, links."""
+"""Besides the use cases, the public 公示 pages need: the scoring core as a zip, the cached PDF, the newest notice."""
 
 import hashlib
 import io
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.lru import LruCache
 from app.notices.models import Notice
-from app.results.models import ResultVersion
+from app.publication.models import Publication
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: the same bytes on every machine and every day
 SPEC_PLACES = ("SCORING.md", "docs/SCORING.md")  # the rules, shipped with the core when the repository has them
@@ -60,13 +60,13 @@ def scoring_zip() -> tuple[bytes, str, tuple[str, ...]]:
 
 def latest_notice(notice: Notice) -> tuple[Notice, int] | None:
     """The newest notice of the same contest and scope, with its version number, when it is not this one."""
-    version = db.session.get(ResultVersion, notice.version_id)
+    version = db.session.get(Publication, notice.version_id)
     if version is None:
         return None
     newest = db.session.execute(
-        select(Notice, ResultVersion.number).join(ResultVersion, ResultVersion.id == Notice.version_id)
-        .where(ResultVersion.contest_id == version.contest_id, ResultVersion.scope == version.scope)
-        .order_by(ResultVersion.number.desc()).limit(1)).tuples().first()
+        select(Notice, Publication.number).join(Publication, Publication.id == Notice.version_id)
+        .where(Publication.contest_id == version.contest_id, Publication.scope == version.scope)
+        .order_by(Publication.number.desc()).limit(1)).tuples().first()
     if newest is None or newest[0].id == notice.id:
         return None
     return newest[0], newest[1]
@@ -75,7 +75,7 @@ def latest_notice(notice: Notice) -> tuple[Notice, int] | None:
 def pdf_key(notice: Notice, url: str, latest: tuple[Notice, int] | None) -> tuple[object, ...]:
     """Everything a notice's PDF shows that can differ between two requests. The version's hash and the
     notice's creation time keep a reused id (a database reloaded under a running process) from matching."""
-    version = db.session.get(ResultVersion, notice.version_id)
+    version = db.session.get(Publication, notice.version_id)
     return (notice.id, version.package_hash if version else "", notice.created_at, notice.state, notice.contact,
             notice.issuing_body, notice.starts_on, notice.ends_on, url, latest[1] if latest else None)
 

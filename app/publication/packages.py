@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.errors import NotFoundError
 from app.extensions import db
 from app.lru import LruCache
-from app.results.models import ResultVersion
+from app.publication.models import Publication
 
 # A round's package parses to ~20 MB of Python objects (3.8 MB of JSON), a year's to ~55 MB: six covers a
 # secretary's feedback (three rounds and the year) with a diff page's two versions beside it, and bounds a
@@ -26,8 +26,8 @@ package_cache: LruCache[Key, Mapping[str, Any]] = LruCache(CACHE_SIZE)
 
 
 def _load(version_id: int) -> Mapping[str, Any]:
-    # The column alone: the 10 MB value is not also kept on the session's ResultVersion.
-    package = db.session.execute(select(ResultVersion.package).where(ResultVersion.id == version_id)).scalar_one()
+    # The column alone: the 10 MB value is not also kept on the session's Publication.
+    package = db.session.execute(select(Publication.package).where(Publication.id == version_id)).scalar_one()
     return MappingProxyType(package)
 
 
@@ -38,7 +38,7 @@ def published_package(version_id: int) -> Mapping[str, Any]:
     JSON itself, not a copy, because copying it per request would cost what the cache saves. Callers only
     read it (tests/web/test_queries_notices.py checks that the 公示 pages leave it unchanged); one that must
     change something copies that part first. `json.dumps` needs `dict(package)`."""
-    version = db.session.get(ResultVersion, version_id)  # no query when the caller already holds the row
+    version = db.session.get(Publication, version_id)  # no query when the caller already holds the row
     if version is None:
         raise NotFoundError("该版本不存在")
     key = (version.id, version.package_hash, version.published_at, version.number)
