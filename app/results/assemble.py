@@ -173,9 +173,9 @@ def _problems(rnd: Round, numbers: dict[int, str], counted: set[tuple[int, int]]
     if scored_absent:  # a sheet entered after the absence (on paper, say): one of the two must go
         problems.append(f"{rnd.name}：{'、'.join(scored_absent)} 已登记缺席，却有评分表（请撤销缺席登记或处理评分表）")
     # An entry deactivated after the panel was formed is out of the contest: its sheets are not expected.
-    expected = [(e, j) for e, j in db.session.connection().execute(select(Assignment.entry_id, Assignment.judge_id)
-                                                                   .where(Assignment.round_id == rnd.id)).tuples()
-                if e in numbers and e not in absent]
+    assignments = driver_rows(db.session.connection(), select(Assignment.entry_id, Assignment.judge_id)
+                              .where(Assignment.round_id == rnd.id))
+    expected = [(e, j) for e, j in assignments if e in numbers and e not in absent]
     everyone_absent = bool(numbers) and set(numbers) <= absent
     if not expected and not everyone_absent:
         problems.append(f"{rnd.name}：尚未分组（没有评委组，也就没有评分任务）")
