@@ -12,6 +12,7 @@ blocks publication.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, func, select, type_coerce
@@ -233,8 +234,8 @@ def build(contest: Contest, scope: Scope) -> Assembled:
     numbers = {eid: number for eid, number, _, _ in contestants}
     rounds = scope.rounds(contest)
     marks_rows, convert = _counted_marks([r.id for r in rounds])
-    aliases, new_aliases = _aliases(contest.id, scope, {row[2] for row in marks_rows})
-    texts = {raw: text(convert(raw)) for raw in {row[4] for row in marks_rows}}  # a few dozen distinct values
+    aliases, new_aliases = _aliases(contest.id, scope, set(map(itemgetter(2), marks_rows)))
+    texts = {raw: text(convert(raw)) for raw in set(map(itemgetter(4), marks_rows))}  # a few dozen values
     # Marks go out by contestant, pseudonym and criterion: an order by internal judge id would let the
     # package's J-numbers be matched to judges by their registration order. One integer per mark sorts
     # as the tuple (public number, pseudonym number, criterion position) would: each part is below its base.
@@ -260,7 +261,7 @@ def build(contest: Contest, scope: Scope) -> Assembled:
         base = len(positions) + 1
         rows = [row for row in by_round[rnd.id] if row[1] in entry_rank and row[3] in positions]
         rows.sort(key=lambda row: (entry_rank[row[1]] * alias_base + alias_order[row[2]]) * base + positions[row[3]])
-        counted = {(entry, judge) for _, entry, judge, _, _ in rows}
+        counted = set(map(itemgetter(1, 2), rows))  # (entry, judge)
         assembled.problems.extend(_problems(rnd, numbers, counted))
         marks = [{"judge": aliases[judge], "contestant": numbers[entry], "criterion": criterion_ids[cid],
                   "value": texts[raw]} for _, entry, judge, cid, raw in rows]
