@@ -9,11 +9,13 @@ ready (missing sheets, open corrections, late sheets not yet accepted) is listed
 blocks publication.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import and_, func, select, type_coerce
+from sqlalchemy import Connection, Select, and_, func, select, type_coerce
 from sqlalchemy.types import NullType
 
 from app.accounts.passwords import keyed_digest
@@ -85,16 +87,17 @@ def keep_aliases(assembled: Assembled) -> None:
     db.session.flush()
 
 
-def _counted_marks(round_ids: list[int]) -> list[tuple[int, int, int, int, Decimal]]:
-    """(round, entry, judge, criterion, value) of each sheet's latest counted version, in no set order.
+def _counted_marks(round_ids: list[int]) -> tuple[list[tuple[int, int, int, int, object]], Callable[[object], Decimal]]:
+    """(round, entry, judge, criterion, raw value) of each sheet's latest counted version, in no set order,
+    with the column type's converter of a raw value to its Decimal.
 
-    One Core query (no ORM objects): the year has ~150,000 marks and this runs at preview, sign-off
-    and publication alike. `build` puts them in the public order.
+    One query read through the driver's own cursor: the year has ~150,000 marks and this runs at preview,
+    sign-off and publication alike; a SQLAlchemy Row per mark cost more than the query itself. `build` puts
+    them in the public order and converts each distinct value once (a few dozen among ~150,000 marks).
     """
     latest = (select(SheetVersion.sheet_id, func.max(SheetVersion.number).label("number"))
               .where(SheetVersion.counted).group_by(SheetVersion.sheet_id).subquery())
-    # The value comes raw from the driver and is turned into a Decimal once per distinct value, by the
-    # column type's own converter: ~150,000 marks hold a few dozen distinct values.
+    # The value stays as the driver gives it (no per-row type processing), converted later by `convert`.
     raw_value = type_coerce(Mark.value, NullType())
     query = (select(ScoreSheet.round_id, ScoreSheet.entry_id, ScoreSheet.judge_id, Mark.criterion_id, raw_value)
              .join(SheetVersion, SheetVersion.sheet_id == ScoreSheet.id)
@@ -103,9 +106,21 @@ def _counted_marks(round_ids: list[int]) -> list[tuple[int, int, int, int, Decim
              .where(ScoreSheet.round_id.in_(round_ids)))
     connection = db.session.connection()
     convert = Mark.__table__.c.value.type.result_processor(connection.dialect, None) or (lambda value: value)
-    values: dict[object, Decimal] = {}
-    return [(rnd, entry, judge, criterion, values[raw] if raw in values else values.setdefault(raw, convert(raw)))
-            for rnd, entry, judge, criterion, raw in connection.execute(query).all()]
+    return driver_rows(connection, query), convert
+
+
+def driver_rows(connection: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of `query` as the DB-API driver returns them (plain tuples, no type processing), in the
+    connection's transaction. Only for columns whose raw driver values are what the caller wants."""
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    parameters = tuple(params[name] for name in compiled.positiontup or ()) if compiled.positional else params
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), parameters)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def _contestants(contest: Contest) -> list[tuple[int, str, str, str]]:
@@ -144,9 +159,9 @@ def _problems(rnd: Round, numbers: dict[int, str], counted: set[tuple[int, int]]
     if scored_absent:  # a sheet entered after the absence (on paper, say): one of the two must go
         problems.append(f"{rnd.name}：{'、'.join(scored_absent)} 已登记缺席，却有评分表（请撤销缺席登记或处理评分表）")
     # An entry deactivated after the panel was formed is out of the contest: its sheets are not expected.
-    expected = [(e, j) for e, j in db.session.connection().execute(select(Assignment.entry_id, Assignment.judge_id)
-                                                                   .where(Assignment.round_id == rnd.id)).tuples()
-                if e in numbers and e not in absent]
+    assignments = driver_rows(db.session.connection(), select(Assignment.entry_id, Assignment.judge_id)
+                              .where(Assignment.round_id == rnd.id))
+    expected = [(e, j) for e, j in assignments if e in numbers and e not in absent]
     everyone_absent = bool(numbers) and set(numbers) <= absent
     if not expected and not everyone_absent:
         problems.append(f"{rnd.name}：尚未分组（没有评委组，也就没有评分任务）")
@@ -203,15 +218,19 @@ def build(contest: Contest, scope: ResultScope) -> Assembled:
     contestants = _contestants(contest)
     numbers = {eid: number for eid, number, _, _ in contestants}
     rounds = scope.rounds(contest)
-    marks_rows = _counted_marks([r.id for r in rounds])
-    aliases, new_aliases = _aliases(contest.id, scope, {judge for _, _, judge, _, _ in marks_rows})
+    marks_rows, convert = _counted_marks([r.id for r in rounds])
+    aliases, new_aliases = _aliases(contest.id, scope, set(map(itemgetter(2), marks_rows)))
+    texts = {raw: text(convert(raw)) for raw in set(map(itemgetter(4), marks_rows))}  # a few dozen values
     # Marks go out by contestant, pseudonym and criterion: an order by internal judge id would let the
-    # package's J-numbers be matched to judges by their registration order.
+    # package's J-numbers be matched to judges by their registration order. One integer per mark sorts
+    # as the tuple (public number, pseudonym number, criterion position) would: each part is below its base.
+    number_rank = {number: rank for rank, number in enumerate(sorted(set(numbers.values())))}
+    entry_rank = {entry: number_rank[number] for entry, number in numbers.items()}
     alias_order = {judge: int(alias[1:]) for judge, alias in aliases.items()}
-    by_round: dict[int, list[tuple[int, int, int, int, Decimal]]] = {r.id: [] for r in rounds}
+    alias_base = max(alias_order.values(), default=0) + 1
+    by_round: dict[int, list[tuple[int, int, int, int, object]]] = {r.id: [] for r in rounds}
     for row in marks_rows:
         by_round[row[0]].append(row)
-    texts: dict[Decimal, str] = {}  # a few dozen distinct values among ~150,000 marks
     assembled = Assembled(input={
         "places": contest.places, "absent_round": contest.absent_round, "ranking": contest.ranking,
         "tie_break": [code for code in contest.tie_break if any(r.code == code for r in rounds)],
@@ -224,31 +243,31 @@ def build(contest: Contest, scope: ResultScope) -> Assembled:
     for rnd in rounds:
         positions = {c.id: i for i, c in enumerate(rnd.criteria, start=1)}
         criterion_ids = {cid: f"C{i}" for cid, i in positions.items()}
-        rows = sorted((row for row in by_round[rnd.id] if row[1] in numbers and row[3] in positions),
-                      key=lambda row: (numbers[row[1]], alias_order[row[2]], positions[row[3]]))
-        assembled.problems.extend(_problems(rnd, numbers, {(entry, judge) for _, entry, judge, _, _ in rows}))
-        marks = [
-            {"judge": aliases[judge], "contestant": numbers[entry], "criterion": criterion_ids[cid],
-             "value": texts.get(value) or texts.setdefault(value, text(value))}
-            for _, entry, judge, cid, value in rows
-        ]
+        base = len(positions) + 1
+        rows = [row for row in by_round[rnd.id] if row[1] in entry_rank and row[3] in positions]
+        rows.sort(key=lambda row: (entry_rank[row[1]] * alias_base + alias_order[row[2]]) * base + positions[row[3]])
+        counted = set(map(itemgetter(1, 2), rows))  # (entry, judge)
+        assembled.problems.extend(_problems(rnd, numbers, counted))
+        marks = [{"judge": aliases[judge], "contestant": numbers[entry], "criterion": criterion_ids[cid],
+                  "value": texts[raw]} for _, entry, judge, cid, raw in rows]
         panel: dict[str, Any] = {"method": rnd.panel_method, "min_judges": rnd.min_judges, "normalize": rnd.normalize}
         if rnd.panel_method == "trimmed_mean":
             panel |= {"trim": rnd.trim, "trim_from": rnd.trim_from}
+        present = {numbers[entry] for entry, _ in counted}
         assembled.input["rounds"].append({
             "id": rnd.code, "weight": "1" if scope.round_code else text(rnd.weight), "panel": panel,
             "criteria": [{"id": criterion_ids[c.id], "min": text(c.min_points), "max": text(c.max_points),
                           "step": text(c.step)} for c in rnd.criteria],
-            "marks": marks, "adjustments": _present_only(rnd, scoring_adjustments(rnd.id), marks, assembled),
+            "marks": marks, "adjustments": _present_only(rnd, scoring_adjustments(rnd.id), present, assembled),
             "vetoes": scoring_vetoes(rnd.id),
         })
     return assembled
 
 
-def _present_only(rnd: Round, adjustments: list[dict[str, str]], marks: list[dict[str, str]],
+def _present_only(rnd: Round, adjustments: list[dict[str, str]], present: set[str],
                   assembled: Assembled) -> list[dict[str, str]]:
-    """SCORING.md refuses an adjustment for a contestant absent from the round: list it as a problem."""
-    present = {m["contestant"] for m in marks}
+    """SCORING.md refuses an adjustment for a contestant absent from the round (no mark in it, `present`
+    being the public numbers with one): list it as a problem."""
     stray = sorted({a["contestant"] for a in adjustments if a["contestant"] not in present})
     if stray:
         assembled.problems.append(f"{rnd.name}：{'、'.join(stray)} 有加减分但本轮没有评分表")
