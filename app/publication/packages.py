@@ -46,8 +46,8 @@ def published_package(version_id: int) -> Mapping[str, Any]:
     return package_cache.get(key, lambda: _load(version.id))
 
 
-@event.listens_for(ResultVersion, "after_insert")
-def _keep_published(_mapper: Mapper[ResultVersion], _connection: Connection, version: ResultVersion) -> None:
+@event.listens_for(Publication, "after_insert")
+def _keep_published(_mapper: Mapper[Publication], _connection: Connection, version: Publication) -> None:
     """A version just stored is what is read next (its 公示 page, the next version's causes): keep the package it
     was stored from, which is what parsing the stored column gives back (plain JSON values throughout; a test
     checks they are equal). Parsing a year's package again costs ~0.1–0.2 s. Should the transaction roll back,

@@ -40,7 +40,7 @@ class Place:
 class Published:
     """A published version with what every report needs: ranked rows and the contestants' places.
 
-    `package` is the process-wide parsed package (app/results/packages.py), shared with every other request:
+    `package` is the process-wide parsed package (app/publication/packages.py), shared with every other request:
     reports only read it and what lies below it (`input`, the rows' `rounds`)."""
 
     contest: Contest

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.judging.models import ScoreSheet
+from app.publication.models import Publication
+from app.publication.packages import package_cache, published_package
 from app.results.assemble import driver_rows
-from app.results.models import ResultVersion
-from app.results.packages import package_cache, published_package
 from tests.factories import World
 from tests.web.query_count import statements
 from tests.web.test_notices import publish, scored
@@ -29,7 +29,7 @@ def test_a_just_published_package_is_read_without_parsing_the_column(client: Fla
     assert [s for s in seen if PACKAGE_READ.match(s)] == []
     # The version's row alone (id, hash, publication time and number make the key), not its package.
     assert [s.split(" FROM ")[1].split()[0] for s in seen if s.startswith("SELECT")] == ["result_version"]
-    stored = db.session.execute(select(ResultVersion.package).where(ResultVersion.id == version_id)).scalar_one()
+    stored = db.session.execute(select(Publication.package).where(Publication.id == version_id)).scalar_one()
     assert dict(kept) == stored
     assert json.dumps(dict(kept), sort_keys=True) == json.dumps(stored, sort_keys=True)
     assert kept["version"] == 1 and kept["kind"] == "recompute"
