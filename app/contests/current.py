@@ -8,7 +8,7 @@ kind of competition has its own current one; today only the contest (比武) exi
 
 from sqlalchemy import Select, select
 
-from app.contests.models import COMPETITION_KINDS, Contest, Round
+from app.contests.models import COMPETITION_KINDS, Contest, ContestStatus, Round
 from app.errors import DomainError
 from app.extensions import db
 
@@ -23,25 +23,25 @@ def closed_message(contest: Contest) -> str:
     return f"本次比武已结束：“{contest.name}”的评分、名单和设置都不能再修改"
 
 
-def _of_kind(kind: str, status: str) -> Select[tuple[Contest]]:
+def _of_kind(kind: str, status: ContestStatus) -> Select[tuple[Contest]]:
     """Contests of a kind in a status, the latest year first. Today every contest row is of the contest kind;
     a fund call adds its kind column and filters on it here."""
     if kind not in COMPETITION_KINDS:
         raise ValueError(f"unknown kind of competition: {kind}")
-    return (select(Contest).where(Contest.status == status)
+    return (select(Contest).where(Contest.status == status.value)
             .order_by(Contest.year.desc(), Contest.id.desc()).limit(1))
 
 
 def in_progress(kind: str = CONTEST) -> Contest | None:
     """The contest of this kind an organizer marked as in progress (update_settings keeps it to one)."""
-    return db.session.execute(_of_kind(kind, "running")).scalar()
+    return db.session.execute(_of_kind(kind, ContestStatus.RUNNING)).scalar()
 
 
 def current_contest(kind: str = CONTEST) -> Contest | None:
     """The contest the pages work on: the one in progress; else, for reading, the one that ended last; else
     (nothing has run yet) the draft being prepared. Pages label a contest that is not in progress, and
     require_writable refuses writes to an ended one."""
-    for status in ("running", "closed", "draft"):
+    for status in (ContestStatus.RUNNING, ContestStatus.CLOSED, ContestStatus.DRAFT):
         found = db.session.execute(_of_kind(kind, status)).scalar()
         if found is not None:
             return found
@@ -49,7 +49,7 @@ def current_contest(kind: str = CONTEST) -> Contest | None:
 
 
 def accepts_writes(contest: Contest) -> bool:
-    return contest.status != "closed"
+    return contest.status != ContestStatus.CLOSED
 
 
 def require_writable(target: Contest | Round) -> None:

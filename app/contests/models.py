@@ -2,16 +2,33 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import nonmember
 
 from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.states import State
 from app.timeutil import utcnow
 
 POINTS = Numeric(12, 4)  # exact decimal points, never floats
 
-CONTEST_STATUSES = {"draft": "筹备中", "running": "进行中", "closed": "已结束"}
+
+class ContestStatus(State):
+    """A draft is prepared, then runs, then is closed; an ended contest may run again (to correct it), never go
+    back to a draft (which takes writes beside the one in progress); a running one goes back to a draft only while
+    it has no sheets (services.update_settings checks that)."""
+
+    DRAFT = "draft"
+    RUNNING = "running"
+    CLOSED = "closed"
+
+    noun = nonmember("比武")
+    labels = nonmember({DRAFT: "筹备中", RUNNING: "进行中", CLOSED: "已结束"})
+    transitions = nonmember({DRAFT: (RUNNING, CLOSED), RUNNING: (DRAFT, CLOSED), CLOSED: (RUNNING,)})
+
+
+CONTEST_STATUSES = {s.value: s.label for s in ContestStatus}
 # Kinds of competition, each with its own contest in progress (app/contests/current.py). Every contest row is of
 # the contest kind; a fund call (资金申报) joins here with a kind column on the contest and its own filter.
 COMPETITION_KINDS = {"contest": "比武"}
@@ -29,7 +46,7 @@ class Contest(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column()
     name: Mapped[str] = mapped_column(String(120))
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[str] = mapped_column(String(16), default=ContestStatus.DRAFT.value)
     places: Mapped[int] = mapped_column(default=2)
     absent_round: Mapped[str] = mapped_column(String(16), default="zero")
     ranking: Mapped[str] = mapped_column(String(16), default="competition")
@@ -45,7 +62,15 @@ class Contest(db.Model):  # type: ignore[name-defined,misc]
 
     @property
     def status_label(self) -> str:
-        return CONTEST_STATUSES.get(self.status, self.status)
+        return ContestStatus.label_of(self.status)
+
+    @property
+    def in_preparation(self) -> bool:
+        return self.status == ContestStatus.DRAFT
+
+    @property
+    def running(self) -> bool:
+        return self.status == ContestStatus.RUNNING
 
 
 class Group(db.Model):  # type: ignore[name-defined,misc]

@@ -18,6 +18,7 @@ from app.contests.models import (
     ROUND_CODES,
     AdjustmentItem,
     Contest,
+    ContestStatus,
     Criterion,
     Group,
     Round,
@@ -111,7 +112,7 @@ def contest_fields(contest: Contest) -> dict[str, Any]:
 def create_contest(actor: User, year: int, name: str) -> Contest:
     """A new contest with the two usual groups and the three usual rounds (30/30/40), no criteria yet."""
     require_city(actor)
-    contest = Contest(year=year, name=_check_name(year, name), status="draft", tie_break=[])
+    contest = Contest(year=year, name=_check_name(year, name), status=ContestStatus.DRAFT.value, tie_break=[])
     contest.groups = [Group(code=code, name=label, position=i) for i, (code, label) in
                       enumerate(GROUP_CODES.items(), start=1)]
     contest.rounds = [Round(code=code, name=ROUND_CODES[code], position=i, weight=Decimal(weight), mode=mode)
@@ -137,7 +138,7 @@ def copy_contest(actor: User, source_id: int, year: int, name: str) -> Contest:
     """Last year's structure for a new year: groups, rounds, criteria, rules; never people or marks."""
     require_city(actor)
     source = get_contest(source_id)
-    contest = Contest(year=year, name=_check_name(year, name), status="draft", places=source.places,
+    contest = Contest(year=year, name=_check_name(year, name), status=ContestStatus.DRAFT.value, places=source.places,
                       absent_round=source.absent_round, ranking=source.ranking, tie_break=list(source.tie_break))
     shift = year - source.year
     copies: dict[int, Group] = {}
@@ -187,12 +188,12 @@ def update_settings(actor: User, contest_id: int, data: ContestSettings) -> Cont
     name = _check_name(data.year, data.name, except_id=contest.id)
     if data.status not in CONTEST_STATUSES:
         raise DomainError("比武状态无效")
-    if contest.status == "closed" and data.status == "draft":  # a draft takes writes beside the one in progress
-        raise ContestClosed(f"“{contest.name}”已结束，只能改回“进行中”（同一时间只能有一项比武进行中），"
-                            "不能改回“筹备中”")
-    if contest.status == "running" and data.status == "draft" and _has_sheets(contest.id):
+    if data.status != contest.status:  # a draft takes writes beside the one in progress: never back to one once ended
+        ContestStatus.check_transition(contest.status, data.status, refused=(
+            f"“{contest.name}”已结束，只能改回“进行中”（同一时间只能有一项比武进行中），不能改回“筹备中”"))
+    if contest.status == ContestStatus.RUNNING and data.status == ContestStatus.DRAFT and _has_sheets(contest.id):
         raise DomainError(f"“{contest.name}”已有评分，不能改回“筹备中”：评分结束后请设为“已结束”")
-    running = in_progress() if data.status == "running" else None
+    running = in_progress() if data.status == ContestStatus.RUNNING else None
     if running is not None and running.id != contest.id:  # the current contest is one, chosen here
         raise DomainError(f"“{running.name}”正在进行中，同一时间只能有一项比武进行中：请先将其设为已结束")
     if not 0 <= data.places <= 10:
@@ -211,7 +212,7 @@ def update_settings(actor: User, contest_id: int, data: ContestSettings) -> Cont
     contest.name, contest.year, contest.status, contest.places = name, data.year, data.status, data.places
     contest.absent_round, contest.ranking, contest.tie_break = data.absent_round, data.ranking, list(data.tie_break)
     after = contest_fields(contest)
-    if before["status"] == "closed" and _but_status(after) != _but_status(before):
+    if before["status"] == ContestStatus.CLOSED and _but_status(after) != _but_status(before):
         db.session.rollback()  # an ended contest's results stay as they were: only its status may change
         raise ContestClosed(f"“{before['name']}”已结束，其设置不能再修改：如确需更改，请先单独将状态改回“进行中”")
     if after != before:

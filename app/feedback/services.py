@@ -18,6 +18,7 @@ from app.extensions import db
 from app.judging.models import Mark, ScoreSheet, SheetVersion
 from app.notices.models import PHASE_LABELS, Notice
 from app.notices.services import phase_of
+from app.notices.states import NoticePhase
 from app.panel_words import feedback_rule, feedback_rule_short
 from app.publication import services as publication
 from app.publication.models import Publication
@@ -85,12 +86,12 @@ class Standing:
 class NoticeStatus:
     """Where the published version stands: still in its 公示 (may change after objections) or final."""
 
-    phase: str  # open | ended | finalized | superseded (app.notices.services.phase_of)
+    phase: NoticePhase  # app.notices.services.phase_of
     ends_on: date
 
     @property
     def final(self) -> bool:
-        return self.phase == "finalized"
+        return self.phase == NoticePhase.FINALIZED
 
     @property
     def label(self) -> str:
@@ -99,11 +100,11 @@ class NoticeStatus:
     @property
     def text(self) -> str:
         ends = chinese_date(self.ends_on)
-        if self.phase == "open":
+        if self.phase == NoticePhase.OPEN:
             return f"公示期至 {ends}，期间如有异议经复核更正，成绩可能变动"
-        if self.phase == "ended":
+        if self.phase == NoticePhase.ENDED:
             return f"公示期已于 {ends} 结束，尚未终结，异议复核仍可能使成绩变动"
-        if self.phase == "finalized":
+        if self.phase == NoticePhase.FINALIZED:
             return "成绩已终结，为最终结果"
         return "本版本已被更正后的新版本取代"
 

@@ -34,6 +34,18 @@ class JobState(StrEnum):
         """Still to change: the page polls while a job is queued or running."""
         return bool(NEXT_STATES[self])
 
+    @property
+    def queued(self) -> bool:
+        return self is JobState.QUEUED
+
+    @property
+    def running(self) -> bool:
+        return self is JobState.RUNNING
+
+    @property
+    def done(self) -> bool:
+        return self is JobState.DONE
+
     def check_move(self, to: "JobState") -> None:
         if to not in NEXT_STATES[self]:
             raise IllegalTransition(f"任务状态不能从“{LABELS[self]}”变为“{LABELS[to]}”。")

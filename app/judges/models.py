@@ -1,6 +1,7 @@
 """A judge in a contest's pool; home county/township drive automatic recusal (回避)."""
 
 from datetime import datetime
+from enum import nonmember
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,20 @@ from app.extensions import db
 from app.judge_fields import JUDGE_FIELDS
 from app.places.models import County, Township
 from app.signals import contest_duties
+from app.states import State
+
+
+class CardState(State):
+    """A judge's sign-in card (登录卡): issued, reissued (the old one stops working), revoked; a revoked card is
+    issued anew. Derived from the judge's token columns (judges.services.credential_status), never stored."""
+
+    NONE = "none"
+    ISSUED = "issued"
+    REVOKED = "revoked"
+
+    noun = nonmember("登录卡")
+    labels = nonmember({NONE: "未发放", ISSUED: "已发放", REVOKED: "已撤销"})
+    transitions = nonmember({NONE: (ISSUED,), ISSUED: (ISSUED, REVOKED), REVOKED: (ISSUED,)})
 
 
 class Judge(db.Model):  # type: ignore[name-defined,misc]

@@ -19,7 +19,7 @@ from app.contests.current import accepts_writes, current_contest, require_writab
 from app.contests.models import Contest
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
-from app.judges.models import Judge
+from app.judges.models import CardState, Judge
 from app.timeutil import format_local, utcnow
 
 TOKEN_BYTES = 24  # secrets.token_urlsafe(24): 192 bits, 32 URL-safe characters
@@ -37,7 +37,7 @@ CARD_ENDED = "您的登录卡已被撤销或重新发放，请扫描新的登录
 PIN_SHAPE = "PIN 为登录卡上的 6 位数字，请重新输入"
 PIN_TEXT = re.compile(r"[0-9]{6}")
 
-STATUS_LABELS = {"none": "未发放", "issued": "已发放", "revoked": "已撤销"}
+NO_CARD = "该评委没有有效的登录卡，无需撤销"
 
 
 class SigninRefused(DomainError):
@@ -58,9 +58,26 @@ class Credential:
 @dataclass(frozen=True)
 class JudgeRow:
     judge: Judge
-    status: str  # none | issued | revoked
+    status: CardState
     status_label: str
     locked_until: datetime | None
+
+    @property
+    def issued(self) -> bool:
+        return self.status == CardState.ISSUED
+
+    @property
+    def revoked(self) -> bool:
+        return self.status == CardState.REVOKED
+
+    @property
+    def may_reissue(self) -> bool:
+        """A card was issued before: issuing again makes the old one stop working (the page asks first)."""
+        return self.status != CardState.NONE
+
+    @property
+    def may_revoke(self) -> bool:
+        return self.status.can_become(CardState.REVOKED)
 
 
 @dataclass(frozen=True)
@@ -70,12 +87,12 @@ class JudgeBoard:
 
     @property
     def without_card(self) -> int:
-        return sum(1 for r in self.rows if r.status == "none" and r.judge.active and r.judge.user.active)
+        return sum(1 for r in self.rows if r.status == CardState.NONE and r.judge.active and r.judge.user.active)
 
     @property
     def counts(self) -> list[tuple[str, int]]:
         """How many cards are in each state, then how many PINs are locked, for the summary line."""
-        shown = [(label, sum(1 for r in self.rows if r.status == code)) for code, label in STATUS_LABELS.items()]
+        shown = [(state.label, sum(1 for r in self.rows if r.status == state)) for state in CardState]
         return shown + [("PIN 锁定", sum(1 for r in self.rows if r.locked_until is not None))]
 
 
@@ -97,10 +114,10 @@ def new_pin() -> str:
     return f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
 
 
-def credential_status(judge: Judge) -> str:
+def credential_status(judge: Judge) -> CardState:
     if judge.signin_token_digest is None:
-        return "none"
-    return "revoked" if judge.token_revoked_at is not None else "issued"
+        return CardState.NONE
+    return CardState.REVOKED if judge.token_revoked_at is not None else CardState.ISSUED
 
 
 def pin_locked_until(judge: Judge, now: datetime | None = None) -> datetime | None:
@@ -125,7 +142,7 @@ def judge_board(actor: User) -> JudgeBoard:
     rows = []
     for judge in judges:
         status = credential_status(judge)
-        rows.append(JudgeRow(judge, status, STATUS_LABELS[status], pin_locked_until(judge, now)))
+        rows.append(JudgeRow(judge, status, status.label, pin_locked_until(judge, now)))
     return JudgeBoard(contest, rows)
 
 
@@ -167,7 +184,9 @@ def issue_cards(actor: User, judge_id: int | None = None) -> list[Credential]:
     now = utcnow()
     issued = []
     for judge in judges:
-        before = {"status": credential_status(judge), "issued_at": _text(judge.token_issued_at)}
+        status = credential_status(judge)
+        CardState.check_transition(status, CardState.ISSUED)  # from any state: a reissue voids the old card
+        before = {"status": status.value, "issued_at": _text(judge.token_issued_at)}
         token, pin = new_token(), new_pin()
         judge.signin_token_digest = token_digest(token)
         judge.token_issued_at = now
@@ -176,7 +195,8 @@ def issue_cards(actor: User, judge_id: int | None = None) -> list[Credential]:
         judge.pin_failures = 0
         judge.pin_locked_until = None
         audit.record("judge_card_issued", "judge", judge.id, before=before,
-                     after={"status": "issued", "issued_at": _text(now), "judge": judge.user.display_name})
+                     after={"status": CardState.ISSUED.value, "issued_at": _text(now),
+                            "judge": judge.user.display_name})
         issued.append(Credential(judge, token, pin))
     db.session.commit()
     return issued
@@ -186,11 +206,10 @@ def revoke(actor: User, judge_id: int) -> Judge:
     """The judge's link and PIN stop working; the link then says so."""
     judge = scoped_judge(actor, judge_id)
     require_writable(judge.contest)
-    if credential_status(judge) != "issued":
-        raise DomainError("该评委没有有效的登录卡，无需撤销")
+    CardState.check_transition(credential_status(judge), CardState.REVOKED, refused=NO_CARD)
     judge.token_revoked_at = utcnow()
-    audit.record("judge_card_revoked", "judge", judge.id, before={"status": "issued"},
-                 after={"status": "revoked", "revoked_at": _text(judge.token_revoked_at)})
+    audit.record("judge_card_revoked", "judge", judge.id, before={"status": CardState.ISSUED.value},
+                 after={"status": CardState.REVOKED.value, "revoked_at": _text(judge.token_revoked_at)})
     db.session.commit()
     return judge
 

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.notices.states import NoticeState, ObjectionState
 from app.timeutil import utcnow
 
 ISSUING_BODY = "中共阳泉市委组织部"
@@ -49,6 +50,15 @@ class Notice(db.Model):  # type: ignore[name-defined,misc]
     def contact_lines(self) -> list[str]:
         return lines_of(self.contact)
 
+    @property
+    def is_open(self) -> bool:
+        """Stored as open (its period may be over: services.phase_of says `ended` then)."""
+        return self.state == NoticeState.OPEN
+
+    @property
+    def is_finalized(self) -> bool:
+        return self.state == NoticeState.FINALIZED
+
 
 class NoticeSettings(db.Model):  # type: ignore[name-defined,misc]
     """A contest's 公示 settings, copied into each notice when a version is published; no row means defaults."""
@@ -87,3 +97,11 @@ class Objection(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     notice: Mapped[Notice] = relationship(back_populates="objections")
+
+    @property
+    def awaiting_review(self) -> bool:
+        return self.state == ObjectionState.OPEN
+
+    @property
+    def is_corrected(self) -> bool:
+        return self.state == ObjectionState.CORRECTED

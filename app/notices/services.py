@@ -44,14 +44,14 @@ class NoticeView:
     rows: list[Row]
     names: dict[str, str]
     groups: dict[str, str]
-    phase: str  # open | ended | finalized | superseded
+    phase: NoticePhase
 
     @property
     def accepting(self) -> bool:
         return self.phase == NoticePhase.OPEN
 
 
-def phase_of(notice: Notice, on: date) -> str:
+def phase_of(notice: Notice, on: date) -> NoticePhase:
     """The notice's phase on a day: its stored state, or `ended` once an open notice's period is over."""
     if notice.state == NoticeState.OPEN and on > notice.ends_on:
         return NoticePhase.ENDED
@@ -108,7 +108,7 @@ class NoticeLine:
     contest_id: int
     scope: str
     number: int
-    phase: str
+    phase: NoticePhase
     open_objections: int
 
     @property
@@ -265,7 +265,7 @@ def finalize(actor: User, notice_id: int, confirm_over_quota: bool, on: date | N
     info = view(notice_id, on)
     if info.notice.state != NoticeState.OPEN:
         raise DomainError("本公示已终结或已被新版本取代")
-    if info.phase != "ended":
+    if info.phase != NoticePhase.ENDED:
         raise DomainError(f"公示期至 {info.notice.ends_on} 24:00 结束，结束后方可终结")
     states = [o.state for o in info.notice.objections]
     if ObjectionState.OPEN in states:

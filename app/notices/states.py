@@ -16,6 +16,14 @@ class NoticeState(State):
     labels = nonmember({OPEN: "公示中", FINALIZED: "已终结", SUPERSEDED: "已被新版本取代"})
     transitions = nonmember({OPEN: (FINALIZED, SUPERSEDED), FINALIZED: (SUPERSEDED,)})
 
+    @property
+    def finalized(self) -> bool:
+        return self is NoticeState.FINALIZED
+
+    @property
+    def superseded(self) -> bool:
+        return self is NoticeState.SUPERSEDED
+
 
 class NoticePhase(StrEnum):
     """A notice as read on a day: its stored state, or `ended` for an open one whose period is over, waiting
@@ -25,6 +33,19 @@ class NoticePhase(StrEnum):
     ENDED = "ended"
     FINALIZED = "finalized"
     SUPERSEDED = "superseded"
+
+    @property
+    def ended(self) -> bool:
+        """Open, its period over: no more objections on the web, waiting for the organizer to finalize it."""
+        return self is NoticePhase.ENDED
+
+    @property
+    def finalized(self) -> bool:
+        return self is NoticePhase.FINALIZED
+
+    @property
+    def superseded(self) -> bool:
+        return self is NoticePhase.SUPERSEDED
 
 
 class ObjectionState(State):

@@ -1,6 +1,7 @@
 """Paper score sheets typed twice by different clerks, and the reconciliation of a mismatch."""
 
 from datetime import datetime
+from enum import nonmember
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -8,7 +9,48 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.extensions import db
+from app.states import State
 from app.timeutil import utcnow
+
+
+class PaperStage(State):
+    """Where a paper sheet stands, derived from its entries (services.stage_of), never stored: a first entry,
+    then a second one that agrees (counted) or not (mismatch, until a third person reconciles it); reopened,
+    a counted sheet takes a first entry again for its next version. `absent` is shown instead while the
+    contestant is recorded absent (nothing can be typed): no move leads to it."""
+
+    FIRST = "first"
+    SECOND = "second"
+    MISMATCH = "mismatch"
+    COUNTED = "counted"
+    ABSENT = "absent"
+
+    noun = nonmember("纸质评分表")
+    labels = nonmember({ABSENT: "已登记缺席", FIRST: "待录入第1遍", SECOND: "待录入第2遍", MISMATCH: "不一致·待核对",
+                        COUNTED: "已计分"})
+    transitions = nonmember({FIRST: (SECOND,), SECOND: (COUNTED, MISMATCH), MISMATCH: (COUNTED,), COUNTED: (FIRST,)})
+
+    @property
+    def counted(self) -> bool:
+        return self is PaperStage.COUNTED
+
+    @property
+    def mismatched(self) -> bool:
+        return self is PaperStage.MISMATCH
+
+    @property
+    def waits_second(self) -> bool:
+        return self is PaperStage.SECOND
+
+    @property
+    def settled(self) -> bool:
+        """Nothing to type: counted, or the contestant recorded absent."""
+        return self in (PaperStage.COUNTED, PaperStage.ABSENT)
+
+    @property
+    def attempt(self) -> int:
+        """The entry to type next while the sheet waits for one (1 or 2)."""
+        return 1 if self is PaperStage.FIRST else 2
 
 
 class PaperSheet(db.Model):  # type: ignore[name-defined,misc]

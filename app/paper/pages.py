@@ -18,11 +18,10 @@ from app.judges.models import Judge
 from app.judging.models import SHEET_VERSIONS, ScoreSheet, SheetState, SheetVersion
 from app.panels.models import Assignment, ContestSession, SessionSlot
 from app.panels.questions import absent_entry_ids
-from app.paper.models import PaperSheet
-from app.paper.services import LOCKED_STATES, Sheet, Stage, differences, same_comment
+from app.paper.models import PaperSheet, PaperStage
+from app.paper.services import LOCKED_STATES, WAITING, Sheet, Stage, differences, same_comment
 
-STATE_LABELS = {"absent": "已登记缺席",
-                "first": "待录入第1遍", "second": "待录入第2遍", "mismatch": "不一致·待核对", "counted": "已计分"}
+STATE_LABELS = {s.value: s.label for s in PaperStage}
 
 
 @dataclass(frozen=True)
@@ -40,12 +39,12 @@ class Row:
     unit: str
     session: str
     position: int | None
-    state: str
+    state: PaperStage
     mine: bool  # the user typed one of the entries waiting
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS[self.state]
+        return self.state.label
 
 
 @dataclass(frozen=True)
@@ -59,14 +58,14 @@ class Waiting:
     entry_id: int
     public_number: str
     unit: str
-    state: str
+    state: PaperStage
     clerks: str
     entered_at: datetime
     mine: bool
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS[self.state]
+        return self.state.label
 
 
 def rounds_for(user: User) -> list[Choice]:
@@ -117,11 +116,11 @@ def contestants(user: User, round_id: int, judge_id: int) -> list[Row]:
             r[3] is None, r[3] or 0, r[4] or 0, r[1] is None, r[1] or 0, r[0].public_number)):
         state, last = sheets.get(entry.id, (SheetState.OPEN, 0))
         clerks = typed.get((entry.id, last + 1), [])
-        current = "counted" if state in LOCKED_STATES else ("first", "second", "mismatch")[min(len(clerks), 2)]
-        if entry.id in absent and current != "counted":  # a counted sheet of an absent contestant: the preview says
-            current = "absent"
+        current = PaperStage.COUNTED if state in LOCKED_STATES else WAITING[min(len(clerks), 2)]
+        if entry.id in absent and not current.counted:  # a counted sheet of an absent contestant: the preview says
+            current = PaperStage.ABSENT
         result.append(Row(entry.id, entry.public_number, entry.unit_name, session or "", position, current,
-                          current != "counted" and user.id in clerks))
+                          current != PaperStage.COUNTED and user.id in clerks))
     return result
 
 
@@ -151,7 +150,7 @@ def waiting(user: User) -> list[Waiting]:
         items.append(Waiting(
             round_id=paper.round_id, round=round_name, judge_id=paper.judge_id, judge=names.get(judge_user, ""),
             entry_id=entry.id, public_number=entry.public_number, unit=entry.unit_name,
-            state="second" if len(rows) == 1 else "mismatch", clerks="、".join(r[3] for r in rows),
+            state=PaperStage.SECOND if len(rows) == 1 else PaperStage.MISMATCH, clerks="、".join(r[3] for r in rows),
             entered_at=rows[-1][0].created_at, mine=any(r[0].clerk_id == user.id for r in rows)))
     return items
 

@@ -26,13 +26,14 @@ from app.judging.sheets import COMMENT_LIMIT, StoreOptions, latest_counted_total
 from app.panels.models import Assignment
 from app.panels.questions import is_absent
 from app.paper import storage
-from app.paper.models import PaperSheet, Reconciliation
+from app.paper.models import PaperSheet, PaperStage, Reconciliation
 from scoring import deviation_flag
 
 SAME_CLERK = "同一张纸质评分表不能由同一名录入员录入两次"
 ABSENT_FOR_PAPER = "该参赛人本轮已登记缺席，不能录入或核对评分表；如登记有误，请先撤销缺席登记"
 REASON_LIMIT = 200
 LOCKED_STATES = (SheetState.SUBMITTED, SheetState.LATE)
+WAITING = (PaperStage.FIRST, PaperStage.SECOND, PaperStage.MISMATCH)  # by the number of entries typed
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Sheet:
 class Stage:
     """Where a paper sheet stands: waiting for its first or second entry, mismatched, or counted."""
 
-    state: str  # first | second | mismatch | counted
+    state: PaperStage
     feeds_version: int
     entries: list[PaperSheet]
 
@@ -75,7 +76,7 @@ class Outcome:
     """What one entry led to: the state after it, and the counted version when the two agreed."""
 
     paper: PaperSheet
-    state: str  # second | counted | mismatch
+    state: PaperStage  # second | counted | mismatch
     version: SheetVersion | None = None
 
 
@@ -105,13 +106,13 @@ def stage_of(sheet: Sheet) -> Stage:
     scored = score_sheet(sheet)
     last = SHEET_VERSIONS.latest_number(scored.id) if scored is not None else 0
     if scored is not None and scored.state.locked:
-        return Stage("counted", last, [])
+        return Stage(PaperStage.COUNTED, last, [])
     feeds = last + 1
     entries = list(db.session.execute(select(PaperSheet).where(
         PaperSheet.round_id == sheet.round.id, PaperSheet.entry_id == sheet.entry.id,
         PaperSheet.judge_id == sheet.judge.id, PaperSheet.feeds_version == feeds).order_by(PaperSheet.attempt)
     ).scalars())
-    return Stage(("first", "second", "mismatch")[min(len(entries), 2)], feeds, entries)
+    return Stage(WAITING[min(len(entries), 2)], feeds, entries)
 
 
 def differences(first: Mapping[str, str], second: Mapping[str, str]) -> list[int]:
@@ -153,15 +154,15 @@ def enter(user: User, data: PaperInput) -> Outcome:
     require_writable(sheet.round)
     _refuse_if_absent(sheet)
     stage = stage_of(sheet)
-    if stage.state == "counted":
+    if stage.state == PaperStage.COUNTED:
         raise DomainError("该评分表已计分并锁定，不能再次录入。如需更正，请由组织者重新开放后再录入")
-    if stage.state == "mismatch":
+    if stage.state == PaperStage.MISMATCH:
         raise DomainError("这张评分表两遍录入不一致，正在等待第三人核对，不能再录入")
     if not rules.can_reconcile(user, stage.typists):
         raise ForbiddenError(SAME_CLERK)
     marks = parse_marks(sheet.round, data.marks)
     comment = _comment(data.comment)
-    scan = storage.check(data.scan or b"") if stage.state == "first" or data.scan else None
+    scan = storage.check(data.scan or b"") if stage.state == PaperStage.FIRST or data.scan else None
     paper = PaperSheet(round_id=sheet.round.id, entry_id=sheet.entry.id, judge_id=sheet.judge.id,
                        feeds_version=stage.feeds_version, attempt=len(stage.entries) + 1, clerk_id=user.id,
                        marks=_marks_json(marks), comment=comment)
@@ -198,17 +199,17 @@ def _store_entry(user: User, sheet: Sheet, stage: Stage, paper: PaperSheet) -> O
         "comment": paper.comment, "scan_sha256": paper.scan_sha256, "scan_mime": paper.scan_mime,
         "scan_size": paper.scan_size})
     if paper.attempt == 1:
-        return Outcome(paper, "second")
+        return Outcome(paper, PaperStage.check_transition(stage.state, PaperStage.SECOND))
     first = stage.entries[0]
     differing = differences(first.marks, paper.marks)
     if differing or not same_comment(first.comment, paper.comment):
         audit.record("paper_mismatch", "paper_sheet", _key(sheet, paper.feeds_version), after={
             "first_entry": first.id, "second_entry": paper.id, "criteria": differing,
             "comment_differs": not same_comment(first.comment, paper.comment)})
-        return Outcome(paper, "mismatch")
+        return Outcome(paper, PaperStage.check_transition(stage.state, PaperStage.MISMATCH))
     marks = {int(k): Decimal(v) for k, v in paper.marks.items()}
     version = _count(sheet, marks, first.comment, user.id, paper.feeds_version)
-    return Outcome(paper, "counted", version)
+    return Outcome(paper, PaperStage.check_transition(stage.state, PaperStage.COUNTED), version)
 
 
 def _count(sheet: Sheet, marks: Mapping[int, Decimal], comment: str, by: int, feeds: int) -> SheetVersion:
@@ -231,7 +232,7 @@ def _count(sheet: Sheet, marks: Mapping[int, Decimal], comment: str, by: int, fe
 
 def may_reconcile(user: User, stage: Stage) -> None:
     """Only a third person settles a mismatch: an organizer or a clerk who typed neither entry."""
-    if stage.state != "mismatch":
+    if stage.state != PaperStage.MISMATCH:
         raise DomainError("这张评分表没有待核对的不一致录入")
     if not rules.can_reconcile(user, stage.typists):
         raise ForbiddenError("您录入过这张评分表，不能核对它：须由未参与录入的第三人对照纸质表核对")

@@ -14,6 +14,7 @@ from app.judging.sheets import MarksRefused
 from app.panels.questions import is_absent
 from app.paper import pages, services, storage
 from app.paper.forms import PaperForm, ReconcileForm
+from app.paper.models import PaperStage
 from app.security import access
 
 bp = Blueprint("paper", __name__, url_prefix="/organize/paper")
@@ -73,7 +74,7 @@ def find() -> Response:
 def _render_entry(sheet: services.Sheet, form: PaperForm, typed: dict[int, str], status: int = 200,
                   bad: dict[int, str] | None = None) -> Any:
     stage = services.stage_of(sheet)
-    may_reconcile = stage.state == "mismatch" and rules.can_reconcile(current_user, stage.typists)
+    may_reconcile = stage.state == PaperStage.MISMATCH and rules.can_reconcile(current_user, stage.typists)
     return render_template("paper/entry.html", sheet=sheet, stage=stage, form=form, typed=typed,
                            absent=is_absent(sheet.round.id, sheet.entry.id),
                            mine=stage.entered_by(current_user.id), may_reconcile=may_reconcile,
@@ -98,9 +99,9 @@ def entry_form(round_id: int, judge_id: int, entry_id: int) -> Any:
         return _render_entry(sheet, form, typed, error.status,
                              error.by_criterion if isinstance(error, MarksRefused) else {})
     number = sheet.entry.public_number
-    if outcome.state == "counted" and outcome.version is not None:
+    if outcome.state == PaperStage.COUNTED and outcome.version is not None:
         flash(f"{number}：两遍录入一致，评分表已计分（合计 {outcome.version.total.normalize():f} 分）。", "success")
-    elif outcome.state == "mismatch":
+    elif outcome.state == PaperStage.MISMATCH:
         flash(f"{number}：两遍录入不一致，已转交第三人对照纸质表核对。", "warning")
     else:
         flash(f"{number}：第1遍录入已保存，须由另一名录入员录入第2遍。", "success")

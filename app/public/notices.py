@@ -158,7 +158,7 @@ def notice_pdf(notice_id: int) -> Response:
     object_url = public_url("public_notices.object_form", notice_id=notice_id)
 
     def render() -> bytes:
-        return render_pdf("notice.html", **services.pdf_context(notice_id), state=notice.state, url=url,
+        return render_pdf("notice.html", **services.pdf_context(notice_id), state=NoticeState(notice.state), url=url,
                           object_url=object_url, qr=qr_svg(object_url) if notice.state == NoticeState.OPEN else None,
                           latest_number=latest[1] if latest else None,
                           latest_url=public_url("public_notices.notice", notice_id=latest[0].id)
