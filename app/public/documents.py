@@ -25,7 +25,7 @@ from app.qr import public_url, qr_svg
 
 KIND = "notice_documents"  # the job's kind: shared, shown to whoever may open the organizers' notice page
 LAYOUT = ("pdf/notice.html", "pdf/base.html")  # a new release's layout names new files
-DEFAULT_ROOT = "http://localhost/"  # where links are built from when no request says (a command, a test)
+DEFAULT_ROOT = "http://localhost/"  # a command's links: PUBLIC_BASE_URL gives their address, this only the path
 
 
 def notice_pdf(notice_id: int) -> bytes:
@@ -111,8 +111,15 @@ def render_notice_documents(progress: jobs.Progress, notice_ids: Sequence[int], 
 
 
 def _queue(notice_ids: list[int], actor: Any) -> None:
-    """One shared job for the notices (the first one's organizers' page shows it), committed at once."""
-    root = request.url_root if has_request_context() else DEFAULT_ROOT
+    """One shared job for the notices (the first one's organizers' page shows it), committed at once. A command
+    (the demo's publications) knows the address the links print only from PUBLIC_BASE_URL: without it, nothing
+    is queued and the first download renders."""
+    if has_request_context():
+        root = request.url_root
+    elif current_app.config.get("PUBLIC_BASE_URL"):
+        root = DEFAULT_ROOT  # only the path of the links comes from it
+    else:
+        return
     page = current_app.url_map.bind("localhost").build("notices.detail", {"notice_id": notice_ids[0]})
     jobs.enqueue(KIND, render_notice_documents, actor, page=page, shared=True, notice_ids=notice_ids, root=root)
     db.session.commit()

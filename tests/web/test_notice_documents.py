@@ -3,6 +3,7 @@ changes with what it prints, served from there without rendering, rendered again
 rendered in the request (and stored) when no worker has run."""
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,12 @@ from app.jobs.queue import FAILED_UNEXPECTEDLY
 from app.notices.models import Notice
 from app.public import support as public_support
 from app.public.documents import KIND
+from app.results import services as results
 from tests.conftest import login
 from tests.factories import World
 from tests.jobs_work import work_one
 from tests.web.test_notices import correct_v002, end_period, finalize, publish
-from tests.web.test_results import scored
+from tests.web.test_results import scored, sign
 
 __all__ = ["scored"]  # fixtures
 
@@ -161,3 +163,36 @@ def test_a_failed_rendering_is_a_failed_job_and_stores_nothing(
     job = db.session.execute(select(jobs.Job).where(jobs.Job.kind == KIND)).scalar_one()
     assert (job.state, job.error) == (jobs.JobState.FAILED, FAILED_UNEXPECTEDLY)
     assert stored(app) == {}
+
+
+@pytest.mark.parametrize(("base", "queued"), [
+    (None, False),  # the links' address is unknown: the first download renders
+    ("https://dbw.example.cn/", True),
+])
+def test_a_command_queues_it_only_when_the_public_address_is_set(
+    app: Flask, client: FlaskClient, scored: World, renders: list[dict[str, object]],
+    monkeypatch: pytest.MonkeyPatch, base: str | None, queued: bool
+) -> None:
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", base)
+    digest = sign(client, scored)
+    results.publish(scored.users["city_organizer"], scored.contest.id, "round:plan", digest)  # no request
+    notice_id = db.session.execute(select(Notice.id)).scalar_one()
+    assert [args for _, args, *_ in documents_jobs()] == (
+        [{"notice_ids": [notice_id], "root": "http://localhost/"}] if queued else [])
+    if queued:
+        work_one(app)
+        assert renders[0]["url"] == f"https://dbw.example.cn/public/notices/{notice_id}"
+        no_rendering(monkeypatch)
+        assert client.get(f"/public/notices/{notice_id}/notice.pdf").data == b"%PDF-fake-1"
+
+
+def test_the_worker_renders_the_real_pdf_with_the_links_of_a_request(app: Flask, client: FlaskClient,
+                                                                       scored: World) -> None:
+    jobs.queue_of(app).huey.flush()
+    notice = publish(client.application.test_client(), scored)
+    work_one(app)
+    data = stored(app)[str(notice.id)]
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout
+    assert f"http://localhost/public/notices/{notice.id}/object" in text.decode()
+    public_support.pdf_cache.clear()
+    assert client.get(f"/public/notices/{notice.id}/notice.pdf").data == data
