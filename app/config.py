@@ -35,6 +35,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "BEHIND_PROXY": False,
         # Background jobs (app/jobs): a SQLite file beside the database; redis://… in production.
         "JOBS_STORAGE_URI": f"sqlite:///{Path(instance_path) / 'jobs.sqlite3'}",
+        # Rendered documents (the 公示 PDFs, app/public/documents.py), one file per printed state.
+        "DOCUMENTS_FOLDER": str(Path(instance_path) / "documents"),
     }
 
 

@@ -45,3 +45,9 @@ publication_lines = _signals.signal("publication-lines", doc="""What a page list
 
 Sent with the contest id as sender; a receiver returns {scope key: line}, a line being what
 templates/notices/_phase.html's notice_state prints (the notices answer with each scope's newest 公示).""")
+
+notice_reprinted = _signals.signal("notice-reprinted", doc="""What a 公示 prints changed (app/notices).
+
+Sent with the notice id as sender once the change is committed: its contact lines were edited, or it was
+finalized (its state is printed). Keyword `actor`: the User who changed it. The public pages queue the
+rendering of its PDF again from here.""")

@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,7 @@ class IsolatedClient(FlaskClient):
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     url = database_url(tmp_path_factory.mktemp("db"))
-    application = create_app(settings_for(url))
+    application = create_app(settings_for(url, DOCUMENTS_FOLDER=str(tmp_path_factory.mktemp("documents"))))
     application.test_client_class = IsolatedClient
     with application.app_context():
         wipe_schema()
@@ -114,6 +115,7 @@ def ctx(app: Flask) -> Iterator[Flask]:
     with app.app_context():
         empty_tables()
         limiter.reset()
+        shutil.rmtree(app.config["DOCUMENTS_FOLDER"], ignore_errors=True)  # no PDF of another test's notice
         yield app
         db.session.remove()
 

@@ -279,6 +279,7 @@ def finalize(actor: User, notice_id: int, confirm_over_quota: bool, on: date | N
     audit.record("result_finalized", "result_version", info.version.id, before={"notice_state": "open"},
                  after={"notice_state": "finalized", "over_quota_confirmed": bool(over_quota(info.version))})
     db.session.commit()
+    signals.notice_reprinted.send(info.notice.id, actor=actor)
     return info.version
 
 

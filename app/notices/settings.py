@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app import rules
+from app import rules, signals
 from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.models import Contest
@@ -107,4 +107,5 @@ def edit_contact(actor: User, notice_id: int, contact: str) -> bool:
                  after={"contact": text})
     notice.contact = text
     db.session.commit()
+    signals.notice_reprinted.send(notice.id, actor=actor)
     return True

@@ -16,10 +16,7 @@ from app.errors import DomainError, NotFoundError
 from app.extensions import limiter
 from app.notices import diffs, pages, services
 from app.notices.forms import ObjectionForm
-from app.notices.states import NoticeState
-from app.pdf import render_pdf
-from app.public import support
-from app.qr import public_url, qr_svg
+from app.public import documents, support
 from app.security import PUBLIC, access
 
 public_bp = Blueprint("public_notices", __name__, url_prefix="/public")
@@ -152,20 +149,7 @@ def package(notice_id: int) -> Response:
 @access(PUBLIC)
 @limiter.limit("10 per minute")
 def notice_pdf(notice_id: int) -> Response:
-    notice = services.get_notice(notice_id)
-    latest = support.latest_notice(notice)
-    url = public_url("public_notices.notice", notice_id=notice_id)
-    object_url = public_url("public_notices.object_form", notice_id=notice_id)
-
-    def render() -> bytes:
-        return render_pdf("notice.html", **services.pdf_context(notice_id), state=NoticeState(notice.state), url=url,
-                          object_url=object_url, qr=qr_svg(object_url) if notice.state == NoticeState.OPEN else None,
-                          latest_number=latest[1] if latest else None,
-                          latest_url=public_url("public_notices.notice", notice_id=latest[0].id)
-                          if latest else None)
-
-    pdf = support.pdf_cache.get(support.pdf_key(notice, url, latest), render)
-    return download(pdf, "application/pdf", f"notice-{notice_id}.pdf", inline=True)
+    return download(documents.notice_pdf(notice_id), "application/pdf", f"notice-{notice_id}.pdf", inline=True)
 
 
 @public_bp.get("/notices/<int:notice_id>/diff")

@@ -290,7 +290,7 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
         return f"%PDF-fake-{len(seen)}".encode()
 
     public_support.pdf_cache.clear()
-    monkeypatch.setattr("app.public.notices.render_pdf", fake)
+    monkeypatch.setattr("app.public.documents.render_pdf", fake)
     return seen
 
 
