@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
@@ -35,6 +35,7 @@ from app.signals import (
     round_has_marks,
 )
 
+T = TypeVar("T")
 DEFAULT_ROUNDS = [("plan", "30", "roadshow"), ("service", "30", "site_visit"), ("results", "40", "exhibition")]
 ABSENT_ROUND = {"zero": "缺席轮次按 0 分计入", "reweight": "只按参加的轮次重新加权"}
 RANKING = {"competition": "并列占位（1, 2, 2, 4）", "dense": "并列不占位（1, 2, 2, 3）"}
@@ -51,18 +52,20 @@ def require_city(actor: User) -> None:
         raise ForbiddenError("比武设置由市级组织者维护，县区组织者只能查看")
 
 
+def found(model: type[T], row_id: int, what: str) -> T:
+    """The row of set-up with that id, else a 404 naming `what` (比武, 组别, 轮次 …)."""
+    row = db.session.get(model, row_id)
+    if row is None:
+        raise NotFoundError(f"{what}不存在")
+    return row
+
+
 def get_contest(contest_id: int) -> Contest:
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        raise NotFoundError("比武不存在")
-    return contest
+    return found(Contest, contest_id, "比武")
 
 
 def get_group(group_id: int) -> Group:
-    group = db.session.get(Group, group_id)
-    if group is None:
-        raise NotFoundError("组别不存在")
-    return group
+    return found(Group, group_id, "组别")
 
 
 def round_is_locked(round_id: int) -> bool:
