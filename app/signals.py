@@ -24,6 +24,13 @@ contest_has_sheets = _signals.signal("contest-has-sheets", doc="""Sender: a cont
 of the contest is stored.""")
 sheets_exist = _signals.signal("sheets-exist", doc="""Sender: a round id; `entry_ids`, and `judge_id` (None: any
 judge). True when a sheet of one of the entries exists in the round, even one not yet confirmed.""")
+# Entries answer contest set-up, which counts them and keeps a group they use (app/entries/answers.py).
+entries_per_contest = _signals.signal("entries-per-contest", doc="""Sender: None. {contest id: number of active
+entries} over the contests that have any.""")
+entries_per_group = _signals.signal("entries-per-group", doc="""Sender: a contest id. {group id: number of entries
+in it as group plus as sub-group} over the groups and sub-groups that entries use.""")
+group_in_use = _signals.signal("group-in-use", doc="""Sender: a group id. True when an entry, active or not, has it
+as its group or sub-group.""")
 # Publication answers the scoring desk, which asks before opening scoring again (app/notices/desk_answers.py).
 round_publication = _signals.signal("round-publication", doc="""Sender: a contest round (Round). The round's
 published result as the desk names it, e.g. "第 1 版，公示中"; None when it has none.""")

@@ -88,12 +88,18 @@ def record_fields(record: AdjustmentRecord) -> dict[str, Any]:
 
 def history(round_id: int, entry_ids: Iterable[int] | None = None) -> list[AdjustmentRecord]:
     """Every version, newest first."""
-    query = select(AdjustmentRecord).where(AdjustmentRecord.round_id == round_id)
+    return versions_newest_first(AdjustmentRecord, round_id, entry_ids, AdjustmentRecord.entry,
+                                 AdjustmentRecord.item, AdjustmentRecord.created_by)
+
+
+def versions_newest_first(model: Any, round_id: int, entry_ids: Iterable[int] | None, *loaded: Any) -> list[Any]:
+    """Every version of a round's records (adjustments or vetoes), of some entries or all, newest first, with the
+    relationships `loaded` read in one query each."""
+    query = select(model).where(model.round_id == round_id)
     if entry_ids is not None:
-        query = query.where(AdjustmentRecord.entry_id.in_(list(entry_ids)))
-    query = query.options(selectinload(AdjustmentRecord.entry), selectinload(AdjustmentRecord.item),
-                          selectinload(AdjustmentRecord.created_by))
-    return list(db.session.execute(query.order_by(AdjustmentRecord.id.desc())).scalars())
+        query = query.where(model.entry_id.in_(list(entry_ids)))
+    query = query.options(*(selectinload(relationship) for relationship in loaded))
+    return list(db.session.execute(query.order_by(model.id.desc())).scalars())
 
 
 def current(round_id: int, entry_ids: Iterable[int] | None = None) -> list[AdjustmentRecord]:

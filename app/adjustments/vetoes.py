@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app import rules
 from app.accounts.models import User
 from app.adjustments.models import VETO_VERSIONS, VetoRecord, VetoState
-from app.adjustments.services import CONCURRENT, get_round, scoped_entry, veto_effects
+from app.adjustments.services import CONCURRENT, get_round, scoped_entry, versions_newest_first, veto_effects
 from app.audit import services as audit
 from app.contests.current import require_writable_round
 from app.contests.models import Round, VetoItem
@@ -162,12 +162,8 @@ def decide_veto(actor: User, veto_id: int, confirm: bool, note: str) -> VetoReco
 
 def vetoes_of(round_id: int, entry_ids: Iterable[int] | None = None) -> list[VetoRecord]:
     """Every version, newest first."""
-    query = select(VetoRecord).where(VetoRecord.round_id == round_id)
-    if entry_ids is not None:
-        query = query.where(VetoRecord.entry_id.in_(list(entry_ids)))
-    query = query.options(selectinload(VetoRecord.item), selectinload(VetoRecord.proposed_by),
-                          selectinload(VetoRecord.decided_by))
-    return list(db.session.execute(query.order_by(VetoRecord.id.desc())).scalars())
+    return versions_newest_first(VetoRecord, round_id, entry_ids, VetoRecord.item, VetoRecord.proposed_by,
+                                 VetoRecord.decided_by)
 
 
 def statuses(versions: list[VetoRecord]) -> dict[int, list[VetoStatus]]:

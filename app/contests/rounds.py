@@ -11,8 +11,8 @@ from app.accounts.models import User
 from app.audit import services as audit
 from app.contests.current import require_writable, require_writable_round
 from app.contests.models import PANEL_METHODS, ROUND_MODES, AdjustmentItem, Criterion, Round, VetoItem
-from app.contests.services import LOCKED, plain, require_city, round_is_locked
-from app.errors import DomainError, NotFoundError
+from app.contests.services import LOCKED, found, plain, require_city, round_is_locked
+from app.errors import DomainError
 from app.extensions import db
 
 NORMALIZE = {"none": "不标准化", "zscore": "按评委标准化（z 分数）"}
@@ -20,21 +20,11 @@ ADJUSTMENT_KINDS = {"bonus": "加分项", "penalty": "扣分项"}
 
 
 def get_round(round_id: int) -> Round:
-    rnd = db.session.get(Round, round_id)
-    if rnd is None:
-        raise NotFoundError("轮次不存在")
-    return rnd
+    return found(Round, round_id, "轮次")
 
 
 def get_criterion(criterion_id: int) -> Criterion:
-    return _item(Criterion, criterion_id, "评分指标")  # type: ignore[no-any-return]
-
-
-def _item(model: type[Any], item_id: int, what: str) -> Any:
-    item = db.session.get(model, item_id)
-    if item is None:
-        raise NotFoundError(f"{what}不存在")
-    return item
+    return found(Criterion, criterion_id, "评分指标")
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
@@ -168,7 +158,7 @@ def add_criterion(actor: User, round_id: int, data: CriterionInput) -> Criterion
 def update_criterion(actor: User, criterion_id: int, data: CriterionInput) -> Criterion:
     """Name and guidance may always change; range and step only while the round has no marks."""
     require_city(actor)
-    criterion: Criterion = _item(Criterion, criterion_id, "评分指标")
+    criterion = found(Criterion, criterion_id, "评分指标")
     require_writable(criterion.round)
     _check_criterion(data)
     points = (criterion.min_points, criterion.max_points, criterion.step)
@@ -186,7 +176,7 @@ def update_criterion(actor: User, criterion_id: int, data: CriterionInput) -> Cr
 
 def remove_criterion(actor: User, criterion_id: int) -> Round:
     require_city(actor)
-    criterion: Criterion = _item(Criterion, criterion_id, "评分指标")
+    criterion = found(Criterion, criterion_id, "评分指标")
     require_writable(criterion.round)
     rnd = criterion.round
     if round_is_locked(rnd.id):
@@ -274,7 +264,7 @@ def _records_of(table: str, item_id: int) -> int:
 
 def remove_adjustment(actor: User, item_id: int) -> Round:
     require_city(actor)
-    item: AdjustmentItem = _item(AdjustmentItem, item_id, "加减分项")
+    item = found(AdjustmentItem, item_id, "加减分项")
     require_writable_round(item.round_id)
     if used := _records_of("adjustment_record", item_id):
         raise DomainError(f"加减分项“{item.name}”已有 {used} 条记录，不能删除（记录和审计包要引用它）")
@@ -302,7 +292,7 @@ def add_veto(actor: User, round_id: int, name: str, description: str) -> VetoIte
 
 def remove_veto(actor: User, item_id: int) -> Round:
     require_city(actor)
-    item: VetoItem = _item(VetoItem, item_id, "一票否决事项")
+    item = found(VetoItem, item_id, "一票否决事项")
     require_writable_round(item.round_id)
     if used := _records_of("veto_record", item_id):
         raise DomainError(f"一票否决事项“{item.name}”已有 {used} 条记录，不能删除（记录和审计包要引用它）")

@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from app import rules
 from app.accounts.models import User
@@ -25,11 +25,18 @@ from app.contests.models import (
     VetoItem,
 )
 from app.decimals import plain
-from app.entries.models import Entry
 from app.errors import DomainError, ForbiddenError, NotFoundError
 from app.extensions import db
-from app.signals import answers, contest_has_sheets, round_has_marks
+from app.signals import (
+    answers,
+    contest_has_sheets,
+    entries_per_contest,
+    entries_per_group,
+    group_in_use,
+    round_has_marks,
+)
 
+T = TypeVar("T")
 DEFAULT_ROUNDS = [("plan", "30", "roadshow"), ("service", "30", "site_visit"), ("results", "40", "exhibition")]
 ABSENT_ROUND = {"zero": "缺席轮次按 0 分计入", "reweight": "只按参加的轮次重新加权"}
 RANKING = {"competition": "并列占位（1, 2, 2, 4）", "dense": "并列不占位（1, 2, 2, 3）"}
@@ -46,18 +53,20 @@ def require_city(actor: User) -> None:
         raise ForbiddenError("比武设置由市级组织者维护，县区组织者只能查看")
 
 
+def found(model: type[T], row_id: int, what: str) -> T:
+    """The row of set-up with that id, else a 404 naming `what` (比武, 组别, 轮次 …)."""
+    row = db.session.get(model, row_id)
+    if row is None:
+        raise NotFoundError(f"{what}不存在")
+    return row
+
+
 def get_contest(contest_id: int) -> Contest:
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        raise NotFoundError("比武不存在")
-    return contest
+    return found(Contest, contest_id, "比武")
 
 
 def get_group(group_id: int) -> Group:
-    group = db.session.get(Group, group_id)
-    if group is None:
-        raise NotFoundError("组别不存在")
-    return group
+    return found(Group, group_id, "组别")
 
 
 def round_is_locked(round_id: int) -> bool:
@@ -78,8 +87,7 @@ class ContestRow:
 def list_contests() -> list[ContestRow]:
     """Every contest, newest year first, with its counts."""
     contests = db.session.execute(select(Contest).order_by(Contest.year.desc(), Contest.id.desc())).scalars().all()
-    entries = dict(db.session.execute(
-        select(Entry.contest_id, func.count(Entry.id)).where(Entry.active).group_by(Entry.contest_id)).tuples().all())
+    entries = _merged(answers(entries_per_contest, None))
     criteria = dict(db.session.execute(
         select(Round.contest_id, func.count(Criterion.id)).join(Criterion, Criterion.round_id == Round.id)
         .group_by(Round.contest_id)).tuples().all())
@@ -308,14 +316,15 @@ def rename_group(actor: User, group_id: int, name: str) -> Group:
 
 def entries_by_group(contest_id: int) -> dict[int, int]:
     """How many entries use each group or sub-group of a contest (a group in use cannot be removed)."""
-    counts: dict[int, int] = {}
-    for column in (Entry.group_id, Entry.subgroup_id):
-        rows = db.session.execute(select(column, func.count(Entry.id)).where(
-            Entry.contest_id == contest_id, column.is_not(None)).group_by(column)).tuples()
-        for group_id, count in rows:
-            if group_id is not None:
-                counts[group_id] = counts.get(group_id, 0) + count
-    return counts
+    return _merged(answers(entries_per_group, contest_id))  # entries answer: set-up does not read their rows
+
+
+def _merged(counts: list[dict[int, int]]) -> dict[int, int]:
+    merged: dict[int, int] = {}
+    for answer in counts:
+        for key, count in answer.items():
+            merged[key] = merged.get(key, 0) + count
+    return merged
 
 
 def remove_group(actor: User, group_id: int) -> Contest:
@@ -326,8 +335,7 @@ def remove_group(actor: User, group_id: int) -> Contest:
     require_writable(contest)
     if any(g.parent_id == group.id for g in contest.groups):
         raise DomainError(f"“{group.name}”下还有子组别，请先删除子组别")
-    used = select(func.count(Entry.id)).where(or_(Entry.group_id == group.id, Entry.subgroup_id == group.id))
-    if db.session.execute(used).scalar_one():
+    if any(answers(group_in_use, group.id)):
         raise DomainError(f"“{group.name}”已有参赛人，不能删除")
     before = {"contest": contest.id, "code": group.code, "name": group.name, "parent": group.parent_id}
     contest.groups.remove(group)

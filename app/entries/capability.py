@@ -2,6 +2,7 @@
 
 from app.audit.covered import rules
 from app.capabilities import Capability
+from app.entries import answers  # noqa: F401 (answers connects)
 from app.entries.models import Entry
 
 CAPABILITY = Capability(

@@ -2,7 +2,7 @@
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import or_, select
 
@@ -20,6 +20,7 @@ from app.places.models import Township, Village
 
 NUMBER_STYLE = {"township": ("T", 2), "village": ("V", 3)}
 JUDGE_USERNAME = re.compile(r"^j(\d+)$")
+T = TypeVar("T")
 
 
 def require_contest() -> Contest:
@@ -32,23 +33,24 @@ def require_contest() -> Contest:
 def scoped_entry(actor: User, entry_id: int) -> Entry:
     """An entry the actor may see, else 404 (another county's ids are not revealed)."""
     entry = db.session.get(Entry, entry_id)
-    if entry is None or not rules.may_see(actor, entry.county_id):
-        raise NotFoundError("参赛人不存在")
-    return entry
+    return _seen(actor, entry, entry.county_id if entry else None, "参赛人不存在")
 
 
 def scoped_judge(actor: User, judge_id: int) -> Judge:
     judge = db.session.get(Judge, judge_id)
-    if judge is None or not rules.may_see(actor, judge.home_county_id):
-        raise NotFoundError("评委不存在")
-    return judge
+    return _seen(actor, judge, judge.home_county_id if judge else None, "评委不存在")
 
 
 def scoped_batch(actor: User, batch_id: int) -> ImportBatch:
     batch = db.session.get(ImportBatch, batch_id)
-    if batch is None or not rules.may_see(actor, batch.county_id):
-        raise NotFoundError("导入批次不存在")
-    return batch
+    return _seen(actor, batch, batch.county_id if batch else None, "导入批次不存在")
+
+
+def _seen(actor: User, row: T | None, county_id: int | None, missing: str) -> T:
+    """The row if the actor may see its county; a 404 naming what is missing otherwise."""
+    if row is None or not rules.may_see(actor, county_id):
+        raise NotFoundError(missing)
+    return row
 
 
 def new_account(username: str, role: str, row: dict[str, Any], county_id: int | None, unit: str) -> User:

@@ -1,6 +1,7 @@
 """Checking one row of contestants or judges (from a file or a form) against places, groups and scope."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -106,6 +107,13 @@ class RowChecker:
             return ""
         return value
 
+    def chosen(self, row: int, column: str, value: str, known: bool, choices: Iterable[str]) -> None:
+        """A value that must be one of `choices`: missing, or unknown with the choices named."""
+        if not value:
+            self.problem(row, column, "", MISSING)
+        elif not known:
+            self.problem(row, column, value, f"未知的{column}“{value}”，应为：{'、'.join(choices)}")
+
     def mobile(self, row: int, values: dict[str, Any], column: str = "手机号") -> str:
         raw = text(values.get(column))
         if not raw:
@@ -194,10 +202,7 @@ class RowChecker:
         noted: a row with a wrong value is still checked for duplicates, so that every problem shows at once."""
         group_name = text(values.get("组别"))
         group = self.groups.get(group_name)
-        if not group_name:
-            self.problem(row, "组别", "", MISSING)
-        elif group is None:
-            self.problem(row, "组别", group_name, f"未知的组别“{group_name}”，应为：{'、'.join(self._group_names())}")
+        self.chosen(row, "组别", group_name, group is not None, self._group_names())
         county = self.county(row, values, "县区", required=True)
         township = self.township(row, values, "乡镇", county, required=True)
         in_township_group = group is not None and group.code == TOWNSHIP_GROUP
@@ -227,10 +232,7 @@ class RowChecker:
         unit = self.required(row, values, "单位")
         label = text(values.get("领域"))
         field = FIELD_BY_LABEL.get(label) or (label if label in JUDGE_FIELDS else None)
-        if not label:
-            self.problem(row, "领域", "", MISSING)
-        elif field is None:
-            self.problem(row, "领域", label, f"未知的领域“{label}”，应为：{'、'.join(JUDGE_FIELDS.values())}")
+        self.chosen(row, "领域", label, field is not None, JUDGE_FIELDS.values())
         county = self.county(row, values, "所在县区", required=False)
         township = self.township(row, values, "所在乡镇", county, required=False)
         id_number = self.id_number(row, values)

@@ -12,15 +12,14 @@ from decimal import Decimal
 
 import pytest
 
-from scoring import PanelRule as Panel
-from scoring import panel_score, recompute
+from scoring import PanelRule, panel_score, recompute
 
 from .builders import MEAN, TRIMMED, by_id, contest, one_criterion_round
 
-TRIM_ONE = Panel(method="trimmed_mean", min_judges=1, normalize="none", trim=1, trim_from=5)
+TRIM_ONE = PanelRule(method="trimmed_mean", min_judges=1, normalize="none", trim=1, trim_from=5)
 
 
-def panel_of(*totals: str, panel: Panel = TRIM_ONE) -> Decimal:
+def panel_of(*totals: str, panel: PanelRule = TRIM_ONE) -> Decimal:
     return panel_score([Decimal(t) for t in totals], panel)
 
 

@@ -8,8 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring import PanelRule as Panel
-from scoring import allocate, build_package, panel_score, recompute, verify_package
+from scoring import PanelRule, allocate, build_package, panel_score, recompute, verify_package
 
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -78,7 +77,7 @@ def test_the_order_of_marks_never_changes_a_result(data: dict[str, Any], rng: ra
 
 sheet_totals = st.lists(st.decimals(min_value=0, max_value=1000, places=2), min_size=1, max_size=15)
 panels = st.builds(
-    lambda method, trim, extra: Panel(method=method, min_judges=1, normalize="none", trim=trim,
+    lambda method, trim, extra: PanelRule(method=method, min_judges=1, normalize="none", trim=trim,
                                       trim_from=2 * trim + 1 + extra),
     st.sampled_from(["trimmed_mean", "mean"]), st.integers(0, 3), st.integers(0, 3))
 
@@ -86,7 +85,7 @@ panels = st.builds(
 @PROPERTY
 @given(sheet_totals, panels)
 def test_without_normalisation_the_panel_score_lies_between_the_lowest_and_highest_sheet(
-    totals: list[Decimal], panel: Panel
+    totals: list[Decimal], panel: PanelRule
 ) -> None:
     assert min(totals) <= panel_score(totals, panel) <= max(totals)
 
@@ -94,7 +93,7 @@ def test_without_normalisation_the_panel_score_lies_between_the_lowest_and_highe
 @PROPERTY
 @given(sheet_totals, panels, st.decimals(min_value=-100, max_value=100, places=3))
 def test_adding_the_same_amount_to_every_sheet_shifts_the_panel_score_by_it(
-    totals: list[Decimal], panel: Panel, amount: Decimal
+    totals: list[Decimal], panel: PanelRule, amount: Decimal
 ) -> None:
     shifted = panel_score([t + amount for t in totals], panel)
     # Equal but for the 28th significant digit of the one division.

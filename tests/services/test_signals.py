@@ -5,6 +5,8 @@ from flask import Flask
 
 from app import signals
 from app.accounts.models import User
+from app.contests import services as contest_services
+from app.entries import answers as entries
 from app.judging import answers as marking
 from app.notices import desk_answers as publication
 from app.signals import contest_duties
@@ -44,3 +46,15 @@ def test_answers_leave_out_a_receiver_with_nothing_to_say() -> None:
 
 def test_a_question_nobody_answers_has_no_answers() -> None:
     assert signals.answers(Namespace().signal("unheard"), 1) == []
+
+
+def test_the_entries_answer_contest_set_up_which_counts_them_and_keeps_their_groups(world: World) -> None:
+    answerers = {name: [receiver.__module__ for receiver in getattr(signals, name).receivers_for(None)]
+                 for name in ("entries_per_contest", "entries_per_group", "group_in_use")}
+    assert answerers == {name: [entries.__name__] for name in answerers}
+    by_group = contest_services.entries_by_group(world.contest.id)
+    names = {group.id: group.name for group in world.contest.groups}
+    in_use = {names[group_id]: any(signals.answers(signals.group_in_use, group_id)) for group_id in names}
+    assert [(row.contest.name, row.entries) for row in contest_services.list_contests()] == [("2022年度大比武", 2)]
+    assert {names[group_id]: count for group_id, count in by_group.items()} == {"村党组织书记组": 2}
+    assert in_use == {"乡镇党委书记组": False, "村党组织书记组": True}

@@ -11,8 +11,7 @@ from sqlalchemy import select, text
 from app.extensions import db
 from app.judging.models import Mark
 from app.materials.models import Material
-from app.paper.models import PaperSheet as PaperEntry
-from app.paper.models import Reconciliation
+from app.paper.models import PaperSheet, Reconciliation
 from tests.conftest import login
 from tests.factories import World, record_rules_of_world
 from tests.paper_data import Hall
@@ -33,7 +32,7 @@ def test_a_reconciled_paper_sheet_verifies_and_each_changed_mark_is_named(ctx: F
     code, output = verify(ctx)
     assert code == 0, output
     assert f"已核对 {4 + rules} 行" in output  # the version, two entries, the reconciliation; the rules
-    second = db.session.execute(select(PaperEntry).where(PaperEntry.attempt == 2)).scalar_one()
+    second = db.session.execute(select(PaperSheet).where(PaperSheet.attempt == 2)).scalar_one()
     settled = db.session.execute(select(Reconciliation)).scalar_one()
     target = str(hall.criteria[1])
 

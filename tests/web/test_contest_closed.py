@@ -30,7 +30,7 @@ from app.judging.models import DeskReport, ScoreSheet, SheetVersion
 from app.panels.models import ContestSession, Panel, Recusal, RoundAbsence, ScoringWindow
 from app.panels.services import PanelSpec, add_recusal, create_manual
 from app.panels.sessions import SessionSpec, create_session
-from app.paper.models import PaperSheet as PaperEntry
+from app.paper.models import PaperSheet
 from app.paper.services import PaperInput, enter, reconcile
 from app.people.records import set_entry_active
 from tests.conftest import csrf_from, login
@@ -310,7 +310,7 @@ WRITES = {"confirm": _submit, "draft": _draft, "correction_request": _ask_correc
           "card_revoke": _revoke, "pin_unlock": _unlock, "round_weights": _weights, "group": _group,
           "criterion": _criterion, "panel": _panel, "recusal": _recusal, "session": _session,
           "entry_deactivation": _entry_off}
-COUNTED = (AuditEvent, ScoreSheet, SheetVersion, ScoringWindow, DeskReport, PaperEntry, AdjustmentRecord, VetoRecord,
+COUNTED = (AuditEvent, ScoreSheet, SheetVersion, ScoringWindow, DeskReport, PaperSheet, AdjustmentRecord, VetoRecord,
            RoundAbsence, Panel, Recusal, ContestSession, Criterion, Group)
 
 

@@ -19,8 +19,7 @@ from app.judging import corrections
 from app.judging.models import ScoreSheet, SheetVersion
 from app.panels.models import RoundAbsence
 from app.paper import services
-from app.paper.models import PaperSheet as PaperEntry
-from app.paper.models import Reconciliation
+from app.paper.models import PaperSheet, Reconciliation
 from app.results.assemble import build, parse_scope
 from tests.conftest import csrf_from, login
 from tests.factories import World
@@ -70,8 +69,8 @@ def versions() -> list[SheetVersion]:
     return list(db.session.execute(select(SheetVersion).order_by(SheetVersion.id)).scalars())
 
 
-def entries() -> list[PaperEntry]:
-    return list(db.session.execute(select(PaperEntry).order_by(PaperEntry.id)).scalars())
+def paper_sheets() -> list[PaperSheet]:
+    return list(db.session.execute(select(PaperSheet).order_by(PaperSheet.id)).scalars())
 
 
 def stored_files(ctx: Flask) -> list[str]:
@@ -108,7 +107,7 @@ def test_two_agreeing_entries_create_exactly_one_counted_paper_version(ctx: Flas
     assert version.client_token == f"paper-{hall.round_id}-{hall.entry_id}-{hall.judge_id}-1"
     assert sorted(m.value for m in version.marks) == [Decimal(17), Decimal("18.5")]
     assert version.sheet.state == "submitted"
-    assert [(e.attempt, e.clerk.username) for e in entries()] == [(1, "clerk"), (2, "clerk2")]
+    assert [(e.attempt, e.clerk.username) for e in paper_sheets()] == [(1, "clerk"), (2, "clerk2")]
     assert actions() == ["paper_entered", "paper_entered", "sheet_submitted"]
 
 
@@ -122,22 +121,22 @@ def test_the_same_clerk_cannot_enter_a_sheet_twice(ctx: Flask, hall: Hall) -> No
         services.enter(clerk, services.PaperInput(hall.round_id, hall.judge_id, hall.entry_id,
                                                   {hall.criteria[0]: "18.5", hall.criteria[1]: "17"}, "", None))
     assert refused.value.message == "同一张纸质评分表不能由同一名录入员录入两次"
-    assert len(entries()) == 1 and versions() == []
+    assert len(paper_sheets()) == 1 and versions() == []
 
 
 def test_the_database_itself_refuses_the_same_clerk_twice_and_a_third_attempt(ctx: Flask, hall: Hall) -> None:
     post_entry(signed_in(ctx, "clerk"), hall, ("18.5", "17"))
     same = dict(round_id=hall.round_id, entry_id=hall.entry_id, judge_id=hall.judge_id, feeds_version=1,
                 marks={}, comment="")
-    db.session.add(PaperEntry(attempt=2, clerk_id=hall.world.users["clerk"].id, **same))
+    db.session.add(PaperSheet(attempt=2, clerk_id=hall.world.users["clerk"].id, **same))
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
-    db.session.add(PaperEntry(attempt=1, clerk_id=hall.world.users["city_organizer"].id, **same))
+    db.session.add(PaperSheet(attempt=1, clerk_id=hall.world.users["city_organizer"].id, **same))
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
-    assert len(entries()) == 1
+    assert len(paper_sheets()) == 1
 
 
 def test_the_second_clerk_never_sees_the_first_entry(ctx: Flask, hall: Hall) -> None:
@@ -220,13 +219,13 @@ def test_an_organizer_may_reconcile_but_a_reason_is_required(ctx: Flask, hall: H
 def test_a_bad_or_missing_scan_stores_nothing(ctx: Flask, hall: Hall, scan: Scan, message: str) -> None:
     status, html = post_entry(signed_in(ctx, "clerk"), hall, ("18.5", "17"), scan=scan)
     assert status == 400 and message in html
-    assert entries() == [] and stored_files(ctx) == [] and actions() == []
+    assert paper_sheets() == [] and stored_files(ctx) == [] and actions() == []
 
 
 def test_a_png_and_a_pdf_are_stored_by_hash_outside_static(ctx: Flask, hall: Hall) -> None:
     post_entry(signed_in(ctx, "clerk"), hall, ("18.5", "17"), scan=(PNG, "photo.pdf"))
     post_entry(signed_in(ctx, "clerk"), hall, ("10", "10"), scan=(PDF, "scan.jpg"), judge_id=hall.judge2_id)
-    first, second = entries()
+    first, second = paper_sheets()
     assert (first.scan_mime, first.scan_size, second.scan_mime) == ("image/png", len(PNG), "application/pdf")
     assert stored_files(ctx) == sorted([f"{first.scan_sha256}.png", f"{second.scan_sha256}.pdf"])
     assert not any(Path(ctx.static_folder or "static").rglob(f"{first.scan_sha256}*"))
@@ -234,7 +233,7 @@ def test_a_png_and_a_pdf_are_stored_by_hash_outside_static(ctx: Flask, hall: Hal
 
 def test_an_organizer_and_a_supervisor_see_the_scan_inline(ctx: Flask, hall: Hall) -> None:
     post_entry(signed_in(ctx, "clerk"), hall, ("18.5", "17"))
-    [paper] = entries()
+    [paper] = paper_sheets()
     for username, url in (("city", f"/organize/paper/scan/{paper.id}"), ("pdorg", f"/organize/paper/scan/{paper.id}"),
                           ("sup", f"/supervise/paper/scan/{paper.id}")):
         response = signed_in(ctx, username).get(url)
@@ -247,7 +246,7 @@ def test_an_organizer_and_a_supervisor_see_the_scan_inline(ctx: Flask, hall: Hal
 
 def test_another_countys_organizer_gets_404_for_the_scan(ctx: Flask, hall: Hall) -> None:
     post_entry(signed_in(ctx, "clerk"), hall, ("18.5", "17"))
-    [paper] = entries()
+    [paper] = paper_sheets()
     assert signed_in(ctx, "yxorg").get(f"/organize/paper/scan/{paper.id}").status_code == 404
     assert signed_in(ctx, "city").get("/organize/paper/scan/999999").status_code == 404
 
@@ -255,7 +254,7 @@ def test_another_countys_organizer_gets_404_for_the_scan(ctx: Flask, hall: Hall)
 @pytest.mark.parametrize("username", ["clerk", "judge", "sec"])
 def test_clerks_judges_and_secretaries_may_not_see_scans(ctx: Flask, hall: Hall, username: str) -> None:
     post_entry(signed_in(ctx, "clerk"), hall, ("18.5", "17"))
-    [paper] = entries()
+    [paper] = paper_sheets()
     client = signed_in(ctx, username)
     assert client.get(f"/organize/paper/scan/{paper.id}").status_code == 403
     assert client.get(f"/supervise/paper/scan/{paper.id}").status_code == 403
@@ -266,7 +265,7 @@ def test_out_of_range_marks_are_refused_with_the_criterion_named(ctx: Flask, hal
     assert status == 400
     assert "“发展思路”：分数须在 0–20 之间；“目标任务”：分数须为 0.5 的整数倍" in html
     assert 'value="20.5"' in html  # the clerk's own typing comes back to correct
-    assert entries() == [] and stored_files(ctx) == []
+    assert paper_sheets() == [] and stored_files(ctx) == []
 
 
 def test_a_judge_and_contestant_not_assigned_in_the_round_are_refused(ctx: Flask, hall: Hall) -> None:
@@ -277,7 +276,7 @@ def test_a_judge_and_contestant_not_assigned_in_the_round_are_refused(ctx: Flask
     with pytest.raises(services.DomainError):
         services.enter(hall.world.users["clerk"], services.PaperInput(
             hall.round_id, hall.outsider_id, hall.entry_id, {hall.criteria[0]: "1", hall.criteria[1]: "1"}, "", JPEG))
-    assert entries() == [] and stored_files(ctx) == []
+    assert paper_sheets() == [] and stored_files(ctx) == []
 
 
 def test_a_county_clerk_works_only_on_their_countys_contestants(ctx: Flask, hall: Hall) -> None:
@@ -302,7 +301,7 @@ def test_a_counted_sheet_is_locked_until_reopened_then_a_new_pair_makes_version_
     assert "合计 36 分" in html
     assert [(v.number, v.total, v.reason) for v in versions()] == [
         (1, Decimal("35.5"), ""), (2, Decimal("36"), "组织者重新开放：评委现场改分，纸质表已重签")]
-    assert [(e.feeds_version, e.attempt) for e in entries()] == [(1, 1), (1, 2), (2, 1), (2, 2)]
+    assert [(e.feeds_version, e.attempt) for e in paper_sheets()] == [(1, 1), (1, 2), (2, 1), (2, 2)]
 
 
 def test_the_judges_list_shows_contestants_in_running_order_with_states(ctx: Flask, hall: Hall) -> None:
@@ -333,7 +332,7 @@ def test_the_clerk_home_loads_the_waiting_work(ctx: Flask, hall: Hall) -> None:
 def test_every_entry_is_audited_with_its_marks_and_scan_hash(ctx: Flask, hall: Hall) -> None:
     post_entry(signed_in(ctx, "clerk"), hall, ("18.5", "17"))
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "paper_entered")).scalar_one()
-    [paper] = entries()
+    [paper] = paper_sheets()
     assert event.after == {
         "round": "plan", "entry": "V001", "judge_id": hall.judge_id, "feeds_version": 1, "attempt": 1,
         "marks": {str(hall.criteria[0]): "18.5", str(hall.criteria[1]): "17"}, "comment": "思路清晰",
@@ -352,7 +351,7 @@ def test_a_contestant_recorded_absent_cannot_have_a_paper_sheet_entered(ctx: Fla
     assert "该参赛人本轮已登记缺席，不能录入或核对评分表" in page and 'id="paper-form"' not in page
     status, html = post_entry(client, hall, ("18.5", "17"))
     assert status == 400 and services.ABSENT_FOR_PAPER in html
-    assert entries() == [] and versions() == []
+    assert paper_sheets() == [] and versions() == []
 
 
 def test_a_mismatch_of_a_contestant_recorded_absent_meanwhile_cannot_be_reconciled(ctx: Flask, hall: Hall) -> None:

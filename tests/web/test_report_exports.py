@@ -12,8 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 
-from app.excel import Number, number_format, places_of, workbook
-from app.excel import SheetSpec as Spec
+from app.excel import Number, SheetSpec, number_format, places_of, workbook
 from app.extensions import db
 from app.judging.corrections import accept_late
 from app.judging.models import Mark, ScoreSheet, SheetVersion
@@ -124,7 +123,7 @@ def test_number_formats_and_places_of_steps() -> None:
     assert [number_format(p) for p in (0, 1, 2)] == ["0", "0.0", "0.00"]
     assert [places_of(Decimal(s)) for s in ("1", "0.5", "0.25", "20", "0.50")] == [0, 1, 2, 0, 1]
     assert places_of(Decimal("1"), Decimal("0.5")) == 1  # min 0.5, step 1: marks 0.5, 1.5, …
-    book = load_workbook(BytesIO(workbook([Spec("t", ["a", "b"], [[Number(Decimal("81.50"), 2), "-1"]])])))
+    book = load_workbook(BytesIO(workbook([SheetSpec("t", ["a", "b"], [[Number(Decimal("81.50"), 2), "-1"]])])))
     assert cells(book.worksheets[0], 2) == [(81.5, "0.00"), ("-1", "General")]
 
 
