@@ -10,6 +10,7 @@ JSON-shaped, as the CLI and the audit package (each raises InputError on bad inp
     verify_package(package) -> VerifyResult # recompute and compare; .package_hash when identical
     build_package(kind, input, published_at, version) -> dict
     package_hash(package) -> str            # SHA-256 of canonical {"kind", "input", "result"}
+    recompute_with_package_hash(data) -> (dict, str)  # both, the input's canonical JSON made once
     input_sha256(data) -> str               # SHA-256 of the canonical JSON of an input
 
 Typed, underneath:
@@ -49,7 +50,7 @@ from .model import (
     VerifyResult,
 )
 from .numbers import format_decimal, round_half_up
-from .package import build_package, package_hash, verify_package
+from .package import build_package, package_hash, recompute_with_package_hash, verify_package
 from .panel import panel_score
 from .parse import parse_recompute_input
 from .results import compute_results, recompute, result_to_json
@@ -89,6 +90,7 @@ __all__ = [
     "parse_allocation_input",
     "parse_recompute_input",
     "recompute",
+    "recompute_with_package_hash",
     "result_to_json",
     "round_half_up",
     "verify_package",

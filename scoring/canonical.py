@@ -57,8 +57,15 @@ def sha256_or_report(data: object, problems: Problems) -> str | None:
 
     A value that JSON cannot hold (a NaN kept by the reader) has been reported already.
     """
+    encoded = canonical_bytes_or_report(data, problems)
+    return None if encoded is None else hashlib.sha256(encoded).hexdigest()
+
+
+def canonical_bytes_or_report(data: object, problems: Problems) -> bytes | None:
+    """The UTF-8 bytes of the canonical JSON of an input (what `input_sha256` hashes); or None, as
+    `sha256_or_report`. A package's hash reuses them: the input is ~90 % of a year's package."""
     try:
-        return canonical_sha256(data)
+        return canonical_json(data).encode("utf-8")
     except (UnicodeEncodeError, TypeError, ValueError):
         for path in lone_surrogates(data):
             problems.add(path, "字符串没有 UTF-8 形式 (lone surrogate, no UTF-8 form)")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from decimal import Decimal
 
 from .allocation import allocate
-from .canonical import canonical_sha256, lone_surrogates
+from .canonical import canonical_json, canonical_sha256, lone_surrogates
 from .errors import BadConstant, InputError, Problems, join_path, show
 from .fields import Fields
 from .model import PACKAGE_KINDS, JsonObject, PackageKind, VerifyResult
-from .results import recompute
+from .results import recompute, recompute_canonical
 
 PACKAGE_FIELDS = ("kind", "input", "result", "published_at", "version")
 MISSING = "(missing)"
@@ -19,6 +20,21 @@ MISSING = "(missing)"
 def package_hash(package: Mapping[str, object]) -> str:
     """SHA-256 of the canonical JSON of `{"kind", "input", "result"}`: what a supervisor signs."""
     return canonical_sha256({key: package[key] for key in ("kind", "input", "result")})
+
+
+def recompute_with_package_hash(input: object) -> tuple[JsonObject, str]:
+    """`recompute(input)` and the `package_hash` of `{"kind": "recompute", "input": input, "result": it}`.
+
+    The same hash, with the input's canonical JSON made once (the core makes it for `input_sha256`): the
+    canonical JSON of the package is `{"input":` + that + `,"kind":"recompute","result":` + the result's + `}`
+    (keys sorted, no spaces). Raises InputError as `recompute` does."""
+    result, canonical = recompute_canonical(input)
+    digest = hashlib.sha256(b'{"input":')
+    digest.update(canonical)
+    digest.update(b',"kind":"recompute","result":')
+    digest.update(canonical_json(result).encode("utf-8"))
+    digest.update(b"}")
+    return result, digest.hexdigest()
 
 
 def build_package(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Mapping
 from decimal import Decimal
 
 from .awards import parse_awards
-from .canonical import sha256_or_report
+from .canonical import canonical_bytes_or_report
 from .errors import InputError, Problems, join_path, show
 from .fields import Fields
 from .marks import FoldedMarks, fold_marks
@@ -28,9 +29,14 @@ TOP_OPTIONAL = ("absent_round", "ranking", "tie_break", "awards")
 ROUND_FIELDS = ("id", "weight", "panel", "criteria", "marks", "adjustments", "vetoes")
 
 
-@exact
 def parse_recompute_input(data: object) -> RecomputeInput:
     """Check a JSON-shaped `recompute` input; raise InputError listing every problem."""
+    return parse_recompute_input_canonical(data)[0]
+
+
+@exact
+def parse_recompute_input_canonical(data: object) -> tuple[RecomputeInput, bytes]:
+    """`parse_recompute_input`, with the canonical JSON bytes of `data` that its `input_sha256` hashes."""
     problems = Problems()
     fields = Fields(problems)
     top = fields.mapping(data, "", TOP_REQUIRED, TOP_OPTIONAL)
@@ -48,11 +54,11 @@ def parse_recompute_input(data: object) -> RecomputeInput:
     tie_break = _tie_break(fields, top, None if raw_rounds is None else round_ids)
     groups = None if contestants is None else {c.group for c in contestants}
     awards = parse_awards(fields, top.get("awards", []), "awards", groups)
-    sha = sha256_or_report(data, problems)
+    canonical = canonical_bytes_or_report(data, problems)
     problems.raise_if_any()
     assert places is not None and absent_round is not None and ranking is not None
     assert contestants is not None and tie_break is not None and awards is not None
-    assert sha is not None and all(r is not None for r in rounds)
+    assert canonical is not None and all(r is not None for r in rounds)
     return RecomputeInput(
         places=places,
         absent_round=absent_round,
@@ -61,8 +67,8 @@ def parse_recompute_input(data: object) -> RecomputeInput:
         awards=awards,
         contestants=tuple(contestants),
         rounds=tuple(r for r in rounds if r is not None),
-        input_sha256=sha,
-    )
+        input_sha256=hashlib.sha256(canonical).hexdigest(),
+    ), canonical
 
 
 def _contestants(

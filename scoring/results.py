@@ -10,7 +10,7 @@ from .awards import assign_awards
 from .model import ContestantResult, JsonObject, RecomputeInput, RecomputeResult
 from .numbers import ZERO, divide, exact, format_decimal, round_half_up
 from .panel import round_panel_scores
-from .parse import parse_recompute_input
+from .parse import parse_recompute_input_canonical
 from .ranking import RankKey, rank, tied_flags
 
 #: Below any round score, which is never below 0 (rule 4).
@@ -133,4 +133,10 @@ def recompute(data: object) -> JsonObject:
 
     Raises InputError (with every problem, in Chinese) when the input is bad.
     """
-    return result_to_json(compute_results(parse_recompute_input(data)))
+    return recompute_canonical(data)[0]
+
+
+def recompute_canonical(data: object) -> tuple[JsonObject, bytes]:
+    """`recompute`, with the canonical JSON bytes of the input that its `input_sha256` hashes."""
+    inp, canonical = parse_recompute_input_canonical(data)
+    return result_to_json(compute_results(inp)), canonical

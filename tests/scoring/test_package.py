@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from scoring import InputError, build_package, package_hash, recompute, verify_package
+from scoring import InputError, build_package, package_hash, recompute, recompute_with_package_hash, verify_package
 from scoring.package import differences
 
 from .builders import DATA, MEAN, contest, one_criterion_round
@@ -16,6 +16,28 @@ from .builders import DATA, MEAN, contest, one_criterion_round
 def example_package() -> dict[str, Any]:
     data = json.loads((DATA / "scoring_md_example.json").read_text(encoding="utf-8"))
     return build_package("recompute", data, "2022-12-20T08:00:00Z", 1)
+
+
+def test_recompute_with_package_hash_gives_the_result_and_the_same_hash_made_from_the_package() -> None:
+    data = json.loads((DATA / "scoring_md_example.json").read_text(encoding="utf-8"))
+    result, digest = recompute_with_package_hash(data)
+    assert result == recompute(data)
+    assert digest == package_hash({"kind": "recompute", "input": data, "result": result})
+    assert digest == "82e0774a4008b937dcf1ee1181856a99e8998d92f3bd56a59b55ae8e87d550f9"
+    data["contestants"][0]["name"] = '王伟 "x"\\'  # not ASCII, and characters JSON escapes
+    result, digest = recompute_with_package_hash(data)
+    assert digest == package_hash({"kind": "recompute", "input": data, "result": result})
+    assert digest == "53faa7c1e5e0cb80afd8a099c17e8bdc4a892488fe9f83c941e46b51970bf618"
+
+
+def test_recompute_with_package_hash_refuses_a_bad_input_as_recompute_does() -> None:
+    data = json.loads((DATA / "scoring_md_example.json").read_text(encoding="utf-8"))
+    data["places"] = "two"
+    with pytest.raises(InputError) as by_recompute:
+        recompute(data)
+    with pytest.raises(InputError) as with_hash:
+        recompute_with_package_hash(data)
+    assert with_hash.value.messages == by_recompute.value.messages
 
 
 def test_verify_accepts_the_package_it_builds_and_gives_its_hash() -> None:
