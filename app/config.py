@@ -2,9 +2,15 @@
 
 import json
 import os
-from functools import partial
 from pathlib import Path
 from typing import Any
+
+
+def json_text(value: Any) -> str:
+    """A JSON column's text: json.dumps without the circular-reference check (plain JSON never has one), which
+    takes ~25% off serialising a year's 11 MB package; the bytes are the same. A function, not a partial:
+    psycopg caches its dumpers by the function's code and warns on a partial."""
+    return json.dumps(value, check_circular=False)
 
 
 def defaults(instance_path: str) -> dict[str, Any]:
@@ -16,7 +22,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # JSON columns stored as json.dumps writes them; no check for circular references (plain JSON never has
         # one), which takes ~25% off serialising a year's 11 MB package. The bytes are the same.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True,
-                                      "json_serializer": partial(json.dumps, check_circular=False)},
+                                      "json_serializer": json_text},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,  # set True when served over HTTPS
