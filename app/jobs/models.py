@@ -3,36 +3,38 @@
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
+from enum import nonmember
 from typing import ClassVar
 
 from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.errors import DomainError
 from app.extensions import db
+from app.states import State, TransitionRefused
+
+# The jobs' name for the shared refusal of a move a state machine does not allow (app/states.py).
+IllegalTransition = TransitionRefused
 
 
-class IllegalTransition(DomainError):
-    """A job was asked to move to a state its current state does not lead to."""
-
-
-class JobState(StrEnum):
+class JobState(State):
     """queued → running → done | failed; done and failed are final (a rerun is a new job)."""
 
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    noun = nonmember("任务")
+    labels = nonmember({QUEUED: "排队中", RUNNING: "进行中", DONE: "已完成", FAILED: "失败"})
+    transitions = nonmember({QUEUED: (RUNNING,), RUNNING: (DONE, FAILED)})
 
     @property
     def next_states(self) -> frozenset["JobState"]:
-        return NEXT_STATES[self]
+        return frozenset(JobState(n) for n in JobState.transitions[self])
 
     @property
     def active(self) -> bool:
         """Still to change: the page polls while a job is queued or running."""
-        return bool(NEXT_STATES[self])
+        return bool(self.next_states)
 
     @property
     def queued(self) -> bool:
@@ -47,17 +49,7 @@ class JobState(StrEnum):
         return self is JobState.DONE
 
     def check_move(self, to: "JobState") -> None:
-        if to not in NEXT_STATES[self]:
-            raise IllegalTransition(f"任务状态不能从“{LABELS[self]}”变为“{LABELS[to]}”。")
-
-
-NEXT_STATES: dict[JobState, frozenset[JobState]] = {
-    JobState.QUEUED: frozenset({JobState.RUNNING}),
-    JobState.RUNNING: frozenset({JobState.DONE, JobState.FAILED}),
-    JobState.DONE: frozenset(),
-    JobState.FAILED: frozenset(),
-}
-LABELS = {JobState.QUEUED: "排队中", JobState.RUNNING: "进行中", JobState.DONE: "已完成", JobState.FAILED: "失败"}
+        JobState.check_transition(self, to, refused=f"任务状态不能从“{self.label}”变为“{to.label}”。")
 
 KIND_LENGTH = 40
 TASK_LENGTH = 200
@@ -99,7 +91,7 @@ class Job(db.Model):  # type: ignore[name-defined,misc]
 
     @property
     def label(self) -> str:
-        return LABELS[self.state]
+        return self.state.label
 
     @property
     def percent(self) -> int:
